@@ -1,0 +1,107 @@
+package io.basalt.wire.cluster;
+
+import io.basalt.model.Labels;
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rows block: series with samples for one tenant. insert-service sends it to storage ({@code /internal/insert})
+ * and storage streams search results back in it ({@code /internal/search}). Layout (little-endian fixed ints):
+ *
+ * <pre>
+ * "BRW1" accountID:u32 projectID:u32
+ * { labelCount:uvarint { name:str value:str }* sampleCount:uvarint firstTs:varint { tsDelta:varint }* { valueBits:u64 }* }*
+ * str = byteLength:uvarint utf8
+ * </pre>
+ *
+ * Timestamps are delta-encoded because scrapes are regular, so most deltas fit in two bytes; values are raw bits so
+ * that NaN payloads survive.
+ */
+public final class RowsCodec {
+
+    private static final byte[] MAGIC = "BRW1".getBytes(StandardCharsets.US_ASCII);
+
+    public static final String CONTENT_TYPE = "application/x-basalt-rows";
+
+    private RowsCodec() {
+    }
+
+    public static byte[] encode(TenantId tenant, List<TimeSeries> series) {
+        int estimate = 12;
+        for (TimeSeries ts : series) {
+            estimate += 64 + ts.size() * 10;
+        }
+        BinaryWriter w = new BinaryWriter(estimate);
+        w.bytes(MAGIC);
+        w.fixed32(tenant.accountId());
+        w.fixed32(tenant.projectId());
+        for (TimeSeries ts : series) {
+            Labels labels = ts.labels();
+            w.uvarint(labels.size());
+            for (int i = 0; i < labels.size(); i++) {
+                w.string(labels.name(i));
+                w.string(labels.value(i));
+            }
+            w.uvarint(ts.size());
+            long prev = 0;
+            for (int i = 0; i < ts.size(); i++) {
+                w.varint(ts.timestamp(i) - prev);
+                prev = ts.timestamp(i);
+            }
+            for (int i = 0; i < ts.size(); i++) {
+                w.fixed64(Double.doubleToRawLongBits(ts.value(i)));
+            }
+        }
+        return w.toByteArray();
+    }
+
+    /** A decoded rows block. */
+    public record Rows(TenantId tenant, List<TimeSeries> series) {
+
+        public long sampleCount() {
+            long n = 0;
+            for (TimeSeries ts : series) {
+                n += ts.size();
+            }
+            return n;
+        }
+    }
+
+    /** @throws MalformedBodyException when the body is not a complete rows block */
+    public static Rows decode(byte[] body) {
+        BinaryReader r = new BinaryReader(body);
+        r.expectMagic(MAGIC, "rows block");
+        TenantId tenant = new TenantId(r.fixed32(), r.fixed32());
+        List<TimeSeries> series = new ArrayList<>();
+        while (r.hasMore()) {
+            int labelCount = r.count("label");
+            Labels.Builder b = Labels.builder();
+            for (int i = 0; i < labelCount; i++) {
+                String name = r.string();
+                String value = r.string();
+                try {
+                    b.add(name, value);
+                }
+                catch (IllegalArgumentException e) {
+                    throw new MalformedBodyException("rows block: " + e.getMessage());
+                }
+            }
+            int n = r.count("sample");
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            long prev = 0;
+            for (int i = 0; i < n; i++) {
+                prev += r.varint();
+                ts[i] = prev;
+            }
+            for (int i = 0; i < n; i++) {
+                vs[i] = Double.longBitsToDouble(r.fixed64());
+            }
+            series.add(new TimeSeries(b.build(), ts, vs));
+        }
+        return new Rows(tenant, series);
+    }
+}
