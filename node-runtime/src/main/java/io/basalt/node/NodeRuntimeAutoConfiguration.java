@@ -1,7 +1,7 @@
 package io.basalt.node;
 
 import io.basalt.node.status.NodeStatusController;
-import io.basalt.node.web.TooBusyAdvice;
+import io.basalt.node.web.NodeErrorAdvice;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import io.basalt.node.status.NodeStatusContributor;
@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Import;
 
 /** Gives every Basalt service the status endpoint and the overload answer without per-service wiring. */
 @AutoConfiguration
-@Import(TooBusyAdvice.class)
+@Import(NodeErrorAdvice.class)
 public class NodeRuntimeAutoConfiguration {
 
     @AutoConfiguration

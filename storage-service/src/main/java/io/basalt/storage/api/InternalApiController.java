@@ -1,0 +1,134 @@
+package io.basalt.storage.api;
+
+import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.web.BoundedBody;
+import io.basalt.storage.config.StorageProperties;
+import io.basalt.tsdb.Storage;
+import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.SearchQuery;
+import io.basalt.wire.cluster.StringListCodec;
+import io.basalt.model.TimeSeries;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The cluster-internal API that insert and select nodes call. Bodies are Basalt's binary formats
+ * ({@link RowsCodec}, {@link SearchQuery}, {@link StringListCodec}); see docs/architecture.md.
+ */
+@RestController
+@RequestMapping(method = org.springframework.web.bind.annotation.RequestMethod.POST)
+public class InternalApiController {
+
+    private static final long MAX_QUERY_BODY = 1024 * 1024;
+
+    private final Storage storage;
+
+    private final AdmissionGate insertGate;
+
+    private final AdmissionGate selectGate;
+
+    private final StorageProperties props;
+
+    private final Counter rowsInserted;
+
+    private final Counter samplesInserted;
+
+    public InternalApiController(Storage storage, @Qualifier("insertGate") AdmissionGate insertGate,
+            @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry) {
+        this.storage = storage;
+        this.insertGate = insertGate;
+        this.selectGate = selectGate;
+        this.props = props;
+        this.rowsInserted = Counter.builder("basalt_storage_rows_inserted")
+            .description("Series blocks accepted over the internal insert API")
+            .register(registry);
+        this.samplesInserted = Counter.builder("basalt_storage_samples_inserted")
+            .description("Samples stored and acknowledged")
+            .register(registry);
+    }
+
+    /** Stores a rows block; 204 only once every sample is stored. */
+    @PostMapping("/internal/insert")
+    public Mono<ResponseEntity<Void>> insert(ServerHttpRequest request) {
+        return BoundedBody.read(request, props.getMaxInsertBlockSize())
+            .map(RowsCodec::decode)
+            .flatMap(rows -> insertGate.run(() -> Mono.fromRunnable(() -> storage.append(rows.tenant(), rows.series()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .then(Mono.fromRunnable(() -> {
+                    rowsInserted.increment(rows.series().size());
+                    samplesInserted.increment(rows.sampleCount());
+                }))))
+            .thenReturn(ResponseEntity.noContent().build());
+    }
+
+    /** Series with their samples in the query's range, as one rows block. */
+    @PostMapping(path = "/internal/search", produces = RowsCodec.CONTENT_TYPE)
+    public Mono<byte[]> search(ServerHttpRequest request) {
+        return query(request, q -> {
+            List<TimeSeries> found = new ArrayList<>();
+            storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), ts -> {
+                if (q.limit() == 0 || found.size() < q.limit()) {
+                    found.add(ts);
+                }
+            });
+            return RowsCodec.encode(q.tenant(), found);
+        });
+    }
+
+    /** Label sets of matching series, as a rows block without samples. */
+    @PostMapping(path = "/internal/series", produces = RowsCodec.CONTENT_TYPE)
+    public Mono<byte[]> series(ServerHttpRequest request) {
+        return query(request, q -> {
+            var labels = storage.series(q.tenant(), q.matchers(), q.minTime(), q.maxTime());
+            List<TimeSeries> out = new ArrayList<>(labels.size());
+            for (var l : labels) {
+                if (q.limit() > 0 && out.size() >= q.limit()) {
+                    break;
+                }
+                out.add(new TimeSeries(l, new long[0], new double[0]));
+            }
+            return RowsCodec.encode(q.tenant(), out);
+        });
+    }
+
+    @PostMapping(path = "/internal/labels", produces = StringListCodec.CONTENT_TYPE)
+    public Mono<byte[]> labelNames(ServerHttpRequest request) {
+        return query(request, q -> StringListCodec.encode(
+                limit(storage.labelNames(q.tenant(), q.matchers(), q.minTime(), q.maxTime()), q.limit())));
+    }
+
+    @PostMapping(path = "/internal/label/{name}/values", produces = StringListCodec.CONTENT_TYPE)
+    public Mono<byte[]> labelValues(@PathVariable String name, ServerHttpRequest request) {
+        return query(request, q -> StringListCodec.encode(
+                limit(storage.labelValues(q.tenant(), name, q.matchers(), q.minTime(), q.maxTime()), q.limit())));
+    }
+
+    /** Makes recently written data durable in parts; the in-memory engine has nothing to do. */
+    @PostMapping("/internal/force_flush")
+    public ResponseEntity<Void> forceFlush() {
+        return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
+    }
+
+    private Mono<byte[]> query(ServerHttpRequest request, java.util.function.Function<SearchQuery, byte[]> answer) {
+        return BoundedBody.read(request, MAX_QUERY_BODY)
+            .map(SearchQuery::decode)
+            .flatMap(q -> selectGate.run(() -> Mono.fromCallable(() -> answer.apply(q))
+                .subscribeOn(Schedulers.boundedElastic())));
+    }
+
+    private static List<String> limit(List<String> values, int limit) {
+        return limit > 0 && values.size() > limit ? values.subList(0, limit) : values;
+    }
+}

@@ -1,0 +1,60 @@
+package io.basalt.storage.api;
+
+import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.status.NodeStatusContributor;
+import io.basalt.storage.config.StorageProperties;
+import io.basalt.tsdb.Storage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+@Component
+public class StorageStatus implements NodeStatusContributor {
+
+    private final StorageProperties props;
+
+    private final Storage storage;
+
+    private final AdmissionGate insertGate;
+
+    private final AdmissionGate selectGate;
+
+    public StorageStatus(StorageProperties props, Storage storage, @Qualifier("insertGate") AdmissionGate insertGate,
+            @Qualifier("selectGate") AdmissionGate selectGate) {
+        this.props = props;
+        this.storage = storage;
+        this.insertGate = insertGate;
+        this.selectGate = selectGate;
+    }
+
+    @Override
+    public String role() {
+        return "storage";
+    }
+
+    @Override
+    public Map<String, Object> configSummary() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("dataPath", props.getDataPath());
+        c.put("retentionPeriod", props.getRetentionPeriod());
+        c.put("maxConcurrentInserts", props.getMaxConcurrentInserts());
+        c.put("maxConcurrentSelects", props.getMaxConcurrentSelects());
+        c.put("minFreeDiskSpaceBytes", props.getMinFreeDiskSpaceBytes());
+        c.put("dedupMinScrapeInterval", props.getDedupMinScrapeInterval().toString());
+        c.put("engine", storage.getClass().getSimpleName());
+        return c;
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("series", storage.seriesCount());
+        d.put("samplesAppended", storage.samplesAppended());
+        d.put("insertsRunning", insertGate.running());
+        d.put("insertsQueued", insertGate.queued());
+        d.put("selectsRunning", selectGate.running());
+        d.put("selectsQueued", selectGate.queued());
+        return d;
+    }
+}
