@@ -1,0 +1,135 @@
+package io.basalt.insert.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** Settings of an insert node ({@code basalt.insert.*}); a wrong value stops the node at start. */
+@Validated
+@ConfigurationProperties("basalt.insert")
+public class InsertProperties {
+
+    /** Copies of every series, each on a distinct storage node. */
+    @Min(1)
+    @Max(64)
+    private int replicationFactor = 1;
+
+    /** Ingestion requests processed at once; more wait up to insertQueueDuration, then get 503. */
+    @Min(1)
+    private int maxConcurrentInserts = 16;
+
+    /** Longest time a request waits for a free ingestion slot. */
+    @NotNull
+    private Duration insertQueueDuration = Duration.ofSeconds(30);
+
+    /** Largest request body accepted, after decompression for snappy and gzip; larger gets 413. */
+    @Min(1024)
+    private long maxInsertRequestSize = 32L * 1024 * 1024;
+
+    /** Most series blocks in one request to a storage node. */
+    @Min(1)
+    private int maxRowsPerBlock = 10_000;
+
+    /** Series with more labels are rejected (counted by reason), the rest of the request is stored. */
+    @Min(1)
+    private int maxLabelsPerTimeseries = 40;
+
+    /** Series with a longer label name are rejected. */
+    @Min(1)
+    private int maxLabelNameLen = 256;
+
+    /** Series with a longer label value are rejected. */
+    @Min(1)
+    private int maxLabelValueLen = 4096;
+
+    /** How long a storage node that failed is left out before it is tried again. */
+    @NotNull
+    private Duration storageBackoff = Duration.ofSeconds(5);
+
+    /** Longest time one request to a storage node may take before the node counts as failed. */
+    @NotNull
+    private Duration storageTimeout = Duration.ofSeconds(30);
+
+    public int getReplicationFactor() {
+        return replicationFactor;
+    }
+
+    public void setReplicationFactor(int replicationFactor) {
+        this.replicationFactor = replicationFactor;
+    }
+
+    public int getMaxConcurrentInserts() {
+        return maxConcurrentInserts;
+    }
+
+    public void setMaxConcurrentInserts(int maxConcurrentInserts) {
+        this.maxConcurrentInserts = maxConcurrentInserts;
+    }
+
+    public Duration getInsertQueueDuration() {
+        return insertQueueDuration;
+    }
+
+    public void setInsertQueueDuration(Duration insertQueueDuration) {
+        this.insertQueueDuration = insertQueueDuration;
+    }
+
+    public long getMaxInsertRequestSize() {
+        return maxInsertRequestSize;
+    }
+
+    public void setMaxInsertRequestSize(long maxInsertRequestSize) {
+        this.maxInsertRequestSize = maxInsertRequestSize;
+    }
+
+    public int getMaxRowsPerBlock() {
+        return maxRowsPerBlock;
+    }
+
+    public void setMaxRowsPerBlock(int maxRowsPerBlock) {
+        this.maxRowsPerBlock = maxRowsPerBlock;
+    }
+
+    public int getMaxLabelsPerTimeseries() {
+        return maxLabelsPerTimeseries;
+    }
+
+    public void setMaxLabelsPerTimeseries(int maxLabelsPerTimeseries) {
+        this.maxLabelsPerTimeseries = maxLabelsPerTimeseries;
+    }
+
+    public int getMaxLabelNameLen() {
+        return maxLabelNameLen;
+    }
+
+    public void setMaxLabelNameLen(int maxLabelNameLen) {
+        this.maxLabelNameLen = maxLabelNameLen;
+    }
+
+    public int getMaxLabelValueLen() {
+        return maxLabelValueLen;
+    }
+
+    public void setMaxLabelValueLen(int maxLabelValueLen) {
+        this.maxLabelValueLen = maxLabelValueLen;
+    }
+
+    public Duration getStorageBackoff() {
+        return storageBackoff;
+    }
+
+    public void setStorageBackoff(Duration storageBackoff) {
+        this.storageBackoff = storageBackoff;
+    }
+
+    public Duration getStorageTimeout() {
+        return storageTimeout;
+    }
+
+    public void setStorageTimeout(Duration storageTimeout) {
+        this.storageTimeout = storageTimeout;
+    }
+}

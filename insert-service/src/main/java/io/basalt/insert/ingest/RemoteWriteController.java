@@ -1,0 +1,50 @@
+package io.basalt.insert.ingest;
+
+import io.basalt.insert.config.InsertProperties;
+import io.basalt.model.TenantId;
+import io.basalt.node.web.BoundedBody;
+import io.basalt.wire.remotewrite.RemoteWriteDecoder;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Prometheus remote write 1.0. 204 means every series is stored on all its replicas; 400 and 413 mean the body can
+ * never succeed (senders drop it); 503 means retry.
+ */
+@RestController
+public class RemoteWriteController {
+
+    private final IngestPipeline pipeline;
+
+    private final RemoteWriteDecoder decoder;
+
+    private final InsertProperties props;
+
+    public RemoteWriteController(IngestPipeline pipeline, InsertProperties props) {
+        this.pipeline = pipeline;
+        this.props = props;
+        this.decoder = new RemoteWriteDecoder((int) Math.min(Integer.MAX_VALUE, props.getMaxInsertRequestSize()));
+    }
+
+    @PostMapping({ "/insert/{tenant}/prometheus/api/v1/write", "/insert/{tenant}/prometheus" })
+    public Mono<ResponseEntity<Void>> write(@PathVariable String tenant, ServerHttpRequest request) {
+        return write(TenantId.parse(tenant), request);
+    }
+
+    /** Single-tenant shortcut, as Prometheus itself serves it: tenant 0:0. */
+    @PostMapping("/api/v1/write")
+    public Mono<ResponseEntity<Void>> writeDefaultTenant(ServerHttpRequest request) {
+        return write(TenantId.DEFAULT, request);
+    }
+
+    private Mono<ResponseEntity<Void>> write(TenantId tenant, ServerHttpRequest request) {
+        return BoundedBody.read(request, props.getMaxInsertRequestSize())
+            .map(decoder::decode)
+            .flatMap(decoded -> pipeline.ingest(tenant, decoded.series()))
+            .thenReturn(ResponseEntity.noContent().build());
+    }
+}

@@ -1,0 +1,58 @@
+package io.basalt.insert.shard;
+
+import io.basalt.model.Labels;
+import io.basalt.model.TenantId;
+
+/**
+ * A stable 64-bit identity of (tenant, sorted labels) that decides where a series lives. It must never change
+ * between releases: a different hash would scatter existing series over other nodes.
+ */
+public final class SeriesHash {
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private SeriesHash() {
+    }
+
+    public static long of(TenantId tenant, Labels labels) {
+        long h = FNV_OFFSET;
+        h = mixInt(h, tenant.accountId());
+        h = mixInt(h, tenant.projectId());
+        for (int i = 0; i < labels.size(); i++) {
+            h = mixString(h, labels.name(i));
+            h = mixString(h, labels.value(i));
+        }
+        return finish(h);
+    }
+
+    /** The hash of a node's address, its position on the rendezvous "ring". */
+    public static long ofNode(String address) {
+        return finish(mixString(FNV_OFFSET, address));
+    }
+
+    private static long mixInt(long h, int v) {
+        for (int i = 0; i < 4; i++) {
+            h = (h ^ ((v >>> (8 * i)) & 0xFF)) * FNV_PRIME;
+        }
+        return h;
+    }
+
+    private static long mixString(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            h = (h ^ (c & 0xFF)) * FNV_PRIME;
+            h = (h ^ (c >>> 8)) * FNV_PRIME;
+        }
+        // A terminator keeps ("ab","c") and ("a","bc") apart.
+        return (h ^ 0xFF) * FNV_PRIME;
+    }
+
+    /** SplitMix64's finaliser: spreads FNV's weak low bits over the whole word. */
+    static long finish(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,123 @@
+package io.basalt.select.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** Settings of a select node ({@code basalt.select.*}); a wrong value stops the node at start. */
+@Validated
+@ConfigurationProperties("basalt.select")
+public class SelectProperties {
+
+    /**
+     * The replication factor the insert tier writes with: while fewer than this many storage nodes fail, every series
+     * still has a copy, so answers stay complete.
+     */
+    @Min(1)
+    private int replicationFactor = 1;
+
+    /** Queries evaluated at once; more wait up to selectQueueDuration, then get 503. */
+    @Min(1)
+    private int maxConcurrentSelects = 16;
+
+    /** Longest time a query waits for a free slot. */
+    @NotNull
+    private Duration selectQueueDuration = Duration.ofSeconds(10);
+
+    /** Queries running longer are cancelled, on this node and on the storage nodes, with Prometheus' timeout error. */
+    @NotNull
+    private Duration maxQueryDuration = Duration.ofSeconds(30);
+
+    /** Longest accepted query text, in bytes; longer gets 400. */
+    @Min(1)
+    private int maxQueryLen = 16_384;
+
+    /** Fail a query, instead of answering with isPartial=true, when a storage node does not answer. */
+    private boolean denyPartialResponse;
+
+    /** How far back an instant selector looks for a sample (Prometheus' --query.lookback-delta). */
+    @NotNull
+    private Duration lookbackDelta = Duration.ofMinutes(5);
+
+    /** Most samples one query may hold in memory. */
+    @Min(1)
+    private long maxSamplesPerQuery = 50_000_000L;
+
+    /** Most series one selector may return. */
+    @Min(1)
+    private int maxSeries = 300_000;
+
+    public int getReplicationFactor() {
+        return replicationFactor;
+    }
+
+    public void setReplicationFactor(int replicationFactor) {
+        this.replicationFactor = replicationFactor;
+    }
+
+    public int getMaxConcurrentSelects() {
+        return maxConcurrentSelects;
+    }
+
+    public void setMaxConcurrentSelects(int maxConcurrentSelects) {
+        this.maxConcurrentSelects = maxConcurrentSelects;
+    }
+
+    public Duration getSelectQueueDuration() {
+        return selectQueueDuration;
+    }
+
+    public void setSelectQueueDuration(Duration selectQueueDuration) {
+        this.selectQueueDuration = selectQueueDuration;
+    }
+
+    public Duration getMaxQueryDuration() {
+        return maxQueryDuration;
+    }
+
+    public void setMaxQueryDuration(Duration maxQueryDuration) {
+        this.maxQueryDuration = maxQueryDuration;
+    }
+
+    public int getMaxQueryLen() {
+        return maxQueryLen;
+    }
+
+    public void setMaxQueryLen(int maxQueryLen) {
+        this.maxQueryLen = maxQueryLen;
+    }
+
+    public boolean isDenyPartialResponse() {
+        return denyPartialResponse;
+    }
+
+    public void setDenyPartialResponse(boolean denyPartialResponse) {
+        this.denyPartialResponse = denyPartialResponse;
+    }
+
+    public Duration getLookbackDelta() {
+        return lookbackDelta;
+    }
+
+    public void setLookbackDelta(Duration lookbackDelta) {
+        this.lookbackDelta = lookbackDelta;
+    }
+
+    public long getMaxSamplesPerQuery() {
+        return maxSamplesPerQuery;
+    }
+
+    public void setMaxSamplesPerQuery(long maxSamplesPerQuery) {
+        this.maxSamplesPerQuery = maxSamplesPerQuery;
+    }
+
+    public int getMaxSeries() {
+        return maxSeries;
+    }
+
+    public void setMaxSeries(int maxSeries) {
+        this.maxSeries = maxSeries;
+    }
+}

@@ -1,0 +1,162 @@
+package io.basalt.select.fanout;
+
+import io.basalt.model.Labels;
+import io.basalt.model.TimeSeries;
+import io.basalt.select.config.SelectProperties;
+import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.SearchQuery;
+import io.basalt.wire.cluster.StringListCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Asks every storage node in parallel and merges their answers. Series are spread (and replicated) over all nodes,
+ * so no node can be skipped; an answer missing at most {@code replicationFactor - 1} nodes is still complete.
+ */
+@Component
+public class StorageFanout {
+
+    public static final String SERVICE_ID = "storage";
+
+    private final List<Node> nodes;
+
+    private final SelectProperties props;
+
+    private final MeterRegistry registry;
+
+    private final Counter partialResponses;
+
+    private record Node(String url, WebClient client) {
+    }
+
+    private record NodeAnswer<T>(String url, T value, Throwable error) {
+    }
+
+    public StorageFanout(DiscoveryClient discovery, WebClient.Builder webClients, SelectProperties props,
+            MeterRegistry registry) {
+        var instances = discovery.getInstances(SERVICE_ID);
+        if (instances.isEmpty()) {
+            throw new IllegalStateException("no storage nodes configured: set "
+                    + "spring.cloud.discovery.client.simple.instances.storage[0].uri (one entry per storage node)");
+        }
+        this.nodes = instances.stream()
+            .map(i -> i.getUri().toString().replaceAll("/+$", ""))
+            .map(url -> new Node(url, webClients.clone()
+                .baseUrl(url)
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(512 * 1024 * 1024))
+                .build()))
+            .toList();
+        this.props = props;
+        this.registry = registry;
+        this.partialResponses = Counter.builder("basalt_select_partial_responses")
+            .description("Answers given with isPartial=true because storage nodes failed")
+            .register(registry);
+    }
+
+    public List<String> nodeUrls() {
+        return nodes.stream().map(Node::url).toList();
+    }
+
+    public Mono<PartialResult<List<TimeSeries>>> search(SearchQuery query) {
+        return ask("/internal/search", query, body -> RowsCodec.decode(body).series(), ReplicaMerge::merge);
+    }
+
+    public Mono<PartialResult<List<Labels>>> series(SearchQuery query) {
+        return ask("/internal/series", query, body -> RowsCodec.decode(body).series(),
+                answers -> ReplicaMerge.merge(answers).stream().map(TimeSeries::labels).toList());
+    }
+
+    public Mono<PartialResult<List<String>>> labelNames(SearchQuery query) {
+        return ask("/internal/labels", query, StringListCodec::decode, StorageFanout::sortedUnion);
+    }
+
+    public Mono<PartialResult<List<String>>> labelValues(String name, SearchQuery query) {
+        return ask("/internal/label/{name}/values".replace("{name}", name), query, StringListCodec::decode,
+                StorageFanout::sortedUnion);
+    }
+
+    private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, Function<byte[], List<T>> decode,
+            Function<List<List<T>>, R> merge) {
+        byte[] body = query.encode();
+        return Flux.fromIterable(nodes)
+            .flatMap(node -> call(node, path, body, decode))
+            .collectList()
+            .map(answers -> combine(answers, merge));
+    }
+
+    private <T> Mono<NodeAnswer<List<T>>> call(Node node, String path, byte[] body, Function<byte[], List<T>> decode) {
+        Timer.Sample timing = Timer.start(registry);
+        return node.client()
+            .post()
+            .uri(path)
+            .contentType(MediaType.parseMediaType(SearchQuery.CONTENT_TYPE))
+            .bodyValue(body)
+            .retrieve()
+            .bodyToMono(byte[].class)
+            .defaultIfEmpty(new byte[0])
+            .map(decode)
+            .map(v -> new NodeAnswer<>(node.url(), v, null))
+            .onErrorResume(e -> {
+                Counter.builder("basalt_select_storage_errors")
+                    .description("Failed requests per storage node")
+                    .tag("node", node.url())
+                    .register(registry)
+                    .increment();
+                return Mono.just(new NodeAnswer<>(node.url(), null, e));
+            })
+            .doFinally(s -> timing.stop(Timer.builder("basalt_select_storage_request_duration")
+                .description("Latency of requests to each storage node")
+                .tag("node", node.url())
+                .register(registry)));
+    }
+
+    private <T, R> PartialResult<R> combine(List<NodeAnswer<List<T>>> answers, Function<List<List<T>>, R> merge) {
+        List<List<T>> ok = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (NodeAnswer<List<T>> a : answers) {
+            if (a.error() == null) {
+                ok.add(a.value());
+            }
+            else {
+                warnings.add("storage node " + a.url() + " did not answer: " + describe(a.error()));
+            }
+        }
+        if (ok.isEmpty()) {
+            throw new StorageUnavailableException("no storage node answered: " + String.join("; ", warnings));
+        }
+        boolean partial = warnings.size() >= props.getReplicationFactor();
+        if (partial) {
+            if (props.isDenyPartialResponse()) {
+                throw new StorageUnavailableException("partial response denied (basalt.select.deny-partial-response): "
+                        + String.join("; ", warnings));
+            }
+            partialResponses.increment();
+        }
+        return new PartialResult<>(merge.apply(ok), partial, warnings);
+    }
+
+    private static List<String> sortedUnion(List<List<String>> answers) {
+        TreeSet<String> all = new TreeSet<>();
+        answers.forEach(all::addAll);
+        return new ArrayList<>(all);
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof WebClientResponseException w) {
+            return "HTTP " + w.getStatusCode().value() + " " + w.getResponseBodyAsString().trim();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+    }
+}
