@@ -102,17 +102,14 @@ public final class RemoteWriteDecoder {
     }
 
     private byte[] decompress(byte[] body, int offset, int length) {
-        int size;
-        try {
-            size = Snappy.uncompressedLength(body, offset, length);
-        }
-        catch (IOException | SnappyError | RuntimeException e) {
+        long size = declaredLength(body, offset, length);
+        if (size < 0) {
             throw notSnappy();
         }
-        if (size < 0 || size > maxDecompressedBytes) {
+        if (size > maxDecompressedBytes) {
             throw tooLarge(size);
         }
-        byte[] raw = new byte[size];
+        byte[] raw = new byte[(int) size];
         int written;
         try {
             written = Snappy.uncompress(body, offset, length, raw, 0);
@@ -126,14 +123,32 @@ public final class RemoteWriteDecoder {
         return raw;
     }
 
+    /**
+     * The uncompressed length that a snappy block declares up front (a varint of at most 32 bits), read here so that
+     * an oversized body is refused before anything is allocated for it.
+     *
+     * @return -1 when the preamble is missing or malformed
+     */
+    private static long declaredLength(byte[] body, int offset, int length) {
+        long value = 0;
+        for (int i = 0; i < 5 && i < length; i++) {
+            int b = body[offset + i] & 0xFF;
+            value |= (long) (b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return value <= 0xFFFFFFFFL ? value : -1;
+            }
+        }
+        return -1;
+    }
+
     private static RemoteWriteException notSnappy() {
         return new RemoteWriteException(Reason.SNAPPY, "snappy: body is not valid snappy block-format data"
                 + " (remote write 1.0 needs the block format, not the framed stream format, and no other encoding)");
     }
 
     private RemoteWriteException tooLarge(long size) {
-        String what = size < 0 ? "declares an invalid size" : "decompresses to " + size + " bytes";
-        return new RemoteWriteException(Reason.TOO_LARGE, "request too large: body " + what + ", the limit is "
+        return new RemoteWriteException(Reason.TOO_LARGE, "request too large: body decompresses to " + size
+                + " bytes, the limit is "
                 + maxDecompressedBytes + " bytes");
     }
 
