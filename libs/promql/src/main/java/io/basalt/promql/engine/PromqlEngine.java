@@ -1,7 +1,16 @@
 package io.basalt.promql.engine;
 
 import io.basalt.model.LabelMatcher;
+import io.basalt.model.Labels;
+import io.basalt.model.TimeSeries;
+import io.basalt.promql.parser.Expr;
+import io.basalt.promql.parser.ParseException;
+import io.basalt.promql.parser.Parser;
+import io.basalt.promql.parser.ValueType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Parses and evaluates PromQL with Prometheus 2.42 semantics. Thread-safe; holds no per-query state. */
 public final class PromqlEngine {
@@ -18,12 +27,83 @@ public final class PromqlEngine {
 
     /** Evaluates {@code query} at {@code time} (ms). */
     public QueryResult instantQuery(SeriesSource source, String query, long time) {
-        throw new PromqlException(PromqlException.ErrorType.INTERNAL, "not implemented yet");
+        return instantQuery(source, query, time, Cancellation.NONE);
+    }
+
+    /** Like {@link #instantQuery(SeriesSource, String, long)}, stoppable through {@code cancellation}. */
+    public QueryResult instantQuery(SeriesSource source, String query, long time, Cancellation cancellation) {
+        Expr expr = parse(query);
+        Evaluator ev = new Evaluator(source, settings, time, time, cancellation);
+        ev.load(expr);
+        Value v = ev.eval(expr, time);
+        if (v instanceof Value.Scalar s) {
+            return new QueryResult.Scalar(time, s.value());
+        }
+        if (v instanceof Value.Text s) {
+            return new QueryResult.StringValue(time, s.value());
+        }
+        if (v instanceof Value.Vector vec) {
+            List<QueryResult.Sample> out = new ArrayList<>(vec.elements().size());
+            for (Value.Element el : vec.elements()) {
+                out.add(new QueryResult.Sample(el.labels(), time, el.value()));
+            }
+            return new QueryResult.Vector(out);
+        }
+        Value.Matrix m = (Value.Matrix) v;
+        List<TimeSeries> out = new ArrayList<>(m.series().size());
+        for (Value.Window w : m.series()) {
+            out.add(new TimeSeries(w.labels(), w.timestamps(), w.values()));
+        }
+        return new QueryResult.Matrix(out);
     }
 
     /** Evaluates {@code query} at every step from {@code start} to {@code end} (ms); always a matrix. */
     public QueryResult rangeQuery(SeriesSource source, String query, long start, long end, long step) {
-        throw new PromqlException(PromqlException.ErrorType.INTERNAL, "not implemented yet");
+        return rangeQuery(source, query, start, end, step, Cancellation.NONE);
+    }
+
+    /** Like {@link #rangeQuery(SeriesSource, String, long, long, long)}, stoppable through {@code cancellation}. */
+    public QueryResult rangeQuery(SeriesSource source, String query, long start, long end, long step,
+            Cancellation cancellation) {
+        if (step <= 0) {
+            throw new PromqlException(PromqlException.ErrorType.BAD_DATA,
+                    "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if (end < start) {
+            throw new PromqlException(PromqlException.ErrorType.BAD_DATA, "end timestamp must not be before start time");
+        }
+        Expr expr = parse(query);
+        if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
+            throw new PromqlException(PromqlException.ErrorType.BAD_DATA, "invalid expression type \""
+                    + expr.type().displayName() + "\" for range query, must be Scalar or instant Vector");
+        }
+        Evaluator ev = new Evaluator(source, settings, start, end, cancellation);
+        ev.load(expr);
+        Map<Labels, Evaluator.SeriesBuilder> series = new LinkedHashMap<>();
+        for (long t = start; t <= end; t += step) {
+            ev.checkCancelled();
+            Value v = ev.eval(expr, t);
+            if (v instanceof Value.Scalar s) {
+                series.computeIfAbsent(Labels.EMPTY, Evaluator.SeriesBuilder::new).add(t, s.value());
+                ev.addSamples(1);
+            }
+            else {
+                List<Value.Element> els = ((Value.Vector) v).elements();
+                for (Value.Element el : els) {
+                    series.computeIfAbsent(el.labels(), Evaluator.SeriesBuilder::new).add(t, el.value());
+                }
+                ev.addSamples(els.size());
+            }
+            if (t > Long.MAX_VALUE - step) {
+                break;
+            }
+        }
+        List<TimeSeries> out = new ArrayList<>(series.size());
+        for (Evaluator.SeriesBuilder b : series.values()) {
+            out.add(b.series());
+        }
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return new QueryResult.Matrix(out);
     }
 
     /**
@@ -32,6 +112,21 @@ public final class PromqlEngine {
      * @throws PromqlException of type {@code bad_data} when it is not a plain selector
      */
     public static List<LabelMatcher> parseSeriesSelector(String selector) {
-        throw new PromqlException(PromqlException.ErrorType.INTERNAL, "not implemented yet");
+        try {
+            return Parser.parseSelector(selector).matchers();
+        }
+        catch (ParseException e) {
+            throw new PromqlException(PromqlException.ErrorType.BAD_DATA, e.getMessage());
+        }
+    }
+
+    /** Parses {@code query}; a syntax or type error becomes a {@code bad_data} {@link PromqlException}. */
+    public static Expr parse(String query) {
+        try {
+            return Parser.parse(query);
+        }
+        catch (ParseException e) {
+            throw new PromqlException(PromqlException.ErrorType.BAD_DATA, e.getMessage());
+        }
     }
 }

@@ -1,0 +1,366 @@
+package io.basalt.promql.engine;
+
+import io.basalt.model.LabelMatcher;
+import io.basalt.model.Labels;
+import io.basalt.model.StaleMarker;
+import io.basalt.model.TimeSeries;
+import io.basalt.promql.parser.Expr;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Evaluates one query over its steps. Every selector's raw data is fetched once up front for the whole time range
+ * it can touch (a {@link SeriesSource} may be a network fan-out), then each step reads from memory. Subquery inner
+ * steps sit on absolute multiples of their resolution, so their results are memoised by timestamp and shared
+ * between outer steps.
+ */
+final class Evaluator {
+
+    /** Prometheus' default global evaluation interval, the resolution of a subquery without an explicit step. */
+    static final long DEFAULT_SUBQUERY_STEP_MS = 60_000;
+
+    private final SeriesSource source;
+
+    private final EngineSettings settings;
+
+    private final long start;
+
+    private final long end;
+
+    private final long lookback;
+
+    private final Cancellation cancellation;
+
+    private final Map<Expr.VectorSelector, List<TimeSeries>> data = new IdentityHashMap<>();
+
+    private final Map<Expr.Subquery, Map<Long, Value.Vector>> subqueryResults = new IdentityHashMap<>();
+
+    private final Map<String, com.google.re2j.Pattern> regexCache = new HashMap<>();
+
+    private long samples;
+
+    Evaluator(SeriesSource source, EngineSettings settings, long start, long end, Cancellation cancellation) {
+        this.source = source;
+        this.settings = settings;
+        this.start = start;
+        this.end = end;
+        this.lookback = settings.lookbackDelta().toMillis();
+        this.cancellation = cancellation;
+    }
+
+    long queryStart() {
+        return start;
+    }
+
+    long queryEnd() {
+        return end;
+    }
+
+    com.google.re2j.Pattern anchoredRegex(String regex) {
+        return regexCache.computeIfAbsent(regex, r -> com.google.re2j.Pattern.compile("^(?:" + r + ")$"));
+    }
+
+    // ---- loading
+
+    private record Fetch(List<LabelMatcher> matchers, long min, long max) {
+    }
+
+    /** Loads every selector's data for the time range [from, to] of evaluation times that reach it. */
+    void load(Expr root) {
+        Map<Fetch, List<TimeSeries>> fetched = new HashMap<>();
+        collect(root, start, end, 0, fetched);
+    }
+
+    private void collect(Expr e, long from, long to, long rangeMs, Map<Fetch, List<TimeSeries>> fetched) {
+        if (e instanceof Expr.VectorSelector vs) {
+            long baseFrom = vs.at() != null ? vs.at().resolve(start, end) : from;
+            long baseTo = vs.at() != null ? vs.at().resolve(start, end) : to;
+            long min = baseFrom - vs.offsetMs() - (rangeMs > 0 ? rangeMs : lookback);
+            long max = baseTo - vs.offsetMs();
+            Fetch f = new Fetch(vs.matchers(), min, max);
+            List<TimeSeries> series = fetched.get(f);
+            if (series == null) {
+                cancellation.check();
+                series = new ArrayList<>(source.select(vs.matchers(), min, max));
+                if (series.size() > settings.maxSeries()) {
+                    throw new PromqlException(PromqlException.ErrorType.EXECUTION, "query selects " + series.size()
+                            + " series for " + vs + ", more than the limit of " + settings.maxSeries());
+                }
+                series.sort((a, b) -> a.labels().compareTo(b.labels()));
+                for (TimeSeries s : series) {
+                    addSamples(s.size());
+                }
+                fetched.put(f, series);
+            }
+            data.put(vs, series);
+        }
+        else if (e instanceof Expr.MatrixSelector m) {
+            collect(m.selector(), from, to, m.rangeMs(), fetched);
+        }
+        else if (e instanceof Expr.Subquery sq) {
+            long baseFrom = sq.at() != null ? sq.at().resolve(start, end) : from;
+            long baseTo = sq.at() != null ? sq.at().resolve(start, end) : to;
+            collect(sq.expr(), baseFrom - sq.offsetMs() - sq.rangeMs(), baseTo - sq.offsetMs(), 0, fetched);
+        }
+        else if (e instanceof Expr.Call c) {
+            for (Expr a : c.args()) {
+                collect(a, from, to, 0, fetched);
+            }
+        }
+        else if (e instanceof Expr.Aggregation a) {
+            if (a.param() != null) {
+                collect(a.param(), from, to, 0, fetched);
+            }
+            collect(a.expr(), from, to, 0, fetched);
+        }
+        else if (e instanceof Expr.Binary b) {
+            collect(b.lhs(), from, to, 0, fetched);
+            collect(b.rhs(), from, to, 0, fetched);
+        }
+        else if (e instanceof Expr.Unary u) {
+            collect(u.expr(), from, to, 0, fetched);
+        }
+        else if (e instanceof Expr.Paren p) {
+            collect(p.expr(), from, to, 0, fetched);
+        }
+    }
+
+    /** Counts samples held by the query against {@link EngineSettings#maxSamples()}. */
+    void addSamples(long n) {
+        samples += n;
+        if (samples > settings.maxSamples()) {
+            throw new PromqlException(PromqlException.ErrorType.EXECUTION,
+                    "query processing would load too many samples into memory in query execution");
+        }
+    }
+
+    void checkCancelled() {
+        cancellation.check();
+    }
+
+    // ---- evaluation
+
+    Value eval(Expr e, long t) {
+        if (e instanceof Expr.NumberLiteral n) {
+            return new Value.Scalar(n.value());
+        }
+        if (e instanceof Expr.StringLiteral s) {
+            return new Value.Text(s.value());
+        }
+        if (e instanceof Expr.Paren p) {
+            return eval(p.expr(), t);
+        }
+        if (e instanceof Expr.VectorSelector vs) {
+            return instantSelector(vs, t);
+        }
+        if (e instanceof Expr.MatrixSelector m) {
+            return rangeSelector(m, t);
+        }
+        if (e instanceof Expr.Subquery sq) {
+            return subquery(sq, t);
+        }
+        if (e instanceof Expr.Unary u) {
+            return unary(u, t);
+        }
+        if (e instanceof Expr.Binary b) {
+            return BinaryOps.eval(this, b, t);
+        }
+        if (e instanceof Expr.Aggregation a) {
+            return Aggregations.eval(this, a, t);
+        }
+        if (e instanceof Expr.Call c) {
+            Value v = Functions.call(this, c, t);
+            if (v instanceof Value.Vector vec) {
+                requireDistinctLabels(vec);
+            }
+            return v;
+        }
+        throw new PromqlException(PromqlException.ErrorType.INTERNAL, "cannot evaluate " + e);
+    }
+
+    Value.Vector evalVector(Expr e, long t) {
+        return (Value.Vector) eval(e, t);
+    }
+
+    double evalScalar(Expr e, long t) {
+        return ((Value.Scalar) eval(e, t)).value();
+    }
+
+    Value.Matrix evalMatrix(Expr e, long t) {
+        return (Value.Matrix) eval(e, t);
+    }
+
+    private Value unary(Expr.Unary u, long t) {
+        Value v = eval(u.expr(), t);
+        if (!u.negate()) {
+            return v;
+        }
+        if (v instanceof Value.Scalar s) {
+            return new Value.Scalar(-s.value());
+        }
+        List<Value.Element> out = new ArrayList<>();
+        for (Value.Element el : ((Value.Vector) v).elements()) {
+            out.add(new Value.Element(el.labels().without(Labels.METRIC_NAME), -el.value(), t));
+        }
+        Value.Vector result = new Value.Vector(out);
+        requireDistinctLabels(result);
+        return result;
+    }
+
+    private Value.Vector instantSelector(Expr.VectorSelector vs, long t) {
+        long ref = (vs.at() != null ? vs.at().resolve(start, end) : t) - vs.offsetMs();
+        List<TimeSeries> series = data.get(vs);
+        List<Value.Element> out = new ArrayList<>();
+        for (TimeSeries s : series) {
+            long[] ts = s.timestamps();
+            int i = lastAtOrBefore(ts, ref);
+            if (i < 0 || ts[i] < ref - lookback) {
+                continue;
+            }
+            double v = s.values()[i];
+            if (StaleMarker.isStale(v)) {
+                continue;
+            }
+            out.add(new Value.Element(s.labels(), v, ts[i]));
+        }
+        return new Value.Vector(out);
+    }
+
+    private Value.Matrix rangeSelector(Expr.MatrixSelector m, long t) {
+        Expr.VectorSelector vs = m.selector();
+        long windowEnd = (vs.at() != null ? vs.at().resolve(start, end) : t) - vs.offsetMs();
+        long windowStart = windowEnd - m.rangeMs();
+        List<Value.Window> out = new ArrayList<>();
+        for (TimeSeries s : data.get(vs)) {
+            long[] ts = s.timestamps();
+            double[] vals = s.values();
+            int from = lastAtOrBefore(ts, windowStart - 1) + 1;
+            int to = lastAtOrBefore(ts, windowEnd);
+            if (to < from) {
+                continue;
+            }
+            int n = 0;
+            for (int i = from; i <= to; i++) {
+                if (!StaleMarker.isStale(vals[i])) {
+                    n++;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            long[] wt = new long[n];
+            double[] wv = new double[n];
+            int k = 0;
+            for (int i = from; i <= to; i++) {
+                if (!StaleMarker.isStale(vals[i])) {
+                    wt[k] = ts[i];
+                    wv[k++] = vals[i];
+                }
+            }
+            out.add(new Value.Window(s.labels(), wt, wv));
+        }
+        return new Value.Matrix(out, windowStart, windowEnd, m.rangeMs());
+    }
+
+    private Value.Matrix subquery(Expr.Subquery sq, long t) {
+        long step = sq.stepMs() > 0 ? sq.stepMs() : DEFAULT_SUBQUERY_STEP_MS;
+        long windowEnd = (sq.at() != null ? sq.at().resolve(start, end) : t) - sq.offsetMs();
+        long windowStart = windowEnd - sq.rangeMs();
+        long first = Math.floorDiv(windowStart, step) * step;
+        if (first < windowStart) {
+            first += step;
+        }
+        Map<Long, Value.Vector> memo = subqueryResults.computeIfAbsent(sq, k -> new HashMap<>());
+        Map<Labels, SeriesBuilder> series = new LinkedHashMap<>();
+        for (long ts = first; ts <= windowEnd; ts += step) {
+            Value.Vector v = memo.get(ts);
+            if (v == null) {
+                cancellation.check();
+                v = evalVector(sq.expr(), ts);
+                memo.put(ts, v);
+                addSamples(v.elements().size());
+            }
+            for (Value.Element el : v.elements()) {
+                series.computeIfAbsent(el.labels(), SeriesBuilder::new).add(ts, el.value());
+            }
+        }
+        List<Value.Window> out = new ArrayList<>(series.size());
+        for (SeriesBuilder b : series.values()) {
+            out.add(b.window());
+        }
+        return new Value.Matrix(out, windowStart, windowEnd, sq.rangeMs());
+    }
+
+    /** Index of the last timestamp &lt;= {@code t}, or -1. */
+    static int lastAtOrBefore(long[] ts, long t) {
+        int lo = 0;
+        int hi = ts.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ts[mid] <= t) {
+                found = mid;
+                lo = mid + 1;
+            }
+            else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    /** Prometheus refuses any intermediate vector in which two elements share a label set. */
+    static void requireDistinctLabels(Value.Vector v) {
+        List<Value.Element> els = v.elements();
+        if (els.size() < 2) {
+            return;
+        }
+        Set<Labels> seen = new HashSet<>(els.size() * 2);
+        for (Value.Element el : els) {
+            if (!seen.add(el.labels())) {
+                throw new PromqlException(PromqlException.ErrorType.EXECUTION,
+                        "vector cannot contain metrics with the same labelset");
+            }
+        }
+    }
+
+    /** Accumulates one output series point by point. */
+    static final class SeriesBuilder {
+
+        private final Labels labels;
+
+        private long[] ts = new long[8];
+
+        private double[] vs = new double[8];
+
+        private int n;
+
+        SeriesBuilder(Labels labels) {
+            this.labels = labels;
+        }
+
+        void add(long t, double v) {
+            if (n == ts.length) {
+                ts = Arrays.copyOf(ts, n * 2);
+                vs = Arrays.copyOf(vs, n * 2);
+            }
+            ts[n] = t;
+            vs[n++] = v;
+        }
+
+        Value.Window window() {
+            return new Value.Window(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
+        }
+
+        TimeSeries series() {
+            return new TimeSeries(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
+        }
+    }
+}
