@@ -1,0 +1,66 @@
+{{/*
+Environment of each tier, kept in ConfigMaps. The pods carry a checksum of it, so changing a value rolls them.
+*/}}
+{{- define "basalt.storage.config" -}}
+{{- $s := .Values.storage -}}
+SERVER_PORT: {{ $s.port | quote }}
+BASALT_STORAGE_DATAPATH: /vmstorage-data
+BASALT_STORAGE_RETENTIONPERIOD: {{ $s.retentionPeriod | quote }}
+BASALT_STORAGE_MAXCONCURRENTINSERTS: {{ $s.maxConcurrentInserts | quote }}
+BASALT_STORAGE_MAXCONCURRENTSELECTS: {{ $s.maxConcurrentSelects | quote }}
+BASALT_STORAGE_MINFREEDISKSPACEBYTES: {{ $s.minFreeDiskSpaceBytes | int64 | quote }}
+BASALT_STORAGE_DEDUPMINSCRAPEINTERVAL: {{ $s.dedupMinScrapeInterval | quote }}
+{{- include "basalt.extraEnv" $s.extraEnv }}
+{{- end -}}
+
+{{- define "basalt.insert.config" -}}
+{{- $i := .Values.insert -}}
+SERVER_PORT: {{ $i.port | quote }}
+BASALT_INSERT_REPLICATIONFACTOR: {{ $i.replicationFactor | quote }}
+BASALT_INSERT_MAXCONCURRENTINSERTS: {{ $i.maxConcurrentInserts | quote }}
+BASALT_INSERT_MAXINSERTREQUESTSIZE: {{ $i.maxInsertRequestSize | quote }}
+BASALT_INSERT_MAXROWSPERBLOCK: {{ $i.maxRowsPerBlock | quote }}
+{{- include "basalt.storageNodes" . }}
+{{- include "basalt.extraEnv" $i.extraEnv }}
+{{- end -}}
+
+{{- define "basalt.select.config" -}}
+{{- $q := .Values.select -}}
+SERVER_PORT: {{ $q.port | quote }}
+BASALT_SELECT_REPLICATIONFACTOR: {{ $q.replicationFactor | quote }}
+BASALT_SELECT_MAXCONCURRENTSELECTS: {{ $q.maxConcurrentSelects | quote }}
+BASALT_SELECT_MAXQUERYDURATION: {{ $q.maxQueryDuration | quote }}
+BASALT_SELECT_MAXQUERYLEN: {{ $q.maxQueryLen | quote }}
+BASALT_SELECT_DENYPARTIALRESPONSE: {{ $q.denyPartialResponse | quote }}
+{{- include "basalt.storageNodes" . }}
+{{- include "basalt.extraEnv" $q.extraEnv }}
+{{- end -}}
+
+{{- define "basalt.agent.config" -}}
+{{- $a := .Values.agent -}}
+SERVER_PORT: {{ $a.port | quote }}
+BASALT_AGENT_CONFIGFILE: /etc/basalt/agent.yml
+BASALT_AGENT_DATAPATH: /agent-data
+# `insert` in remote_write URLs resolves to the insert Service, which balances over the insert pods
+SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_0_URI: {{ printf "http://%s-insert:%d" (include "basalt.fullname" .) (int .Values.insert.port) | quote }}
+{{- include "basalt.extraEnv" $a.extraEnv }}
+{{- end -}}
+
+{{/* The agent's Prometheus-format file: agent.config plus, with selfMonitoring, a job scraping the cluster. */}}
+{{- define "basalt.agent.file" -}}
+{{- $cfg := deepCopy .Values.agent.config -}}
+{{- if .Values.agent.selfMonitoring -}}
+{{- $name := include "basalt.fullname" . -}}
+{{- $storage := list -}}
+{{- range $i := until (int .Values.storage.replicas) -}}
+{{- $storage = append $storage (printf "%s-storage-%d.%s:%d" $name $i (include "basalt.storageHeadless" $) (int $.Values.storage.port)) -}}
+{{- end -}}
+{{- $groups := list
+      (dict "targets" $storage "labels" (dict "tier" "storage"))
+      (dict "targets" (list (printf "%s-insert:%d" $name (int .Values.insert.port))) "labels" (dict "tier" "insert"))
+      (dict "targets" (list (printf "%s-select:%d" $name (int .Values.select.port))) "labels" (dict "tier" "select")) -}}
+{{- $job := dict "job_name" "basalt" "metrics_path" "/actuator/prometheus" "static_configs" $groups -}}
+{{- $_ := set $cfg "scrape_configs" (append (default list $cfg.scrape_configs) $job) -}}
+{{- end -}}
+{{- toYaml $cfg -}}
+{{- end -}}
