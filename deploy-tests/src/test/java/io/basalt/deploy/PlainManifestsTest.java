@@ -1,0 +1,104 @@
+package io.basalt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class PlainManifestsTest {
+
+    private static final String DIR = "k8s/manifests";
+
+    private static List<HasMetadata> kustomize() {
+        assumeTrue(Command.available("kubectl"), "kubectl is not installed: skipping the kustomize render");
+        Command render = Command.run(Duration.ofSeconds(60), "kubectl", "kustomize", DIR);
+        assertThat(render.succeeded()).as(render.output()).isTrue();
+        return KubernetesObjects.parse(render.output());
+    }
+
+    private static Stream<PodSpec> podSpecs(List<HasMetadata> objects) {
+        return Stream.concat(
+                KubernetesObjects.ofKind(objects, Deployment.class).stream().map(d -> d.getSpec().getTemplate()),
+                KubernetesObjects.ofKind(objects, StatefulSet.class).stream().map(s -> s.getSpec().getTemplate()))
+                .map(t -> t.getSpec());
+    }
+
+    @Test
+    void everyListedResourceFileParsesWithoutUnknownFields() {
+        List<Object> resources = Yaml.list(Yaml.file(DIR + "/kustomization.yaml"), "resources");
+
+        assertThat(resources).isNotEmpty();
+        for (Object file : resources) {
+            List<HasMetadata> objects = KubernetesObjects.parse(Repository.read(DIR + "/" + file));
+            assertThat(objects).as(file.toString()).isNotEmpty();
+            objects.forEach(o -> assertThat(KubernetesObjects.unknownFields(o)).as(file.toString()).isEmpty());
+        }
+    }
+
+    @Test
+    void kustomizeRendersObjectsWhoseConfigMapReferencesResolve() {
+        List<HasMetadata> objects = kustomize();
+        Set<String> configMaps = KubernetesObjects.ofKind(objects, ConfigMap.class).stream()
+                .map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
+
+        objects.forEach(o -> assertThat(KubernetesObjects.unknownFields(o)).isEmpty());
+        List<String> referenced = podSpecs(objects).flatMap(spec -> Stream.concat(
+                spec.getContainers().stream().flatMap(c -> c.getEnvFrom().stream())
+                        .map(e -> e.getConfigMapRef().getName()),
+                spec.getVolumes().stream().map(Volume::getConfigMap).filter(Objects::nonNull)
+                        .map(v -> v.getName()))).toList();
+        assertThat(referenced).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(configMaps).containsAll(referenced);
+    }
+
+    @Test
+    void storageNodeListsMatchTheStatefulSet() {
+        List<HasMetadata> objects = kustomize();
+        StatefulSet storage = KubernetesObjects.ofKind(objects, StatefulSet.class).get(0);
+        String name = storage.getMetadata().getName();
+        Map<String, String> expected = new TreeMap<>();
+        IntStream.range(0, storage.getSpec().getReplicas()).forEach(i -> expected.put(
+                "SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_" + i + "_URI",
+                "http://" + name + "-" + i + "." + storage.getSpec().getServiceName() + ":8482"));
+
+        for (String tier : List.of("basalt-insert-", "basalt-select-")) {
+            ConfigMap env = KubernetesObjects.ofKind(objects, ConfigMap.class).stream()
+                    .filter(c -> c.getMetadata().getName().startsWith(tier)).findFirst().orElseThrow();
+            Map<String, String> nodes = new TreeMap<>(env.getData());
+            nodes.keySet().removeIf(k -> !k.contains("_INSTANCES_STORAGE_"));
+            assertThat(nodes).as(tier).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void plainManifestsDeclareTheSameObjectsAsTheChart() {
+        List<HasMetadata> chart = KubernetesObjects.parse(
+                new Helm(Repository.path("k8s/helm/basalt")).template().withName("basalt").call());
+        List<HasMetadata> plain = kustomize();
+
+        assertThat(kindsAndNames(plain)).isEqualTo(kindsAndNames(chart));
+    }
+
+    /** Generated ConfigMaps carry a content hash suffix that the chart's do not. */
+    private static Set<String> kindsAndNames(List<HasMetadata> objects) {
+        return objects.stream().map(o -> o.getKind() + "/" + (o instanceof ConfigMap
+                        ? o.getMetadata().getName().replaceFirst("-[a-z0-9]{10}$", "") : o.getMetadata().getName()))
+                .collect(Collectors.toSet());
+    }
+}
