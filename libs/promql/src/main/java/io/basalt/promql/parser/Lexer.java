@@ -10,6 +10,9 @@ final class Lexer {
 
     private int pos;
 
+    /** Inside {@code [...]} a colon separates a subquery's range from its step instead of starting a name. */
+    private boolean insideBrackets;
+
     private Lexer(String input) {
         this.input = input;
     }
@@ -36,7 +39,7 @@ final class Lexer {
         }
         int start = pos;
         char c = input.charAt(pos);
-        if (isIdentifierStart(c)) {
+        if (isIdentifierStart(c) && !(c == ':' && insideBrackets)) {
             pos++;
             while (pos < input.length() && isIdentifierPart(input.charAt(pos))) {
                 pos++;
@@ -56,8 +59,14 @@ final class Lexer {
             case ')' -> TokenType.RIGHT_PAREN;
             case '{' -> TokenType.LEFT_BRACE;
             case '}' -> TokenType.RIGHT_BRACE;
-            case '[' -> TokenType.LEFT_BRACKET;
-            case ']' -> TokenType.RIGHT_BRACKET;
+            case '[' -> {
+                insideBrackets = true;
+                yield TokenType.LEFT_BRACKET;
+            }
+            case ']' -> {
+                insideBrackets = false;
+                yield TokenType.RIGHT_BRACKET;
+            }
             case ',' -> TokenType.COMMA;
             case ':' -> TokenType.COLON;
             case '@' -> TokenType.AT;
