@@ -1,0 +1,45 @@
+package io.basalt.tsdb.index;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Gives every live series a dense in-process id (dense ids keep Roaring postings compact). Ids are not persisted:
+ * parts store label sets and the write-ahead log declares its ids per segment, so a restart may renumber freely.
+ */
+public final class SeriesRegistry {
+
+    private final ConcurrentHashMap<SeriesKey, Integer> ids = new ConcurrentHashMap<>();
+
+    private volatile SeriesKey[] keys = new SeriesKey[1024];
+
+    private int next;
+
+    public int idOf(SeriesKey key) {
+        Integer id = ids.get(key);
+        return id != null ? id : ids.computeIfAbsent(key, this::assign);
+    }
+
+    private synchronized int assign(SeriesKey key) {
+        if (next == keys.length) {
+            keys = Arrays.copyOf(keys, keys.length * 2);
+        }
+        keys[next] = key;
+        return next++;
+    }
+
+    /** The key an id was given for; still answers after {@link #retire} so old parts stay readable. */
+    public SeriesKey keyOf(int id) {
+        return keys[id];
+    }
+
+    /** Makes the next sample of {@code key} start a new series, as a delete requires. */
+    public void retire(SeriesKey key, int id) {
+        ids.remove(key, id);
+    }
+
+    /** Live series, i.e. label sets that currently resolve to an id. */
+    public int size() {
+        return ids.size();
+    }
+}

@@ -1,0 +1,333 @@
+package io.basalt.tsdb.part;
+
+import io.basalt.model.Labels;
+import io.basalt.model.TenantId;
+import io.basalt.tsdb.codec.BytesIn;
+import io.basalt.tsdb.codec.CorruptDataException;
+import io.basalt.tsdb.codec.TimestampCodec;
+import io.basalt.tsdb.codec.ValueCodec;
+import io.basalt.tsdb.codec.ZstdStage;
+import io.basalt.tsdb.index.SeriesKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.function.ToIntFunction;
+import java.util.zip.CRC32C;
+
+/**
+ * An open, immutable part: its file is memory-mapped and fully checksummed when opened; each block is checked
+ * again when read. Deleting the file while a search still holds this object is safe on Linux: the mapping stays.
+ */
+public final class Part {
+
+    private static final int TRAILER = 12;
+
+    private final Path file;
+
+    private final long sizeBytes;
+
+    private final MappedByteBuffer data;
+
+    private final long minSeq;
+
+    private final long maxSeq;
+
+    private final long rows;
+
+    private final long minTs;
+
+    private final long maxTs;
+
+    /** Engine series id per local ordinal (parts are sorted by series key, ids are arbitrary). */
+    private final int[] ids;
+
+    /** (id << 32 | ordinal), sorted, to find a series by id. */
+    private final long[] byId;
+
+    private final int[] firstBlock;
+
+    private final int[] blockRows;
+
+    private final long[] blockMinTs;
+
+    private final long[] blockMaxTs;
+
+    private final long[] tsOffset;
+
+    private final int[] tsLen;
+
+    private final long[] valOffset;
+
+    private final int[] valLen;
+
+    private final int[] blockCrc;
+
+    private Part(Path file, long sizeBytes, MappedByteBuffer data, long[] footer, int[] ids, int[] firstBlock,
+            int[] blockRows, long[] blockMinTs, long[] blockMaxTs, long[] tsOffset, int[] tsLen, long[] valOffset,
+            int[] valLen, int[] blockCrc) {
+        this.file = file;
+        this.sizeBytes = sizeBytes;
+        this.data = data;
+        this.rows = footer[12];
+        this.minTs = footer[13];
+        this.maxTs = footer[14];
+        this.minSeq = footer[15];
+        this.maxSeq = footer[16];
+        this.ids = ids;
+        this.firstBlock = firstBlock;
+        this.blockRows = blockRows;
+        this.blockMinTs = blockMinTs;
+        this.blockMaxTs = blockMaxTs;
+        this.tsOffset = tsOffset;
+        this.tsLen = tsLen;
+        this.valOffset = valOffset;
+        this.valLen = valLen;
+        this.blockCrc = blockCrc;
+        this.byId = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            byId[i] = ((long) ids[i] << 32) | i;
+        }
+        Arrays.sort(byId);
+    }
+
+    /**
+     * Maps and verifies {@code file}, resolving each stored series to an engine id.
+     *
+     * @throws CorruptDataException when any checksum or structure check fails
+     */
+    public static Part open(Path file, ToIntFunction<SeriesKey> resolver) {
+        MappedByteBuffer data;
+        long size;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = ch.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new CorruptDataException("part " + file + " is larger than 2 GiB");
+            }
+            data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot open part " + file, e);
+        }
+        data.order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            return parse(file, size, data, resolver);
+        }
+        catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new CorruptDataException("part " + file + " is malformed: " + e, e);
+        }
+    }
+
+    private static Part parse(Path file, long size, MappedByteBuffer data, ToIntFunction<SeriesKey> resolver) {
+        int n = (int) size;
+        if (n < PartWriter.HEADER_SIZE + TRAILER) {
+            throw new CorruptDataException("part " + file + " is truncated (" + n + " bytes)");
+        }
+        byte[] trailer = bytes(data, n - TRAILER, TRAILER);
+        if (!Arrays.equals(Arrays.copyOfRange(trailer, 8, 12), PartWriter.TRAILER_MAGIC)) {
+            throw new CorruptDataException("part " + file + " has no trailer magic");
+        }
+        BytesIn t = new BytesIn(trailer);
+        int footerLen = t.readInt();
+        int footerCrc = t.readInt();
+        int footerStart = n - TRAILER - footerLen;
+        if (footerLen < 1 || footerStart < PartWriter.HEADER_SIZE) {
+            throw new CorruptDataException("part " + file + " has a bad footer length " + footerLen);
+        }
+        byte[] footerBytes = bytes(data, footerStart, footerLen);
+        CRC32C c = new CRC32C();
+        c.update(footerBytes);
+        if ((int) c.getValue() != footerCrc) {
+            throw new CorruptDataException("part " + file + " footer checksum mismatch");
+        }
+        BytesIn f = new BytesIn(footerBytes);
+        if (f.readByte() != PartWriter.VERSION) {
+            throw new CorruptDataException("part " + file + " has an unknown format version");
+        }
+        long[] footer = new long[17];
+        for (int i = 0; i < footer.length; i++) {
+            footer[i] = f.readLong();
+        }
+        int bodyCrc = f.readInt();
+        CRC32C body = new CRC32C();
+        body.update(data.duplicate().position(0).limit(footerStart));
+        if ((int) body.getValue() != bodyCrc) {
+            throw new CorruptDataException("part " + file + " body checksum mismatch");
+        }
+        byte[] header = bytes(data, 0, PartWriter.HEADER_SIZE);
+        if (!Arrays.equals(Arrays.copyOf(header, 8), PartWriter.MAGIC) || header[8] != PartWriter.VERSION) {
+            throw new CorruptDataException("part " + file + " has a bad header");
+        }
+        int seriesCount = Math.toIntExact(footer[10]);
+        int blockCount = Math.toIntExact(footer[11]);
+        BytesIn series = table(data, footer[4], footer[5], footer[6]);
+        BytesIn blocks = table(data, footer[7], footer[8], footer[9]);
+        int[] ids = new int[seriesCount];
+        int[] firstBlock = new int[seriesCount + 1];
+        for (int s = 0; s < seriesCount; s++) {
+            TenantId tenant = new TenantId(series.readInt(), series.readInt());
+            int labelCount = series.readCount(1 << 16);
+            Labels.Builder b = Labels.builder();
+            for (int i = 0; i < labelCount; i++) {
+                b.add(series.readString(), series.readString());
+            }
+            ids[s] = resolver.applyAsInt(new SeriesKey(tenant, b.build()));
+            firstBlock[s + 1] = firstBlock[s] + series.readCount(blockCount);
+        }
+        if (firstBlock[seriesCount] != blockCount) {
+            throw new CorruptDataException("part " + file + " series table does not cover its blocks");
+        }
+        int[] rows = new int[blockCount];
+        long[] minTs = new long[blockCount];
+        long[] maxTs = new long[blockCount];
+        long[] tsOff = new long[blockCount];
+        int[] tsLen = new int[blockCount];
+        long[] valOff = new long[blockCount];
+        int[] valLen = new int[blockCount];
+        int[] crc = new int[blockCount];
+        long tsPos = footer[0];
+        long valPos = footer[2];
+        for (int i = 0; i < blockCount; i++) {
+            rows[i] = blocks.readCount(PartWriter.MAX_BLOCK_ROWS);
+            minTs[i] = blocks.readVarint();
+            maxTs[i] = minTs[i] + blocks.readUVarint();
+            tsLen[i] = blocks.readCount(Integer.MAX_VALUE);
+            valLen[i] = blocks.readCount(Integer.MAX_VALUE);
+            crc[i] = blocks.readInt();
+            tsOff[i] = tsPos;
+            valOff[i] = valPos;
+            tsPos += tsLen[i];
+            valPos += valLen[i];
+        }
+        if (tsPos != footer[0] + footer[1] || valPos != footer[2] + footer[3]) {
+            throw new CorruptDataException("part " + file + " block table does not cover its columns");
+        }
+        return new Part(file, size, data, footer, ids, firstBlock, rows, minTs, maxTs, tsOff, tsLen, valOff, valLen,
+                crc);
+    }
+
+    private static BytesIn table(MappedByteBuffer data, long off, long len, long rawLen) {
+        byte[] stored = bytes(data, Math.toIntExact(off), Math.toIntExact(len));
+        if (len == rawLen) {
+            return new BytesIn(stored);
+        }
+        return new BytesIn(ZstdStage.decompress(stored, 0, stored.length, Math.toIntExact(rawLen)));
+    }
+
+    private static byte[] bytes(MappedByteBuffer data, int off, int len) {
+        byte[] out = new byte[len];
+        data.get(off, out);
+        return out;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String name() {
+        return file.getFileName().toString();
+    }
+
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    public long minSeq() {
+        return minSeq;
+    }
+
+    public long maxSeq() {
+        return maxSeq;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public long minTime() {
+        return minTs;
+    }
+
+    public long maxTime() {
+        return maxTs;
+    }
+
+    public int seriesCount() {
+        return ids.length;
+    }
+
+    /** Engine ids of the stored series, in storage order. */
+    public int[] ids() {
+        return ids;
+    }
+
+    public boolean contains(int id) {
+        return ordinalOf(id) >= 0;
+    }
+
+    private int ordinalOf(int id) {
+        int lo = 0;
+        int hi = byId.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int midId = (int) (byId[mid] >>> 32);
+            if (midId < id) {
+                lo = mid + 1;
+            }
+            else if (midId > id) {
+                hi = mid - 1;
+            }
+            else {
+                return (int) byId[mid];
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Samples of series {@code id} within {@code [minTime, maxTime]}; empty when the part lacks it.
+     *
+     * @throws CorruptDataException when a block fails its checksum
+     */
+    public SampleRun read(int id, long minTime, long maxTime) {
+        int ordinal = ordinalOf(id);
+        if (ordinal < 0 || maxTime < minTs || minTime > maxTs) {
+            return SampleRun.EMPTY;
+        }
+        int from = firstBlock[ordinal];
+        int to = firstBlock[ordinal + 1];
+        int total = 0;
+        for (int b = from; b < to; b++) {
+            if (blockMaxTs[b] >= minTime && blockMinTs[b] <= maxTime) {
+                total += blockRows[b];
+            }
+        }
+        if (total == 0) {
+            return SampleRun.EMPTY;
+        }
+        long[] ts = new long[total];
+        double[] vs = new double[total];
+        int n = 0;
+        for (int b = from; b < to; b++) {
+            if (blockMaxTs[b] < minTime || blockMinTs[b] > maxTime) {
+                continue;
+            }
+            byte[] tsBytes = bytes(data, (int) tsOffset[b], tsLen[b]);
+            byte[] valBytes = bytes(data, (int) valOffset[b], valLen[b]);
+            CRC32C crc = new CRC32C();
+            crc.update(tsBytes);
+            crc.update(valBytes);
+            if ((int) crc.getValue() != blockCrc[b]) {
+                throw new CorruptDataException("part " + file + " block " + b + " checksum mismatch");
+            }
+            System.arraycopy(TimestampCodec.decode(tsBytes, blockRows[b]), 0, ts, n, blockRows[b]);
+            System.arraycopy(ValueCodec.decode(valBytes, blockRows[b]), 0, vs, n, blockRows[b]);
+            n += blockRows[b];
+        }
+        return new SampleRun(ts, vs, n).window(minTime, maxTime);
+    }
+}

@@ -1,0 +1,404 @@
+package io.basalt.tsdb.wal;
+
+import io.basalt.model.Labels;
+import io.basalt.model.TenantId;
+import io.basalt.tsdb.codec.BytesIn;
+import io.basalt.tsdb.codec.BytesOut;
+import io.basalt.tsdb.codec.CorruptDataException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Segmented write-ahead log (format in FORMAT.md). {@link #append} writes a batch with one {@code write()} before it
+ * returns, which is what survives {@code kill -9}; with {@code syncEveryAppend} it also forces the file, grouping
+ * concurrent callers into one fsync. Segments are dropped once the engine has flushed everything they hold.
+ */
+public final class WriteAheadLog implements AutoCloseable {
+
+    static final byte[] MAGIC = { 'B', 'W', 'A', 'L' };
+
+    static final int VERSION = 1;
+
+    static final int HEADER_SIZE = 13;
+
+    static final int TYPE_SERIES = 1;
+
+    static final int TYPE_SAMPLES = 2;
+
+    static final int MAX_RECORD = 1 << 28;
+
+    private static final System.Logger LOG = System.getLogger(WriteAheadLog.class.getName());
+
+    /** Receives replayed samples in log order. */
+    public interface ReplaySink {
+        void accept(TenantId tenant, Labels labels, long[] timestamps, double[] values);
+    }
+
+    private final Path dir;
+
+    private final boolean syncEveryAppend;
+
+    private final long segmentMaxBytes;
+
+    private final AtomicLong corruptions = new AtomicLong();
+
+    private final Object writeLock = new Object();
+
+    private final Object syncLock = new Object();
+
+    private FileChannel channel;
+
+    private long segmentSeq;
+
+    private long segmentSize;
+
+    private BitSet declared = new BitSet();
+
+    /** Bytes written over the log's life, and how many of them are known to be forced. */
+    private volatile long written;
+
+    private long synced;
+
+    private volatile boolean closed;
+
+    private WriteAheadLog(Path dir, boolean syncEveryAppend, long segmentMaxBytes) {
+        this.dir = dir;
+        this.syncEveryAppend = syncEveryAppend;
+        this.segmentMaxBytes = segmentMaxBytes;
+    }
+
+    /**
+     * Replays every segment in {@code dir} into {@code sink}, cutting off torn or corrupt tails, then opens a new
+     * segment numbered above both the existing ones and {@code lastRetiredSeq} (segments already flushed and gone).
+     */
+    public static WriteAheadLog open(Path dir, boolean syncEveryAppend, long segmentMaxBytes, long lastRetiredSeq,
+            ReplaySink sink) {
+        WriteAheadLog wal = new WriteAheadLog(dir, syncEveryAppend, segmentMaxBytes);
+        try {
+            Files.createDirectories(dir);
+            long last = lastRetiredSeq;
+            for (Path segment : segments(dir)) {
+                last = Math.max(last, seqOf(segment));
+                wal.replaySegment(segment, sink);
+            }
+            wal.startSegment(last + 1);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot open write-ahead log in " + dir, e);
+        }
+        return wal;
+    }
+
+    /** Torn or corrupt records cut off during replay, over this instance's life. */
+    public long corruptionsTotal() {
+        return corruptions.get();
+    }
+
+    public long sizeBytes() {
+        long total = 0;
+        try {
+            for (Path p : segments(dir)) {
+                total += Files.size(p);
+            }
+        }
+        catch (IOException | UncheckedIOException e) {
+            return total; // a segment deleted while we list is not an error worth reporting
+        }
+        return total;
+    }
+
+    /** Logs the entries; returns once their bytes are written (and forced, with {@code syncEveryAppend}). */
+    public void append(List<WalEntry> entries) {
+        byte[] samples = samplesRecord(entries);
+        long end;
+        synchronized (writeLock) {
+            ensureOpen();
+            BytesOut series = null;
+            for (WalEntry e : entries) {
+                if (!declared.get(e.seriesId())) {
+                    series = series == null ? new BytesOut(256) : series;
+                    appendRecord(series, seriesPayload(e));
+                    declared.set(e.seriesId());
+                }
+            }
+            if (series != null) {
+                write(series.array(), series.size());
+            }
+            write(samples, samples.length);
+            end = written;
+            if (segmentSize >= segmentMaxBytes) {
+                rotateLocked();
+            }
+        }
+        if (syncEveryAppend) {
+            syncTo(end);
+        }
+    }
+
+    /** Forces everything written so far; the interval policy calls this from a timer. */
+    public void sync() {
+        syncTo(written);
+    }
+
+    /** Starts a new segment and returns the sequence number of the one it closed. */
+    public long rotate() {
+        synchronized (writeLock) {
+            ensureOpen();
+            return rotateLocked();
+        }
+    }
+
+    /** Deletes segments up to and including {@code seq}: their samples are durable elsewhere. */
+    public void deleteUpTo(long seq) {
+        try {
+            for (Path p : segments(dir)) {
+                if (seqOf(p) <= seq) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete flushed write-ahead log segments in " + dir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                channel.force(false);
+                channel.close();
+            }
+            catch (IOException e) {
+                LOG.log(Level.WARNING, "closing write-ahead log", e);
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("write-ahead log is closed");
+        }
+    }
+
+    private void syncTo(long target) {
+        synchronized (syncLock) {
+            if (synced >= target || closed) {
+                return;
+            }
+            long upTo = written;
+            FileChannel ch;
+            synchronized (writeLock) {
+                ch = channel;
+            }
+            try {
+                ch.force(false);
+            }
+            catch (java.nio.channels.ClosedChannelException e) {
+                // A concurrent rotation closed it, and forced it before doing so.
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot fsync write-ahead log", e);
+            }
+            synced = Math.max(synced, upTo);
+        }
+    }
+
+    private long rotateLocked() {
+        long closedSeq = segmentSeq;
+        try {
+            channel.force(false);
+            channel.close();
+            startSegment(segmentSeq + 1);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot rotate write-ahead log", e);
+        }
+        return closedSeq;
+    }
+
+    private void startSegment(long seq) throws IOException {
+        Path p = dir.resolve(String.format("%016d.wal", seq));
+        channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).put((byte) VERSION).putLong(seq).flip();
+        while (header.hasRemaining()) {
+            channel.write(header);
+        }
+        channel.force(true);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        segmentSeq = seq;
+        segmentSize = HEADER_SIZE;
+        declared = new BitSet();
+    }
+
+    private void write(byte[] bytes, int len) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes, 0, len);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot write to write-ahead log", e);
+        }
+        segmentSize += len;
+        written += len;
+    }
+
+    private static byte[] seriesPayload(WalEntry e) {
+        BytesOut p = new BytesOut(64);
+        p.writeByte(TYPE_SERIES).writeUVarint(e.seriesId()).writeInt(e.tenant().accountId())
+            .writeInt(e.tenant().projectId()).writeUVarint(e.labels().size());
+        for (int i = 0; i < e.labels().size(); i++) {
+            p.writeString(e.labels().name(i)).writeString(e.labels().value(i));
+        }
+        return p.toArray();
+    }
+
+    private static byte[] samplesRecord(List<WalEntry> entries) {
+        BytesOut p = new BytesOut(64 + entries.size() * 32);
+        p.writeByte(TYPE_SAMPLES).writeUVarint(entries.size());
+        for (WalEntry e : entries) {
+            p.writeUVarint(e.seriesId()).writeUVarint(e.length());
+            long prev = 0;
+            for (int i = e.offset(); i < e.offset() + e.length(); i++) {
+                p.writeVarint(e.timestamps()[i] - prev);
+                prev = e.timestamps()[i];
+            }
+            for (int i = e.offset(); i < e.offset() + e.length(); i++) {
+                p.writeLong(Double.doubleToRawLongBits(e.values()[i]));
+            }
+        }
+        BytesOut rec = new BytesOut(p.size() + 8);
+        appendRecord(rec, p.toArray());
+        return rec.toArray();
+    }
+
+    private static void appendRecord(BytesOut out, byte[] payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        out.writeInt(payload.length).writeInt((int) crc.getValue()).writeBytes(payload);
+    }
+
+    private void replaySegment(Path segment, ReplaySink sink) throws IOException {
+        byte[] data = Files.readAllBytes(segment);
+        if (data.length < HEADER_SIZE || !java.util.Arrays.equals(java.util.Arrays.copyOf(data, 4), MAGIC)
+                || data[4] != VERSION) {
+            corruptions.incrementAndGet();
+            LOG.log(Level.WARNING, "write-ahead log segment " + segment + " has no valid header ("
+                    + data.length + " bytes); deleting it");
+            Files.delete(segment);
+            return;
+        }
+        Map<Long, Object[]> series = new HashMap<>();
+        int pos = HEADER_SIZE;
+        int records = 0;
+        while (pos < data.length) {
+            int good = pos;
+            try {
+                BytesIn head = new BytesIn(data, pos, data.length - pos);
+                int len = head.readInt();
+                int crc = head.readInt();
+                if (len <= 0 || len > MAX_RECORD || len > head.remaining()) {
+                    throw new CorruptDataException("record length " + len + " does not fit the segment");
+                }
+                CRC32C c = new CRC32C();
+                c.update(data, head.position(), len);
+                if ((int) c.getValue() != crc) {
+                    throw new CorruptDataException("record checksum mismatch");
+                }
+                applyRecord(new BytesIn(data, head.position(), len), series, sink);
+                pos = head.position() + len;
+                records++;
+            }
+            catch (CorruptDataException e) {
+                corruptions.incrementAndGet();
+                LOG.log(Level.WARNING, "write-ahead log " + segment + ": " + e.getMessage() + " at offset " + good
+                        + " after " + records + " good records; cutting off " + (data.length - good) + " bytes");
+                try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+                    ch.truncate(good);
+                    ch.force(true);
+                }
+                return;
+            }
+        }
+    }
+
+    private static void applyRecord(BytesIn in, Map<Long, Object[]> series, ReplaySink sink) {
+        int type = in.readByte();
+        if (type == TYPE_SERIES) {
+            long id = in.readUVarint();
+            TenantId tenant = new TenantId(in.readInt(), in.readInt());
+            int n = in.readCount(1 << 16);
+            Labels.Builder b = Labels.builder();
+            for (int i = 0; i < n; i++) {
+                b.add(in.readString(), in.readString());
+            }
+            series.put(id, new Object[] { tenant, b.build() });
+            return;
+        }
+        if (type != TYPE_SAMPLES) {
+            throw new CorruptDataException("unknown record type " + type);
+        }
+        int entries = in.readCount(MAX_RECORD);
+        List<Object[]> decoded = new ArrayList<>(entries);
+        for (int e = 0; e < entries; e++) {
+            long id = in.readUVarint();
+            int n = in.readCount(MAX_RECORD / 8);
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            long prev = 0;
+            for (int i = 0; i < n; i++) {
+                prev += in.readVarint();
+                ts[i] = prev;
+            }
+            for (int i = 0; i < n; i++) {
+                vs[i] = Double.longBitsToDouble(in.readLong());
+            }
+            Object[] def = series.get(id);
+            if (def == null) {
+                throw new CorruptDataException("samples for undeclared series id " + id);
+            }
+            decoded.add(new Object[] { def[0], def[1], ts, vs });
+        }
+        // Apply only after the whole record decoded, so a record is replayed entirely or not at all.
+        for (Object[] d : decoded) {
+            sink.accept((TenantId) d[0], (Labels) d[1], (long[]) d[2], (double[]) d[3]);
+        }
+    }
+
+    static List<Path> segments(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("\\d{16}\\.wal")).sorted().toList();
+        }
+    }
+
+    private static long seqOf(Path segment) {
+        String name = segment.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - 4));
+    }
+}
