@@ -63,6 +63,11 @@ public final class ConformanceServer {
         reply(ex, 204, "");
     }
 
+    /** Parses {@code name{a="b"}} (Prometheus text format / PromQL string escapes) into labels. */
+    public static Labels parseSeriesLabels(String text) {
+        return parseSeries(text);
+    }
+
     static Labels parseSeries(String text) {
         if (!text.contains("{")) {
             return Labels.of(Labels.METRIC_NAME, text);
@@ -77,7 +82,7 @@ public final class ConformanceServer {
         return b.build();
     }
 
-    static double parseValue(String s) {
+    public static double parseValue(String s) {
         return switch (s) {
             case "NaN" -> Double.NaN;
             case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
