@@ -1,0 +1,123 @@
+package io.basalt.agent;
+
+import io.basalt.agent.config.RemoteWriteConfig;
+import io.basalt.agent.remotewrite.RemoteWriteMetrics;
+import io.basalt.agent.remotewrite.RemoteWriteQueue;
+import io.basalt.agent.scrape.ScrapeLoop;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every metric the agent exports, in one place (Prometheus names after Micrometer's renaming):
+ * <ul>
+ * <li>{@code basalt_agent_scrapes_total{job,result}}: scrapes finished, {@code result} = success | failure</li>
+ * <li>{@code basalt_agent_samples_scraped_total{job}}: samples read from target pages</li>
+ * <li>{@code basalt_agent_samples_kept_total{job}}: samples left after metric relabeling and written</li>
+ * <li>{@code basalt_agent_target_up{job,instance}}: 1 when the target's last scrape succeeded</li>
+ * <li>{@code basalt_agent_scrape_duration_seconds{job}}: scrape latency</li>
+ * <li>{@code basalt_agent_remote_write_samples_sent_total{url}} and {@code ..._bytes_sent_total{url}}</li>
+ * <li>{@code basalt_agent_remote_write_samples_dropped_total{url,reason}}: reason = relabel | http_4xx |
+ * queue_full</li>
+ * <li>{@code basalt_agent_remote_write_retries_total{url,cause}}</li>
+ * <li>{@code basalt_agent_remote_write_send_duration_seconds{url}}: latency of successful sends</li>
+ * <li>{@code basalt_agent_remote_write_queue_bytes{url}}, {@code ..._queue_blocks{url}},
+ * {@code ..._queue_age_seconds{url}}: the on-disk backlog</li>
+ * <li>{@code basalt_agent_config_reloads_total{result}}</li>
+ * </ul>
+ */
+@Component
+public class AgentMetrics {
+
+    private final MeterRegistry registry;
+
+    private final Map<String, AtomicInteger> targetUp = new ConcurrentHashMap<>();
+
+    private final Map<String, RemoteWriteMetrics> perUrl = new ConcurrentHashMap<>();
+
+    private AgentRuntime runtime;
+
+    public AgentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void bind(AgentRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    void scrapeFinished(ScrapeLoop.ScrapeReport r) {
+        String job = r.target().job().jobName();
+        String instance = r.target().labels().get("instance");
+        registry.counter("basalt.agent.scrapes", "job", job, "result", r.error() == null ? "success" : "failure")
+                .increment();
+        registry.counter("basalt.agent.samples.scraped", "job", job).increment(r.scraped());
+        registry.counter("basalt.agent.samples.kept", "job", job).increment(r.kept());
+        Timer.builder("basalt.agent.scrape.duration").tag("job", job).register(registry)
+                .record((long) (r.durationSeconds() * 1e9), TimeUnit.NANOSECONDS);
+        targetUp.computeIfAbsent(job + "\u0000" + instance, k -> {
+            AtomicInteger v = new AtomicInteger();
+            Gauge.builder("basalt.agent.target.up", v, AtomicInteger::get).tag("job", job).tag("instance", instance)
+                    .register(registry);
+            return v;
+        }).set(r.error() == null ? 1 : 0);
+    }
+
+    void reloaded(boolean success) {
+        registry.counter("basalt.agent.config.reloads", "result", success ? "success" : "failure").increment();
+    }
+
+    RemoteWriteMetrics forRemoteWrite(RemoteWriteConfig rw) {
+        String url = rw.url().toString();
+        return perUrl.computeIfAbsent(url, u -> {
+            queueGauge("basalt.agent.remote.write.queue.bytes", u, q -> q.disk().sizeBytes());
+            queueGauge("basalt.agent.remote.write.queue.blocks", u, q -> q.disk().pendingBlocks());
+            queueGauge("basalt.agent.remote.write.queue.age.seconds", u, q -> {
+                long oldest = q.disk().oldestPendingMillis();
+                return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;
+            });
+            Counter sent = registry.counter("basalt.agent.remote.write.samples.sent", "url", u);
+            Counter bytes = registry.counter("basalt.agent.remote.write.bytes.sent", "url", u);
+            Timer latency = Timer.builder("basalt.agent.remote.write.send.duration").tag("url", u).register(registry);
+            return new RemoteWriteMetrics() {
+                @Override
+                public void samplesSent(long samples, long sentBytes, double seconds) {
+                    sent.increment(samples);
+                    bytes.increment(sentBytes);
+                    latency.record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+                }
+
+                @Override
+                public void samplesDropped(String reason, long samples) {
+                    registry.counter("basalt.agent.remote.write.samples.dropped", "url", u, "reason", reason)
+                            .increment(samples);
+                }
+
+                @Override
+                public void retried(String cause) {
+                    registry.counter("basalt.agent.remote.write.retries", "url", u, "cause", cause).increment();
+                }
+            };
+        });
+    }
+
+    private void queueGauge(String name, String url, ToDoubleFunction<RemoteWriteQueue> value) {
+        Gauge.builder(name, this, m -> {
+            if (m.runtime == null) {
+                return 0;
+            }
+            for (RemoteWriteQueue q : m.runtime.queues()) {
+                if (q.config().url().toString().equals(url)) {
+                    return value.applyAsDouble(q);
+                }
+            }
+            return 0;
+        }).tag("url", url).register(registry);
+    }
+}

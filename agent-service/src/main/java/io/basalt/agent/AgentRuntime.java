@@ -1,0 +1,211 @@
+package io.basalt.agent;
+
+import io.basalt.agent.config.AgentConfig;
+import io.basalt.agent.config.AgentConfigLoader;
+import io.basalt.agent.config.AgentProperties;
+import io.basalt.agent.config.InvalidAgentConfigException;
+import io.basalt.agent.config.RemoteWriteConfig;
+import io.basalt.agent.queue.DiskQueue;
+import io.basalt.agent.remotewrite.RemoteWriteQueue;
+import io.basalt.agent.remotewrite.RemoteWriteTransport;
+import io.basalt.agent.scrape.SampleSink;
+import io.basalt.agent.scrape.ScrapeManager;
+import io.basalt.model.Labels;
+import io.basalt.model.TimeSeries;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The running agent: the loaded config, one {@link RemoteWriteQueue} per remote_write entry and the
+ * {@link ScrapeManager}. Reloading swaps in a new config only if it loads completely; queues whose entry did not
+ * change keep running, so a reload loses nothing that is queued.
+ */
+@Component
+public class AgentRuntime implements SmartLifecycle, SampleSink {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+
+    private final AgentProperties properties;
+
+    private final RemoteWriteTransport transport;
+
+    private final AgentMetrics metrics;
+
+    private final Clock clock;
+
+    private volatile AgentConfig config;
+
+    private volatile List<RemoteWriteQueue> queues = List.of();
+
+    private ScrapeManager scrapes;
+
+    private volatile boolean running;
+
+    private volatile long lastReloadMillis;
+
+    private volatile boolean lastReloadSucceeded = true;
+
+    public AgentRuntime(AgentProperties properties, RemoteWriteTransport transport, AgentMetrics metrics) {
+        this.properties = properties;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Override
+    public synchronized void start() {
+        AgentConfig loaded = load();
+        metrics.bind(this);
+        applyRemoteWrite(loaded);
+        scrapes = new ScrapeManager(this, clock, properties.getMaxScrapeSize().toBytes(),
+                properties.getFileSdCheckInterval(), jitterSeed(loaded), metrics::scrapeFinished);
+        scrapes.apply(loaded);
+        config = loaded;
+        lastReloadMillis = clock.millis();
+        running = true;
+        log.info("agent started: {} scrape jobs, {} remote_write targets from {}", loaded.scrapeConfigs().size(),
+                loaded.remoteWrite().size(), properties.getConfigFile());
+    }
+
+    private AgentConfig load() {
+        try {
+            return AgentConfigLoader.load(Path.of(properties.getConfigFile()));
+        }
+        catch (InvalidAgentConfigException e) {
+            throw new InvalidAgentConfigException("basalt.agent.config-file=" + properties.getConfigFile() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Re-reads the config file. On any error the running config stays and the error is thrown.
+     */
+    public synchronized void reload() {
+        AgentConfig loaded;
+        try {
+            loaded = load();
+        }
+        catch (InvalidAgentConfigException e) {
+            lastReloadSucceeded = false;
+            metrics.reloaded(false);
+            throw e;
+        }
+        applyRemoteWrite(loaded);
+        scrapes.apply(loaded);
+        config = loaded;
+        lastReloadMillis = clock.millis();
+        lastReloadSucceeded = true;
+        metrics.reloaded(true);
+        log.info("config reloaded from {}", properties.getConfigFile());
+    }
+
+    private void applyRemoteWrite(AgentConfig next) {
+        Labels external = next.global().externalLabels();
+        AgentConfig previous = config;
+        Map<RemoteWriteConfig, RemoteWriteQueue> reusable = new LinkedHashMap<>();
+        if (previous != null && previous.global().externalLabels().equals(external)) {
+            for (RemoteWriteQueue q : queues) {
+                reusable.put(q.config(), q);
+            }
+        }
+        List<RemoteWriteQueue> next2 = new ArrayList<>();
+        for (int i = 0; i < next.remoteWrite().size(); i++) {
+            RemoteWriteConfig rw = next.remoteWrite().get(i);
+            RemoteWriteQueue q = reusable.remove(rw);
+            if (q == null) {
+                q = new RemoteWriteQueue(rw, external, DiskQueue.open(queueDir(rw),
+                        properties.getMaxDiskUsage().toBytes()), transport, properties.getSendShards(),
+                        properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
+            }
+            next2.add(q);
+        }
+        List<RemoteWriteQueue> old = queues;
+        queues = List.copyOf(next2);
+        for (RemoteWriteQueue q : old) {
+            if (!queues.contains(q)) {
+                q.close();
+            }
+        }
+    }
+
+    /** One directory per URL, so that a reload that reorders entries still finds each backlog. */
+    private Path queueDir(RemoteWriteConfig rw) {
+        String id = HexFormat.of().toHexDigits(fnv(rw.url().toString()));
+        return Path.of(properties.getDataPath(), "queue", id);
+    }
+
+    private static long fnv(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (char c : s.toCharArray()) {
+            h ^= c;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static long jitterSeed(AgentConfig config) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (Exception e) {
+            host = "";
+        }
+        return fnv(host + config.global().externalLabels());
+    }
+
+    /** Scraped and pushed samples go to every remote_write queue. */
+    @Override
+    public void write(List<TimeSeries> series) {
+        for (RemoteWriteQueue q : queues) {
+            q.write(series);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (scrapes != null) {
+            scrapes.close();
+        }
+        for (RemoteWriteQueue q : queues) {
+            q.close();
+        }
+        queues = List.of();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public List<RemoteWriteQueue> queues() {
+        return queues;
+    }
+
+    public ScrapeManager scrapes() {
+        return scrapes;
+    }
+
+    public long lastReloadMillis() {
+        return lastReloadMillis;
+    }
+
+    public boolean lastReloadSucceeded() {
+        return lastReloadSucceeded;
+    }
+}
