@@ -13,11 +13,18 @@ final class Yaml {
     static Map<String, Object> load(String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
+        // the compose file leans on anchors for its shared settings
+        options.setMaxAliasesForCollections(500);
         return new org.yaml.snakeyaml.Yaml(options).load(text);
     }
 
     static Map<String, Object> file(String relative) {
         return load(Repository.read(relative));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object node) {
+        return (Map<String, Object>) node;
     }
 
     @SuppressWarnings("unchecked")
