@@ -1,0 +1,216 @@
+package io.basalt.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.agent.support.Await;
+import io.basalt.agent.support.StubReceiver;
+import io.basalt.agent.support.StubTarget;
+import io.basalt.model.Labels;
+import io.basalt.model.StaleMarker;
+import io.basalt.model.TimeSeries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
+
+class AgentScrapeIntegrationTest {
+
+    private static final String PAGE = """
+            # TYPE http_requests_total counter
+            http_requests_total{code="200"} 10
+            http_requests_total{code="500"} 2
+            # TYPE temperature gauge
+            temperature{job="exposed"} 21.5
+            """;
+
+    @TempDir
+    Path dir;
+
+    private StubTarget target;
+
+    private StubReceiver receiver;
+
+    private ConfigurableApplicationContext agent;
+
+    @BeforeEach
+    void stubs() throws Exception {
+        target = new StubTarget().page("/metrics", PAGE).hang("/hang").page("/garbage", "this is { not a page\n");
+        receiver = new StubReceiver();
+    }
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        target.close();
+        receiver.close();
+    }
+
+    @Test
+    void scrapedSamplesArriveWithTargetAndExternalLabelsThroughTheLoadBalancer() throws Exception {
+        agent = start("""
+                global:
+                  scrape_interval: 1s
+                  external_labels: {region: test-1}
+                scrape_configs:
+                  - job_name: stub
+                    static_configs:
+                      - targets: ['%s']
+                        labels: {team: a}
+                remote_write:
+                  - url: http://insert/lb/write
+                    queue_config: {batch_send_deadline: 100ms, min_backoff: 50ms}
+                """.formatted(target.address()),
+                Map.of("spring.cloud.discovery.client.simple.instances.insert[0].uri", receiver.baseUrl()));
+
+        Labels up = Labels.of("__name__", "up", "job", "stub", "instance", target.address(), "team", "a",
+                "region", "test-1");
+        Await.until(Duration.ofSeconds(30), "up and a scraped sample at the receiver",
+                () -> !receiver.series(s -> s.labels().equals(up)).isEmpty()
+                        && !receiver.series(s -> s.labels().metricName().equals("http_requests_total")).isEmpty());
+
+        assertThat(receiver.series(s -> s.labels().equals(up)).get(0).value(0)).isEqualTo(1.0);
+        assertThat(receiver.received()).allMatch(r -> r.path().equals("/lb/write"));
+        TimeSeries requests = receiver.series(s -> s.labels().get("code").equals("200")).get(0);
+        assertThat(requests.labels()).isEqualTo(Labels.of("__name__", "http_requests_total", "code", "200",
+                "job", "stub", "instance", target.address(), "team", "a", "region", "test-1"));
+        assertThat(requests.value(0)).isEqualTo(10.0);
+        // honor_labels: false moves the page's own job label aside.
+        TimeSeries temperature = receiver.series(s -> s.labels().metricName().equals("temperature")).get(0);
+        assertThat(temperature.labels().get("exported_job")).isEqualTo("exposed");
+        assertThat(temperature.labels().get("job")).isEqualTo("stub");
+        for (String name : List.of("scrape_duration_seconds", "scrape_samples_scraped",
+                "scrape_samples_post_metric_relabeling", "scrape_series_added")) {
+            assertThat(receiver.series(s -> s.labels().metricName().equals(name))).as(name).isNotEmpty();
+        }
+        assertThat(receiver.series(s -> s.labels().metricName().equals("scrape_samples_scraped")).get(0).value(0))
+                .isEqualTo(3.0);
+    }
+
+    @Test
+    void aHangingAGarbageAndAnOverLimitTargetAreDownWithTheirReasonAndTheOthersUnaffected() throws Exception {
+        agent = start("""
+                global: {scrape_interval: 1s}
+                scrape_configs:
+                  - job_name: good
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: hang
+                    scrape_timeout: 300ms
+                    metrics_path: /hang
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: garbage
+                    metrics_path: /garbage
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: limited
+                    sample_limit: 2
+                    static_configs: [{targets: ['%1$s']}]
+                remote_write:
+                  - url: %2$s/api/v1/write
+                    queue_config: {batch_send_deadline: 100ms}
+                """.formatted(target.address(), receiver.baseUrl()), Map.of());
+
+        Await.until(Duration.ofSeconds(30), "an up sample for every job",
+                () -> List.of("good", "hang", "garbage", "limited").stream().allMatch(job -> !receiver.series(
+                        s -> s.labels().metricName().equals("up") && s.labels().get("job").equals(job)).isEmpty()));
+
+        assertThat(upValue("good")).isEqualTo(1.0);
+        assertThat(upValue("hang")).isEqualTo(0.0);
+        assertThat(upValue("garbage")).isEqualTo(0.0);
+        assertThat(upValue("limited")).isEqualTo(0.0);
+        assertThat(receiver.series(s -> s.labels().get("job").equals("limited")
+                && s.labels().metricName().equals("http_requests_total"))).isEmpty();
+        assertThat(receiver.series(s -> s.labels().get("job").equals("good")
+                && s.labels().metricName().equals("http_requests_total"))).isNotEmpty();
+
+        Map<String, Object> targets = WebClient.create("http://127.0.0.1:" + port() + "/api/v1/targets").get()
+                .retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(10));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> active = (List<Map<String, Object>>) ((Map<String, Object>) targets.get("data"))
+                .get("activeTargets");
+        assertThat(active).hasSize(4);
+        assertThat(errorOf(active, "good")).isEmpty();
+        assertThat(errorOf(active, "hang")).contains("deadline exceeded");
+        assertThat(errorOf(active, "garbage")).startsWith("line 1");
+        assertThat(errorOf(active, "limited")).isEqualTo("sample limit exceeded");
+        assertThat(active).filteredOn(t -> t.get("scrapePool").equals("good")).first()
+                .extracting(t -> t.get("health")).isEqualTo("up");
+    }
+
+    @Test
+    void aTargetRemovedByReloadGetsStalenessMarkers() throws Exception {
+        Path config = dir.resolve("agent.yml");
+        String withTarget = """
+                global: {scrape_interval: 1s}
+                scrape_configs:
+                  - job_name: stub
+                    static_configs: [{targets: ['%s']}]
+                remote_write:
+                  - url: %s/api/v1/write
+                    queue_config: {batch_send_deadline: 100ms}
+                """.formatted(target.address(), receiver.baseUrl());
+        agent = start(withTarget, Map.of());
+        Await.until(Duration.ofSeconds(30), "a first scrape",
+                () -> !receiver.series(s -> s.labels().metricName().equals("http_requests_total")).isEmpty());
+
+        Files.writeString(config, withTarget.replace("static_configs: [{targets: ['" + target.address() + "']}]",
+                "static_configs: []"));
+        String answer = WebClient.create("http://127.0.0.1:" + port() + "/-/reload").post().retrieve()
+                .bodyToMono(String.class).block(Duration.ofSeconds(10));
+        assertThat(answer).contains("reloaded");
+
+        Await.until(Duration.ofSeconds(30), "staleness markers for the page's series and up",
+                () -> isStaleAtEnd("http_requests_total") && isStaleAtEnd("up") && isStaleAtEnd("temperature"));
+    }
+
+    @Test
+    void aBrokenConfigOnReloadIsRefusedWithItsLineAndTheOldOneKeepsRunning() throws Exception {
+        agent = start("""
+                global: {scrape_interval: 1s}
+                scrape_configs:
+                  - job_name: stub
+                    static_configs: [{targets: ['%s']}]
+                """.formatted(target.address()), Map.of());
+        Files.writeString(dir.resolve("agent.yml"), "global:\n  scrape_interval: 1s\n  colour: red\n");
+
+        var response = WebClient.create("http://127.0.0.1:" + port() + "/-/reload").post().exchangeToMono(
+                r -> r.bodyToMono(String.class).map(b -> r.statusCode().value() + " " + b)).block(Duration.ofSeconds(10));
+
+        assertThat(response).startsWith("400").contains("agent.yml:3: field colour not found in global");
+        assertThat(agent.getBean(AgentRuntime.class).scrapes().loops()).hasSize(1);
+    }
+
+    private boolean isStaleAtEnd(String metric) {
+        List<TimeSeries> all = receiver.series(s -> s.labels().metricName().equals(metric));
+        return !all.isEmpty() && StaleMarker.isStale(all.get(all.size() - 1).value(0));
+    }
+
+    private static String errorOf(List<Map<String, Object>> active, String job) {
+        return active.stream().filter(t -> t.get("scrapePool").equals(job)).findFirst()
+                .map(t -> (String) t.get("lastError")).orElseThrow();
+    }
+
+    private double upValue(String job) {
+        List<TimeSeries> ups = receiver.series(s -> s.labels().metricName().equals("up")
+                && s.labels().get("job").equals(job));
+        return ups.get(ups.size() - 1).value(0);
+    }
+
+    private int port() {
+        return Integer.parseInt(agent.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private ConfigurableApplicationContext start(String yaml, Map<String, String> extra) throws Exception {
+        Path config = dir.resolve("agent.yml");
+        Files.writeString(config, yaml);
+        return TestAgents.start(config, dir.resolve("data"), extra);
+    }
+}

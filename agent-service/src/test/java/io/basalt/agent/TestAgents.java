@@ -1,0 +1,27 @@
+package io.basalt.agent;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts a real agent on a random port, as {@code java -jar} would, with test-sized intervals. */
+final class TestAgents {
+
+    private TestAgents() {
+    }
+
+    static ConfigurableApplicationContext start(Path config, Path data, Map<String, String> extra) {
+        List<String> props = new ArrayList<>(List.of(
+                "server.port=0",
+                "basalt.agent.config-file=" + config,
+                "basalt.agent.data-path=" + data,
+                "basalt.agent.fsync-interval=100ms",
+                "basalt.agent.send-shards=2",
+                "spring.cloud.loadbalancer.health-check.interval=500ms"));
+        extra.forEach((k, v) -> props.add(k + "=" + v));
+        return new SpringApplicationBuilder(AgentApplication.class).properties(props.toArray(new String[0])).run();
+    }
+}

@@ -1,0 +1,90 @@
+package io.basalt.agent.support;
+
+import com.sun.net.httpserver.HttpServer;
+import io.basalt.model.TimeSeries;
+import io.basalt.wire.remotewrite.RemoteWriteDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A remote-write receiver on a random loopback port that decodes and keeps what it accepts, answers a settable
+ * status, and reports healthy on {@code /actuator/health} for the load balancer's checks.
+ */
+public final class StubReceiver implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    private final AtomicInteger status = new AtomicInteger(204);
+
+    private final AtomicInteger requests = new AtomicInteger();
+
+    /** One accepted series with the path it was posted to. */
+    public record Received(String path, TimeSeries series) {
+    }
+
+    public StubReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "stub-receiver");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/actuator/health", exchange -> {
+            byte[] body = "{\"status\":\"UP\"}".getBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            int answer = status.get();
+            if (answer / 100 == 2) {
+                for (TimeSeries ts : new RemoteWriteDecoder().decode(body).series()) {
+                    received.add(new Received(exchange.getRequestURI().getPath(), ts));
+                }
+            }
+            exchange.sendResponseHeaders(answer, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    public void answer(int httpStatus) {
+        status.set(httpStatus);
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    public List<TimeSeries> series(Predicate<TimeSeries> filter) {
+        return received.stream().map(Received::series).filter(filter).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
