@@ -307,8 +307,9 @@ public final class ExpositionParser {
             String name = strings.get(buf, p, nameEnd - p);
             Labels.Builder labels = Labels.builder().add(Labels.METRIC_NAME, name);
             p = nameEnd;
-            if (p < end && buf[p] == '{') {
-                p = labelSet(p + 1, labels);
+            int brace = skipBlanks(p);
+            if (brace < end && buf[brace] == '{') {
+                p = labelSet(brace + 1, labels);
             }
             if (p >= end || !isBlank(buf[p])) {
                 throw error(p >= end ? "missing value for " + name : "unexpected character '"
