@@ -34,7 +34,8 @@ class ShardingIT {
 
     private static final int SERIES = 200;
 
-    private static final long T0 = 1_700_000_000_000L;
+    /** Recent, so that it is inside the storage's retention period. */
+    private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - 60_000;
 
     private final HttpClient http = HttpClient.newHttpClient();
 

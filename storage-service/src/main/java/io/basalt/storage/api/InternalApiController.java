@@ -4,6 +4,7 @@ import io.basalt.node.admission.AdmissionGate;
 import io.basalt.node.web.BoundedBody;
 import io.basalt.storage.config.StorageProperties;
 import io.basalt.tsdb.Storage;
+import io.basalt.tsdb.TsdbEngine;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.SearchQuery;
 import io.basalt.wire.cluster.StringListCodec;
@@ -19,6 +20,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -28,12 +30,13 @@ import reactor.core.scheduler.Schedulers;
  * ({@link RowsCodec}, {@link SearchQuery}, {@link StringListCodec}); see docs/architecture.md.
  */
 @RestController
-@RequestMapping(method = org.springframework.web.bind.annotation.RequestMethod.POST)
 public class InternalApiController {
 
     private static final long MAX_QUERY_BODY = 1024 * 1024;
 
     private final Storage storage;
+
+    private final TsdbEngine engine;
 
     private final AdmissionGate insertGate;
 
@@ -45,9 +48,10 @@ public class InternalApiController {
 
     private final Counter samplesInserted;
 
-    public InternalApiController(Storage storage, @Qualifier("insertGate") AdmissionGate insertGate,
+    public InternalApiController(TsdbEngine engine, @Qualifier("insertGate") AdmissionGate insertGate,
             @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry) {
-        this.storage = storage;
+        this.storage = engine;
+        this.engine = engine;
         this.insertGate = insertGate;
         this.selectGate = selectGate;
         this.props = props;
@@ -115,10 +119,21 @@ public class InternalApiController {
                 limit(storage.labelValues(q.tenant(), name, q.matchers(), q.minTime(), q.maxTime()), q.limit())));
     }
 
-    /** Makes recently written data durable in parts; the in-memory engine has nothing to do. */
-    @PostMapping("/internal/force_flush")
-    public ResponseEntity<Void> forceFlush() {
-        return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
+    /** Writes the in-memory head into parts, so just-written data is durable in parts (tests, benchmarks). */
+    @RequestMapping(path = "/internal/force_flush", method = { RequestMethod.GET, RequestMethod.POST })
+    public Mono<ResponseEntity<Void>> forceFlush() {
+        return Mono.fromRunnable(engine::flush)
+            .subscribeOn(Schedulers.boundedElastic())
+            .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
+    }
+
+    /** Merges parts now instead of waiting for the background merger (benchmarks measure bytes per sample after it). */
+    @RequestMapping(path = "/internal/force_merge", method = { RequestMethod.GET, RequestMethod.POST })
+    public Mono<ResponseEntity<Void>> forceMerge() {
+        return Mono.fromRunnable(() -> {
+            engine.flush();
+            engine.forceMerge();
+        }).subscribeOn(Schedulers.boundedElastic()).thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     private Mono<byte[]> query(ServerHttpRequest request, java.util.function.Function<SearchQuery, byte[]> answer) {

@@ -3,7 +3,8 @@ package io.basalt.storage.api;
 import io.basalt.node.admission.AdmissionGate;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.storage.config.StorageProperties;
-import io.basalt.tsdb.Storage;
+import io.basalt.tsdb.EngineStatus;
+import io.basalt.tsdb.TsdbEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -14,13 +15,13 @@ public class StorageStatus implements NodeStatusContributor {
 
     private final StorageProperties props;
 
-    private final Storage storage;
+    private final TsdbEngine storage;
 
     private final AdmissionGate insertGate;
 
     private final AdmissionGate selectGate;
 
-    public StorageStatus(StorageProperties props, Storage storage, @Qualifier("insertGate") AdmissionGate insertGate,
+    public StorageStatus(StorageProperties props, TsdbEngine storage, @Qualifier("insertGate") AdmissionGate insertGate,
             @Qualifier("selectGate") AdmissionGate selectGate) {
         this.props = props;
         this.storage = storage;
@@ -42,15 +43,23 @@ public class StorageStatus implements NodeStatusContributor {
         c.put("maxConcurrentSelects", props.getMaxConcurrentSelects());
         c.put("minFreeDiskSpaceBytes", props.getMinFreeDiskSpaceBytes());
         c.put("dedupMinScrapeInterval", props.getDedupMinScrapeInterval().toString());
-        c.put("engine", storage.getClass().getSimpleName());
+        c.put("fsync", props.getFsync());
         return c;
     }
 
     @Override
     public Map<String, Object> details() {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("series", storage.seriesCount());
-        d.put("samplesAppended", storage.samplesAppended());
+        EngineStatus s = storage.status();
+        d.put("readOnly", s.readOnly());
+        if (s.readOnly()) {
+            d.put("readOnlyReason", s.readOnlyReason());
+        }
+        d.put("activeSeries", s.activeSeries());
+        d.put("rowsIngested", s.rowsIngested());
+        d.put("diskUsageBytes", s.diskUsageBytes());
+        d.put("parts", s.parts());
+        d.put("walSizeBytes", s.walSizeBytes());
         d.put("insertsRunning", insertGate.running());
         d.put("insertsQueued", insertGate.queued());
         d.put("selectsRunning", selectGate.running());

@@ -1,17 +1,32 @@
 package io.basalt.storage.config;
 
 import io.basalt.node.admission.AdmissionGate;
-import io.basalt.tsdb.InMemoryStorage;
-import io.basalt.tsdb.Storage;
+import io.basalt.tsdb.EngineConfig;
+import io.basalt.tsdb.FsyncPolicy;
+import io.basalt.tsdb.TsdbEngine;
+import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
 
+    /** Opening replays the write-ahead log, so every sample acknowledged before a crash is back before we serve. */
     @Bean(destroyMethod = "close")
-    public Storage storage() {
-        return new InMemoryStorage();
+    public TsdbEngine storage(StorageProperties props) {
+        EngineConfig config;
+        try {
+            config = EngineConfig.builder(Path.of(props.getDataPath()))
+                .retention(props.getRetentionPeriod())
+                .fsync(FsyncPolicy.parse(props.getFsync()))
+                .dedupInterval(props.getDedupMinScrapeInterval())
+                .minFreeDiskSpaceBytes(props.getMinFreeDiskSpaceBytes())
+                .build();
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid basalt.storage settings: " + e.getMessage(), e);
+        }
+        return TsdbEngine.open(config);
     }
 
     @Bean

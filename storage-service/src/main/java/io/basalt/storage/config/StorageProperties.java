@@ -42,6 +42,14 @@ public class StorageProperties {
     @Min(0)
     private long minFreeDiskSpaceBytes = 100L * 1024 * 1024;
 
+    /**
+     * When the write-ahead log is forced to disk: {@code always} (every insert, before it is acknowledged) or an
+     * interval such as {@code 1s}. Acknowledged samples survive a process crash either way; this bounds what a power
+     * loss can take.
+     */
+    @NotBlank
+    private String fsync = "1s";
+
     /** Keep one sample per series in each interval of this length; 0 turns deduplication off. */
     @NotNull
     private Duration dedupMinScrapeInterval = Duration.ZERO;
@@ -104,6 +112,14 @@ public class StorageProperties {
 
     public void setMinFreeDiskSpaceBytes(long minFreeDiskSpaceBytes) {
         this.minFreeDiskSpaceBytes = minFreeDiskSpaceBytes;
+    }
+
+    public String getFsync() {
+        return fsync;
+    }
+
+    public void setFsync(String fsync) {
+        this.fsync = fsync;
     }
 
     public Duration getDedupMinScrapeInterval() {

@@ -1,0 +1,55 @@
+package io.basalt.storage.api;
+
+import io.basalt.tsdb.TsdbEngine;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Snapshots with VictoriaMetrics' paths and answers: a snapshot is a directory of hard links to immutable parts
+ * under {@code <dataPath>/snapshots/<name>}, cheap to make and safe to copy away while the node runs.
+ */
+@RestController
+@RequestMapping(path = "/snapshot", method = { RequestMethod.GET, RequestMethod.POST })
+public class SnapshotController {
+
+    private final TsdbEngine engine;
+
+    public SnapshotController(TsdbEngine engine) {
+        this.engine = engine;
+    }
+
+    @RequestMapping("/create")
+    public Mono<Map<String, Object>> create() {
+        return Mono.fromCallable(() -> Map.<String, Object>of("status", "ok", "snapshot", engine.snapshotCreate()))
+            .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @RequestMapping("/list")
+    public Map<String, Object> list() {
+        return Map.of("status", "ok", "snapshots", engine.snapshotList());
+    }
+
+    @RequestMapping("/delete")
+    public ResponseEntity<Map<String, Object>> delete(@RequestParam String snapshot) {
+        if (!engine.snapshotDelete(snapshot)) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(Map.of("status", "error", "msg", "no snapshot named '" + snapshot + "'"));
+        }
+        return ResponseEntity.ok(Map.of("status", "ok"));
+    }
+
+    @RequestMapping("/delete_all")
+    public Map<String, Object> deleteAll() {
+        List<String> names = engine.snapshotList();
+        names.forEach(engine::snapshotDelete);
+        return Map.of("status", "ok", "deleted", names);
+    }
+}

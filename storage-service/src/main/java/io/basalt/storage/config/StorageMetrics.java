@@ -1,0 +1,75 @@
+package io.basalt.storage.config;
+
+import io.basalt.tsdb.EngineStatus;
+import io.basalt.tsdb.TsdbEngine;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.File;
+import java.util.function.ToDoubleFunction;
+import org.springframework.stereotype.Component;
+
+/** The engine's operator figures as Prometheus metrics; the names are the ones the dashboards query. */
+@Component
+public class StorageMetrics implements MeterBinder {
+
+    private final TsdbEngine engine;
+
+    private final StorageProperties props;
+
+    private volatile EngineStatus last;
+
+    private volatile long lastRead;
+
+    public StorageMetrics(TsdbEngine engine, StorageProperties props) {
+        this.engine = engine;
+        this.props = props;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        gauge(registry, "basalt_storage_disk_used_bytes", "Bytes of parts and write-ahead log", s -> s.diskUsageBytes());
+        Gauge.builder("basalt_storage_disk_free_bytes", this, m -> new File(props.getDataPath()).getUsableSpace())
+            .description("Usable disk space under the data path")
+            .register(registry);
+        Gauge.builder("basalt_storage_min_free_disk_space_bytes", props, p -> p.getMinFreeDiskSpaceBytes())
+            .description("Free space below which the node turns read-only")
+            .register(registry);
+        gauge(registry, "basalt_storage_active_series", "Series known to this node", s -> s.activeSeries());
+        gauge(registry, "basalt_storage_head_samples", "Samples in memory awaiting a flush", s -> s.headSamples());
+        gauge(registry, "basalt_storage_partitions", "Time partitions", s -> s.partitions());
+        gauge(registry, "basalt_storage_parts", "Immutable parts serving reads", s -> s.parts());
+        gauge(registry, "basalt_storage_wal_size_bytes", "Bytes in write-ahead log segments", s -> s.walSizeBytes());
+        gauge(registry, "basalt_storage_read_only", "1 while inserts are refused (disk nearly full)",
+                s -> s.readOnly() ? 1 : 0);
+        counter(registry, "basalt_storage_rows_ingested", "Samples accepted since start", s -> s.rowsIngested());
+        counter(registry, "basalt_storage_rows_dropped_outside_retention",
+                "Samples refused because they are older than the retention period",
+                s -> s.rowsDroppedOutsideRetention());
+        counter(registry, "basalt_storage_merges", "Part merges completed", s -> s.mergesTotal());
+        counter(registry, "basalt_storage_flushes", "Head flushes completed", s -> s.flushesTotal());
+        counter(registry, "basalt_storage_wal_corruptions", "Torn or corrupt log records cut off at replay",
+                s -> s.walCorruptionsTotal());
+        counter(registry, "basalt_storage_quarantined_parts", "Parts moved aside after a checksum failure",
+                s -> s.quarantinedPartsTotal());
+    }
+
+    /** One status read serves every meter of a scrape. */
+    private EngineStatus status() {
+        long now = System.currentTimeMillis();
+        if (last == null || now - lastRead > 1000) {
+            last = engine.status();
+            lastRead = now;
+        }
+        return last;
+    }
+
+    private void gauge(MeterRegistry registry, String name, String help, ToDoubleFunction<EngineStatus> value) {
+        Gauge.builder(name, this, m -> value.applyAsDouble(m.status())).description(help).register(registry);
+    }
+
+    private void counter(MeterRegistry registry, String name, String help, ToDoubleFunction<EngineStatus> value) {
+        FunctionCounter.builder(name, this, m -> value.applyAsDouble(m.status())).description(help).register(registry);
+    }
+}
