@@ -1,6 +1,8 @@
 package io.basalt.insert.config;
 
+import io.basalt.insert.limits.TenantSeriesLimit;
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.relabel.Relabeler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,5 +13,15 @@ public class InsertConfiguration {
     public AdmissionGate insertGate(InsertProperties props) {
         return new AdmissionGate("insert requests", props.getMaxConcurrentInserts(),
                 props.getMaxConcurrentInserts() * 64, props.getInsertQueueDuration());
+    }
+
+    @Bean
+    public Relabeler insertRelabeler(InsertProperties props) {
+        return RelabelRulesFile.load(props.getRelabelConfig());
+    }
+
+    @Bean
+    public TenantSeriesLimit tenantSeriesLimit(InsertProperties props) {
+        return new TenantSeriesLimit(props.getMaxActiveSeriesPerTenant(), System::currentTimeMillis);
     }
 }

@@ -53,6 +53,19 @@ public class InsertProperties {
     @NotNull
     private Duration storageTimeout = Duration.ofSeconds(30);
 
+    /**
+     * A YAML file holding a list of relabel rules (Prometheus {@code relabel_configs} syntax) applied to every series
+     * before it is stored; a series a rule drops is not stored. Unset: no relabeling.
+     */
+    private String relabelConfig;
+
+    /**
+     * Most distinct series one tenant may have written in the last hour; new series beyond it are rejected with
+     * reason {@code tenant_series_limit} while known series keep flowing. 0 turns the limit off.
+     */
+    @Min(0)
+    private long maxActiveSeriesPerTenant;
+
     public int getReplicationFactor() {
         return replicationFactor;
     }
@@ -131,5 +144,21 @@ public class InsertProperties {
 
     public void setStorageTimeout(Duration storageTimeout) {
         this.storageTimeout = storageTimeout;
+    }
+
+    public String getRelabelConfig() {
+        return relabelConfig;
+    }
+
+    public void setRelabelConfig(String relabelConfig) {
+        this.relabelConfig = relabelConfig;
+    }
+
+    public long getMaxActiveSeriesPerTenant() {
+        return maxActiveSeriesPerTenant;
+    }
+
+    public void setMaxActiveSeriesPerTenant(long maxActiveSeriesPerTenant) {
+        this.maxActiveSeriesPerTenant = maxActiveSeriesPerTenant;
     }
 }

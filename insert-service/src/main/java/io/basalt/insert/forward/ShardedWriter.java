@@ -37,7 +37,14 @@ public class ShardedWriter {
 
     private final MeterRegistry registry;
 
+    /** Blocks of one request in flight to one node: enough to pipeline, few enough to bound memory. */
+    private static final int BLOCKS_IN_FLIGHT_PER_NODE = 2;
+
     private final Counter reroutedRows;
+
+    private final Timer[] latency;
+
+    private final Counter[] errors;
 
     public ShardedWriter(StorageNodes nodes, InsertProperties props, MeterRegistry registry) {
         this.nodes = nodes;
@@ -46,6 +53,21 @@ public class ShardedWriter {
         this.reroutedRows = Counter.builder("basalt_insert_rerouted_rows")
             .description("Series blocks sent to another storage node because their node failed")
             .register(registry);
+        int n = nodes.all().size();
+        this.latency = new Timer[n];
+        this.errors = new Counter[n];
+        for (int i = 0; i < n; i++) {
+            String url = nodes.get(i).url();
+            latency[i] = Timer.builder("basalt_insert_storage_request_duration")
+                .description("Latency of insert requests to each storage node")
+                .tag("node", url)
+                .publishPercentileHistogram()
+                .register(registry);
+            errors[i] = Counter.builder("basalt_insert_storage_errors")
+                .description("Failed insert requests per storage node (connection errors, timeouts, 5xx, 429, 4xx)")
+                .tag("node", url)
+                .register(registry);
+        }
     }
 
     public Mono<Void> write(TenantId tenant, List<TimeSeries> series) {
@@ -79,7 +101,8 @@ public class ShardedWriter {
             .flatMap(e -> Flux.fromIterable(chunks(e.getValue()))
                 .flatMap(chunk -> send(e.getKey(), tenant, series, chunk)
                     .onErrorResume(this::isRetryable,
-                            err -> reroute(tenant, series, placement, e.getKey(), chunk, err, attempt))))
+                            err -> reroute(tenant, series, placement, e.getKey(), chunk, err, attempt)),
+                        BLOCKS_IN_FLIGHT_PER_NODE))
             .then();
     }
 
@@ -128,15 +151,8 @@ public class ShardedWriter {
             .toBodilessEntity()
             .timeout(props.getStorageTimeout())
             .doOnSuccess(r -> node.markHealthy())
-            .doFinally(s -> timing.stop(Timer.builder("basalt_insert_storage_request_duration")
-                .description("Latency of insert requests to each storage node")
-                .tag("node", node.url())
-                .register(registry)))
-            .doOnError(e -> Counter.builder("basalt_insert_storage_errors")
-                .description("Failed insert requests per storage node")
-                .tag("node", node.url())
-                .register(registry)
-                .increment())
+            .doFinally(s -> timing.stop(latency[nodeIndex]))
+            .doOnError(e -> errors[nodeIndex].increment())
             .onErrorMap(e -> e instanceof WebClientResponseException w && !isRetryableStatus(w.getStatusCode()),
                     e -> new RejectedByStorageException("storage node " + node.url() + " rejected rows: "
                             + ((WebClientResponseException) e).getResponseBodyAsString().trim()))

@@ -2,6 +2,8 @@ package io.basalt.insert.ingest;
 
 import io.basalt.insert.forward.NotEnoughStorageNodesException;
 import io.basalt.insert.forward.RejectedByStorageException;
+import io.basalt.node.admission.TooBusyException;
+import io.basalt.node.web.PayloadTooLargeException;
 import io.basalt.wire.remotewrite.RemoteWriteException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +18,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Status codes as the remote-write spec tells senders to act on them: 4xx only for data that can never succeed,
- * 503 with {@code Retry-After} for anything worth retrying. Every refusal is counted by reason.
+ * 503 with {@code Retry-After} for anything worth retrying. Every refusal is counted in
+ * {@code basalt_insert_requests_rejected_total} by reason; the body is one line of plain text saying why.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,9 +36,24 @@ public class IngestErrorAdvice {
         return refuse(HttpStatus.valueOf(e.httpStatus()), e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
     }
 
+    @ExceptionHandler(BadIngestRequestException.class)
+    public ResponseEntity<String> badIngest(BadIngestRequestException e) {
+        return refuse(HttpStatus.BAD_REQUEST, e.reason(), e.getMessage());
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     public ResponseEntity<String> badRequest(IllegalArgumentException e) {
         return refuse(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
+    }
+
+    @ExceptionHandler(UnsupportedMediaTypeException.class)
+    public ResponseEntity<String> unsupportedMediaType(UnsupportedMediaTypeException e) {
+        return refuse(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.getMessage());
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    public ResponseEntity<String> tooLarge(PayloadTooLargeException e) {
+        return refuse(HttpStatus.CONTENT_TOO_LARGE, "too_large", e.getMessage());
     }
 
     @ExceptionHandler(RejectedByStorageException.class)
@@ -45,11 +63,20 @@ public class IngestErrorAdvice {
 
     @ExceptionHandler(NotEnoughStorageNodesException.class)
     public ResponseEntity<String> unavailable(NotEnoughStorageNodesException e) {
-        count("storage_unavailable");
+        return retryLater("storage_unavailable", "5", e.getMessage());
+    }
+
+    @ExceptionHandler(TooBusyException.class)
+    public ResponseEntity<String> tooBusy(TooBusyException e) {
+        return retryLater("too_busy", "1", e.getMessage());
+    }
+
+    private ResponseEntity<String> retryLater(String reason, String retryAfterSeconds, String message) {
+        count(reason);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-            .header("Retry-After", "5")
+            .header("Retry-After", retryAfterSeconds)
             .contentType(MediaType.TEXT_PLAIN)
-            .body(e.getMessage() + "\n");
+            .body(message + "\n");
     }
 
     private ResponseEntity<String> refuse(HttpStatus status, String reason, String message) {

@@ -4,9 +4,12 @@ import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.StorageNodes;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 
 @Component
@@ -18,10 +21,13 @@ public class InsertStatus implements NodeStatusContributor {
 
     private final IngestPipeline pipeline;
 
-    public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline) {
+    private final MeterRegistry registry;
+
+    public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline, MeterRegistry registry) {
         this.props = props;
         this.nodes = nodes;
         this.pipeline = pipeline;
+        this.registry = registry;
     }
 
     @Override
@@ -37,7 +43,12 @@ public class InsertStatus implements NodeStatusContributor {
         c.put("maxInsertRequestSize", props.getMaxInsertRequestSize());
         c.put("maxRowsPerBlock", props.getMaxRowsPerBlock());
         c.put("maxLabelsPerTimeseries", props.getMaxLabelsPerTimeseries());
+        c.put("maxLabelNameLen", props.getMaxLabelNameLen());
         c.put("maxLabelValueLen", props.getMaxLabelValueLen());
+        c.put("maxActiveSeriesPerTenant", props.getMaxActiveSeriesPerTenant());
+        c.put("relabelConfig", props.getRelabelConfig());
+        c.put("storageBackoff", props.getStorageBackoff().toString());
+        c.put("storageTimeout", props.getStorageTimeout().toString());
         return c;
     }
 
@@ -51,6 +62,27 @@ public class InsertStatus implements NodeStatusContributor {
 
     @Override
     public Map<String, Object> details() {
-        return Map.of("requestsRunning", pipeline.gate().running(), "requestsQueued", pipeline.gate().queued());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("requestsRunning", pipeline.gate().running());
+        d.put("requestsQueued", pipeline.gate().queued());
+        d.put("samplesPerSecondLastMinute", Math.round(pipeline.samplesPerSecond() * 10) / 10.0);
+        d.put("rowsTotal", total("basalt_insert_rows"));
+        d.put("samplesTotal", total("basalt_insert_samples"));
+        d.put("reroutedRowsTotal", total("basalt_insert_rerouted_rows"));
+        d.put("rowsRejected", byReason("basalt_insert_rows_rejected"));
+        d.put("requestsRejected", byReason("basalt_insert_requests_rejected"));
+        return d;
+    }
+
+    private long total(String name) {
+        return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private Map<String, Long> byReason(String name) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Counter c : registry.find(name).counters()) {
+            out.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum);
+        }
+        return out;
     }
 }

@@ -4,16 +4,19 @@ import io.basalt.insert.config.InsertProperties;
 import io.basalt.model.TenantId;
 import io.basalt.node.web.BoundedBody;
 import io.basalt.wire.remotewrite.RemoteWriteDecoder;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Prometheus remote write 1.0. 204 means every series is stored on all its replicas; 400 and 413 mean the body can
- * never succeed (senders drop it); 503 means retry.
+ * Prometheus remote write 1.0. 204 means every series is stored on all its replicas; 400, 413 and 415 mean the body
+ * can never succeed (senders drop it); 503 means retry. The body is read only once the request holds an ingestion
+ * slot, so at most {@code maxConcurrentInserts} bodies are in memory at once.
  */
 @RestController
 public class RemoteWriteController {
@@ -31,20 +34,25 @@ public class RemoteWriteController {
     }
 
     @PostMapping({ "/insert/{tenant}/prometheus/api/v1/write", "/insert/{tenant}/prometheus" })
-    public Mono<ResponseEntity<Void>> write(@PathVariable String tenant, ServerHttpRequest request) {
-        return write(TenantId.parse(tenant), request);
+    public Mono<ResponseEntity<Void>> write(@PathVariable String tenant,
+            @RequestParam(name = "extra_label", required = false) List<String> extraLabels,
+            ServerHttpRequest request) {
+        return write(Tenants.parse(tenant), Tenants.extraLabels(extraLabels), request);
     }
 
     /** Single-tenant shortcut, as Prometheus itself serves it: tenant 0:0. */
     @PostMapping("/api/v1/write")
-    public Mono<ResponseEntity<Void>> writeDefaultTenant(ServerHttpRequest request) {
-        return write(TenantId.DEFAULT, request);
+    public Mono<ResponseEntity<Void>> writeDefaultTenant(
+            @RequestParam(name = "extra_label", required = false) List<String> extraLabels,
+            ServerHttpRequest request) {
+        return write(TenantId.DEFAULT, Tenants.extraLabels(extraLabels), request);
     }
 
-    private Mono<ResponseEntity<Void>> write(TenantId tenant, ServerHttpRequest request) {
-        return BoundedBody.read(request, props.getMaxInsertRequestSize())
+    private Mono<ResponseEntity<Void>> write(TenantId tenant, ExtraLabels extra, ServerHttpRequest request) {
+        IngestBodies.requireRemoteWrite(request.getHeaders());
+        return pipeline.admit(() -> BoundedBody.read(request, props.getMaxInsertRequestSize())
             .map(decoder::decode)
-            .flatMap(decoded -> pipeline.ingest(tenant, decoded.series()))
+            .flatMap(decoded -> pipeline.ingest(tenant, decoded.series(), extra)))
             .thenReturn(ResponseEntity.noContent().build());
     }
 }

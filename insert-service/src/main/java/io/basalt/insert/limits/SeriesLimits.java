@@ -1,4 +1,4 @@
-package io.basalt.insert.ingest;
+package io.basalt.insert.limits;
 
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.model.Labels;
