@@ -1,0 +1,116 @@
+package io.basalt.promql.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.model.LabelMatcher;
+import io.basalt.model.Labels;
+import io.basalt.model.TimeSeries;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PromqlEngineTest {
+
+    private static final Labels UP = Labels.of("__name__", "up", "job", "a");
+
+    private final List<long[]> calls = new ArrayList<>();
+
+    private final SeriesSource source = (matchers, min, max) -> {
+        calls.add(new long[] { min, max });
+        List<TimeSeries> out = new ArrayList<>();
+        long[] ts = new long[100];
+        double[] vs = new double[100];
+        for (int i = 0; i < 100; i++) {
+            ts[i] = i * 15_000L;
+            vs[i] = i;
+        }
+        if (matchers.stream().allMatch(m -> m.matches(UP))) {
+            out.add(new TimeSeries(UP, ts, vs));
+        }
+        return out;
+    };
+
+    private final PromqlEngine engine = new PromqlEngine(EngineSettings.DEFAULTS);
+
+    @Test
+    void rangeQueriesFetchEachSelectorOnceForTheWholeRange() {
+        engine.rangeQuery(source, "rate(up[5m] offset 1m) + up", 600_000, 1_200_000, 15_000);
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).containsExactly(600_000 - 60_000 - 300_000, 1_200_000 - 60_000);
+        assertThat(calls.get(1)).containsExactly(600_000 - 300_000, 1_200_000);
+    }
+
+    @Test
+    void subqueriesWidenTheFetchedRange() {
+        engine.instantQuery(source, "max_over_time(up[10m:1m] offset 5m)", 1_200_000);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0)).containsExactly(1_200_000 - 300_000 - 600_000 - 300_000, 1_200_000 - 300_000);
+    }
+
+    @Test
+    void rangeQueryResultsAreSortedMatricesStampedAtEachStep() {
+        QueryResult.Matrix m = (QueryResult.Matrix) engine.rangeQuery(source, "up", 0, 60_000, 30_000);
+        assertThat(m.series()).singleElement().satisfies(s -> {
+            assertThat(s.labels()).isEqualTo(UP);
+            assertThat(s.timestamps()).containsExactly(0, 30_000, 60_000);
+            assertThat(s.values()).containsExactly(0, 2, 4);
+        });
+    }
+
+    @Test
+    void scalarRangeQueriesBecomeOneUnlabelledSeries() {
+        QueryResult.Matrix m = (QueryResult.Matrix) engine.rangeQuery(source, "time()", 0, 2000, 1000);
+        assertThat(m.series()).singleElement().satisfies(s -> assertThat(s.values()).containsExactly(0, 1, 2));
+    }
+
+    @Test
+    void instantQueriesReturnTheShapeOfTheExpression() {
+        assertThat(engine.instantQuery(source, "1 + 1", 0)).isEqualTo(new QueryResult.Scalar(0, 2));
+        assertThat(engine.instantQuery(source, "\"hi\"", 5)).isEqualTo(new QueryResult.StringValue(5, "hi"));
+        assertThat(engine.instantQuery(source, "up[30s]", 30_000)).isInstanceOfSatisfying(QueryResult.Matrix.class,
+                m -> assertThat(m.series().get(0).timestamps()).containsExactly(0, 15_000, 30_000));
+    }
+
+    @Test
+    void rangeQueriesRejectRangeVectors() {
+        assertThatThrownBy(() -> engine.rangeQuery(source, "up[5m]", 0, 10, 1))
+                .isInstanceOfSatisfying(PromqlException.class,
+                        e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.BAD_DATA))
+                .hasMessage("invalid expression type \"range vector\" for range query, must be Scalar or instant Vector");
+    }
+
+    @Test
+    void sampleLimitFailsTheQueryWithAClearError() {
+        PromqlEngine small = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 50, 10));
+        assertThatThrownBy(() -> small.instantQuery(source, "sum_over_time(up[1h])", 1_500_000))
+                .isInstanceOfSatisfying(PromqlException.class,
+                        e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.EXECUTION))
+                .hasMessageContaining("too many samples");
+    }
+
+    @Test
+    void seriesLimitFailsTheQuery() {
+        PromqlEngine small = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 1_000_000, 0));
+        assertThatThrownBy(() -> small.instantQuery(source, "up", 0)).isInstanceOf(PromqlException.class)
+                .hasMessageContaining("more than the limit of 0");
+    }
+
+    @Test
+    void cancellationStopsEvaluation() {
+        Cancellation expired = Cancellation.deadline(System.nanoTime() - 1);
+        assertThatThrownBy(() -> engine.rangeQuery(source, "up", 0, 1_000_000, 1000, expired))
+                .isInstanceOfSatisfying(PromqlException.class,
+                        e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.TIMEOUT));
+    }
+
+    @Test
+    void seriesSelectorsParseForMatchParameters() {
+        assertThat(PromqlEngine.parseSeriesSelector("up{job=~\"a.*\"}")).containsExactly(
+                LabelMatcher.equal("__name__", "up"), LabelMatcher.of(LabelMatcher.Type.REGEX, "job", "a.*"));
+        assertThatThrownBy(() -> PromqlEngine.parseSeriesSelector("sum(up)")).isInstanceOfSatisfying(
+                PromqlException.class, e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.BAD_DATA));
+        assertThatThrownBy(() -> PromqlEngine.parseSeriesSelector("up{")).hasMessageStartingWith("1:4: parse error");
+    }
+}
