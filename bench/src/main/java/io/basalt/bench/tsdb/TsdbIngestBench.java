@@ -37,6 +37,7 @@ public final class TsdbIngestBench {
         NodeExporterData gen = new NodeExporterData(instances, 1);
         int total = gen.labels.length;
         long rssBefore = rssBytes();
+        long heapBefore = heapAfterGc();
         long cpuBefore = processCpuNanos();
         long wallBefore = System.nanoTime();
         long start = System.currentTimeMillis() - scrapes * SCRAPE_MS;
@@ -59,10 +60,12 @@ public final class TsdbIngestBench {
             }
             long ingestCpu = processCpuNanos() - cpuBefore;
             long ingestWall = System.nanoTime() - wallBefore;
-            System.gc();
             long rssAfter = rssBytes();
+            long heapWithHead = heapAfterGc();
+            long headSamples = engine.status().headSamples();
             engine.flush();
             long afterFlush = partBytes(engine);
+            long heapFlushed = heapAfterGc();
             engine.forceMerge();
             EngineStatus status = engine.status();
             long merged = partBytes(engine);
@@ -76,8 +79,11 @@ public final class TsdbIngestBench {
                     ingestCpu / 1e9 / (samples / 1e6), samples / (ingestWall / 1e9));
             System.out.printf("ingest+flush+merge: %.2f CPU-s per million samples%n",
                     totalCpu / 1e9 / (samples / 1e6));
-            System.out.printf("RSS growth per series (head holding unflushed samples): %.0f bytes%n",
+            System.out.printf("RSS growth per series while ingesting: %.0f bytes%n",
                     (double) (rssAfter - rssBefore) / total);
+            System.out.printf("live heap per series: %.0f bytes with the head (%d samples unflushed), %.0f bytes"
+                    + " after flush (labels, ids, index)%n", (double) (heapWithHead - heapBefore) / total,
+                    headSamples, (double) (heapFlushed - heapBefore) / total);
         }
         if (args.length <= 2) {
             try (Stream<Path> s = Files.walk(data)) {
@@ -89,6 +95,12 @@ public final class TsdbIngestBench {
     private static long partBytes(TsdbEngine engine) {
         EngineStatus s = engine.status();
         return s.diskUsageBytes() - s.walSizeBytes();
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long processCpuNanos() {
