@@ -1,65 +1,111 @@
 package io.basalt.mockexporter.web;
 
-import io.basalt.mockexporter.simulation.SimulatedService;
-import io.basalt.mockexporter.simulation.SimulatedService.Instance;
-import java.util.List;
+import io.basalt.mockexporter.exposition.FleetPage;
+import io.basalt.mockexporter.simulation.MockExporterProperties;
+import io.basalt.mockexporter.simulation.SimulatedFleet;
+import io.basalt.wire.exposition.ExpositionFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** {@code GET /metrics}: every scrape advances the simulation by one step and renders it. */
+/**
+ * The scrape endpoints. Each scrape first catches the simulated fleet up to the wall clock, then renders it.
+ * <ul>
+ * <li>{@code GET /metrics}: the fleet as one exporter, series without a {@code target} label.</li>
+ * <li>{@code GET /metrics/target/{n}} and {@code GET /metrics?target=n}, {@code 0 <= n < targets}: the same fleet as
+ * virtual target {@code n}, every series labelled {@code target="n"}; one process so stands in for many exporters in
+ * load tests. Any other {@code n} answers 404.</li>
+ * </ul>
+ * Text format 0.0.4 unless {@code Accept} ranks OpenMetrics higher; gzip when {@code Accept-Encoding} allows it.
+ * Pages are rendered off the event loop: a 100k-series page takes tens of milliseconds.
+ */
 @RestController
 public class MetricsController {
 
-    private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    private final SimulatedFleet fleet;
 
-    private final SimulatedService service;
+    private final FleetPage page;
 
-    public MetricsController(SimulatedService service) {
-        this.service = service;
+    private final int targets;
+
+    public MetricsController(SimulatedFleet fleet, FleetPage page, MockExporterProperties props) {
+        this.fleet = fleet;
+        this.page = page;
+        this.targets = props.getTargets();
     }
 
-    @GetMapping(path = "/metrics", produces = TEXT_FORMAT)
-    public String metrics() {
-        service.advance();
-        return service.read(MetricsController::render);
+    @GetMapping("/metrics")
+    public Mono<ResponseEntity<byte[]>> metrics(@RequestParam(name = "target", required = false) String target,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            @RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
+        return scrape(target, accept, acceptEncoding);
     }
 
-    static String render(List<Instance> instances) {
-        TextPage page = new TextPage();
-        page.family("mock_exporter_build_info", "gauge", "Build of the mock exporter; always 1.");
-        page.sample("mock_exporter_build_info", 1, "version", "0.1.0", "revision", "basalt");
-        page.family("http_requests_total", "counter", "HTTP requests served, by method, path and status.");
-        instances.forEach(in -> in.forEachRequestCount((method, path, status, count) -> page.sample(
-                "http_requests_total", count, "pod", in.pod(), "method", method, "path", path, "status", status)));
-        page.family("http_request_duration_seconds", "histogram", "Time to serve HTTP requests.");
-        instances.forEach(in -> in.forEachDuration((method, path, buckets, sum, count) -> {
-            for (int b = 0; b < SimulatedService.BUCKETS.length; b++) {
-                page.sample("http_request_duration_seconds_bucket", buckets[b], "pod", in.pod(), "method", method,
-                        "path", path, "le", TextPage.number(SimulatedService.BUCKETS[b]));
-            }
-            page.sample("http_request_duration_seconds_bucket", count, "pod", in.pod(), "method", method, "path",
-                    path, "le", "+Inf");
-            page.sample("http_request_duration_seconds_sum", sum, "pod", in.pod(), "method", method, "path", path);
-            page.sample("http_request_duration_seconds_count", count, "pod", in.pod(), "method", method, "path",
-                    path);
-        }));
-        page.family("rpc_duration_seconds", "summary", "Latency of backend calls over a sliding window.");
-        for (Instance in : instances) {
-            for (double q : SimulatedService.QUANTILES) {
-                page.sample("rpc_duration_seconds", in.quantile(q), "pod", in.pod(), "quantile", TextPage.number(q));
-            }
-            page.sample("rpc_duration_seconds_sum", in.totalDurationSeconds(), "pod", in.pod());
-            page.sample("rpc_duration_seconds_count", in.totalRequests(), "pod", in.pod());
+    @GetMapping("/metrics/target/{target}")
+    public Mono<ResponseEntity<byte[]>> target(@PathVariable("target") String target,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            @RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
+        return scrape(target, accept, acceptEncoding);
+    }
+
+    private Mono<ResponseEntity<byte[]>> scrape(String target, String accept, String acceptEncoding) {
+        if (target != null && !isTarget(target)) {
+            return Mono.just(ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                .body(("no virtual target '" + target + "': targets are 0.." + (targets - 1) + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
         }
-        page.family("http_requests_in_flight", "gauge", "Requests being served right now.");
-        instances.forEach(in -> page.sample("http_requests_in_flight", in.inFlight(), "pod", in.pod()));
-        page.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-        instances.forEach(in -> page.sample("process_resident_memory_bytes", in.memoryBytes(), "pod", in.pod()));
-        page.family("jvm_memory_used_bytes", "gauge", "Used heap memory.");
-        instances.forEach(in -> page.sample("jvm_memory_used_bytes", in.heapUsedBytes(), "pod", in.pod(), "area",
-                "heap"));
-        page.family("jvm_gc_collections_total", "counter", "Garbage collections since start.");
-        instances.forEach(in -> page.sample("jvm_gc_collections_total", in.gcCollections(), "pod", in.pod()));
-        return page.toString();
+        ExpositionFormat format = ScrapeNegotiation.format(accept);
+        boolean gzip = ScrapeNegotiation.gzip(acceptEncoding);
+        return Mono.fromCallable(() -> {
+            fleet.advanceToNow();
+            ResponseEntity.BodyBuilder response = ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_TYPE, format.contentType())
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT + ", " + HttpHeaders.ACCEPT_ENCODING);
+            if (gzip) {
+                response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+            }
+            return response.body(render(format, target, gzip));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Canonical decimal numbers only, so that "007" and "7" are not two names of one target. */
+    private boolean isTarget(String target) {
+        if (target.isEmpty() || target.length() > 9 || (target.length() > 1 && target.charAt(0) == '0')) {
+            return false;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            if (target.charAt(i) < '0' || target.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return Integer.parseInt(target) < targets;
+    }
+
+    byte[] render(ExpositionFormat format, String target, boolean gzip) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        try (OutputStream body = gzip ? new GZIPOutputStream(bytes, 64 * 1024) : bytes;
+                Writer writer = new OutputStreamWriter(body, StandardCharsets.UTF_8)) {
+            page.write(writer, format, target);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 }

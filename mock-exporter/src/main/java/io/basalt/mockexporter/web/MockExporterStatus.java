@@ -1,7 +1,10 @@
 package io.basalt.mockexporter.web;
 
+import io.basalt.mockexporter.exposition.FleetPage;
 import io.basalt.mockexporter.simulation.MockExporterProperties;
+import io.basalt.mockexporter.simulation.SimulatedFleet;
 import io.basalt.node.status.NodeStatusContributor;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -10,8 +13,14 @@ public class MockExporterStatus implements NodeStatusContributor {
 
     private final MockExporterProperties props;
 
-    public MockExporterStatus(MockExporterProperties props) {
+    private final SimulatedFleet fleet;
+
+    private final FleetPage page;
+
+    public MockExporterStatus(MockExporterProperties props, SimulatedFleet fleet, FleetPage page) {
         this.props = props;
+        this.fleet = fleet;
+        this.page = page;
     }
 
     @Override
@@ -21,6 +30,25 @@ public class MockExporterStatus implements NodeStatusContributor {
 
     @Override
     public Map<String, Object> configSummary() {
-        return Map.of("instances", props.getInstances(), "paths", props.getPaths(), "seed", props.getSeed());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("instances", props.getInstances());
+        summary.put("paths", props.getPaths());
+        summary.put("methods", props.getMethods());
+        summary.put("statusCodes", props.getStatusCodes());
+        summary.put("targets", props.getTargets());
+        summary.put("seed", props.getSeed());
+        summary.put("step", props.getStep().toString());
+        summary.put("podChurnPerMinute", props.getPodChurnPerMinute());
+        return summary;
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("seriesPerTarget", page.seriesPerTarget());
+        details.put("tick", fleet.tick());
+        details.put("restarts", fleet.restarts());
+        details.put("podsReplaced", fleet.replacements());
+        return details;
     }
 }
