@@ -22,6 +22,8 @@ final class TestAgents {
                 "basalt.agent.send-shards=2",
                 "spring.cloud.loadbalancer.health-check.interval=500ms"));
         extra.forEach((k, v) -> props.add(k + "=" + v));
-        return new SpringApplicationBuilder(AgentApplication.class).properties(props.toArray(new String[0])).run();
+        // As command-line arguments, so they override application.yml as an operator's flags would.
+        return new SpringApplicationBuilder(AgentApplication.class)
+                .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
     }
 }
