@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -43,6 +44,14 @@ public final class AdmissionGate {
     /** Runs {@code work} once a slot is free; the slot is released when the returned Mono terminates or is cancelled. */
     public <T> Mono<T> run(Supplier<Mono<T>> work) {
         return acquire().then(Mono.defer(work).doFinally(signal -> release()));
+    }
+
+    /**
+     * Like {@link #run} for a streamed answer: the slot is held until the last element is sent (or the stream fails
+     * or is cancelled), so a slow reader of a large answer still counts against the limit.
+     */
+    public <T> Flux<T> runMany(Supplier<Flux<T>> work) {
+        return acquire().thenMany(Flux.defer(work).doFinally(signal -> release()));
     }
 
     public int running() {

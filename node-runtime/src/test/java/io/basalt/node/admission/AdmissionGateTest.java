@@ -57,4 +57,21 @@ class AdmissionGateTest {
         assertThat(gate.queued()).isZero();
         assertThat(gate.running()).isEqualTo(1);
     }
+
+    @Test
+    void streamedAnswerHoldsItsSlotUntilTheLastElement() {
+        AdmissionGate gate = new AdmissionGate("selects", 1, 0, Duration.ofSeconds(5));
+        Sinks.Many<Integer> stream = Sinks.many().unicast().onBackpressureBuffer();
+
+        StepVerifier.create(gate.runMany(stream::asFlux))
+            .then(() -> stream.tryEmitNext(1))
+            .expectNext(1)
+            .then(() -> {
+                assertThat(gate.running()).isEqualTo(1);
+                StepVerifier.create(gate.run(() -> Mono.just(2))).expectError(TooBusyException.class).verify();
+                stream.tryEmitComplete();
+            })
+            .verifyComplete();
+        assertThat(gate.running()).isZero();
+    }
 }
