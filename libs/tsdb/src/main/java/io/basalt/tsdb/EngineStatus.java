@@ -5,7 +5,8 @@ package io.basalt.tsdb;
  *
  * @param diskUsageBytes bytes of parts and write-ahead log under the data path
  * @param rowsIngested samples accepted since open (replayed ones excluded)
- * @param rowsDroppedOutsideRetention samples refused because they were older than the retention period
+ * @param rowsDroppedOutsideRetention samples refused because they were older than the retention period (or past
+ *        year 9999)
  * @param activeSeries series that currently resolve to an id (seen since open, not deleted)
  * @param headSamples samples held in memory awaiting a flush
  * @param partitions time partitions on disk or in memory

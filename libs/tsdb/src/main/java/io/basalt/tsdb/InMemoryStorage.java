@@ -103,6 +103,20 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public int deleteSeries(TenantId tenant, List<LabelMatcher> matchers) {
+        if (matchers.isEmpty()) {
+            throw new IllegalArgumentException("deleteSeries needs at least one matcher");
+        }
+        int[] deleted = { 0 };
+        data.keySet().removeIf(k -> {
+            boolean match = k.tenant().equals(tenant) && matchesAll(k.labels(), matchers);
+            deleted[0] += match ? 1 : 0;
+            return match;
+        });
+        return deleted[0];
+    }
+
+    @Override
     public void close() {
         data.clear();
     }

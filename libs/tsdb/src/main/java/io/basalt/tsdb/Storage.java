@@ -38,6 +38,26 @@ public interface Storage extends AutoCloseable {
     /** Number of samples ever accepted by this engine instance. */
     long samplesAppended();
 
+    /** Makes every acknowledged sample durable in immutable storage; a no-op for volatile engines. */
+    default void flush() {
+    }
+
+    /**
+     * Deletes the series of {@code tenant} matching all {@code matchers} (at least one); later samples with the same
+     * labels start a new series.
+     *
+     * @return how many series were deleted
+     * @throws UnsupportedOperationException by engines that cannot delete
+     */
+    default int deleteSeries(TenantId tenant, List<LabelMatcher> matchers) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete series");
+    }
+
+    /** Whether appends are currently refused (e.g. the disk is nearly full); reads keep working. */
+    default boolean isReadOnly() {
+        return false;
+    }
+
     @Override
     void close();
 }

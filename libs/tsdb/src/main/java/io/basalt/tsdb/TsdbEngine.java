@@ -67,6 +67,9 @@ public final class TsdbEngine implements Storage {
 
     private static final int MAX_MERGE_PARTS = 15;
 
+    /** 9999-12-31T23:59:59.999Z. */
+    private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
+
     /** Keep merged parts well under the 2 GiB a single mapping can address. */
     private static final long MAX_PART_BYTES = 1L << 30;
 
@@ -213,7 +216,7 @@ public final class TsdbEngine implements Storage {
     private TimeSeries withinRetention(TimeSeries ts, long cutoff) {
         int keep = 0;
         for (long t : ts.timestamps()) {
-            keep += t >= cutoff ? 1 : 0;
+            keep += accepted(t, cutoff) ? 1 : 0;
         }
         if (keep == ts.size()) {
             return ts;
@@ -223,12 +226,17 @@ public final class TsdbEngine implements Storage {
         double[] v = new double[keep];
         int n = 0;
         for (int i = 0; i < ts.size(); i++) {
-            if (ts.timestamp(i) >= cutoff) {
+            if (accepted(ts.timestamp(i), cutoff)) {
                 t[n] = ts.timestamp(i);
                 v[n++] = ts.value(i);
             }
         }
         return new TimeSeries(ts.labels(), t, v);
+    }
+
+    /** Within retention, and not past year 9999 so every day keeps a plain {@code yyyy_MM_dd} directory name. */
+    private static boolean accepted(long t, long cutoff) {
+        return t >= cutoff && t <= MAX_TIMESTAMP;
     }
 
     private void replay(TenantId tenant, Labels labels, long[] ts, double[] vs) {
@@ -260,6 +268,7 @@ public final class TsdbEngine implements Storage {
     }
 
     /** Writes every in-memory sample into parts and truncates the write-ahead log (the {@code force_flush} hook). */
+    @Override
     public void flush() {
         ensureOpen();
         flush(new RoaringBitmap(), () -> { });
@@ -582,6 +591,7 @@ public final class TsdbEngine implements Storage {
      *
      * @return how many series were deleted
      */
+    @Override
     public int deleteSeries(TenantId tenant, List<LabelMatcher> matchers) {
         ensureOpen();
         if (matchers.isEmpty()) {
@@ -756,6 +766,7 @@ public final class TsdbEngine implements Storage {
     }
 
     /** Whether appends are currently refused; see {@link EngineStatus#readOnlyReason()}. */
+    @Override
     public boolean isReadOnly() {
         return readOnlyReason != null;
     }

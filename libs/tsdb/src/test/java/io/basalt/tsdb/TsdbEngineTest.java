@@ -248,6 +248,28 @@ class TsdbEngineTest {
     }
 
     @Test
+    void aPartCorruptedWhileServingIsQuarantinedOnTheNextReadOfABadBlock() throws IOException {
+        Labels a = series("a");
+        Labels b = series("b");
+        try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
+            e.append(T, List.of(ts(a, new long[] { T0 }, new double[] { 1 })));
+            e.flush();
+            e.append(T, List.of(ts(b, new long[] { T0 }, new double[] { 2 })));
+            e.flush();
+            Path first;
+            try (Stream<Path> s = Files.walk(dir.resolve("partitions"))) {
+                first = s.filter(p -> p.toString().endsWith(".part")).sorted().findFirst().orElseThrow();
+            }
+            try (var ch = java.nio.channels.FileChannel.open(first, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] { (byte) 0xEE }), 10); // inside the timestamp column
+            }
+            assertThat(all(e, T)).extracting(TimeSeries::labels).containsExactly(b);
+            assertThat(e.status().quarantinedPartsTotal()).isEqualTo(1);
+            assertThat(e.status().parts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void cardinalityStatsCountSeriesByNameLabelAndPair() {
         try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
             List<TimeSeries> batch = new ArrayList<>();
