@@ -57,8 +57,6 @@ public final class SimulatedFleet {
 
     private long tick;
 
-    private double replacementsDue;
-
     private int nextReplacement;
 
     private long restarts;
@@ -107,7 +105,9 @@ public final class SimulatedFleet {
             return "api-" + slot;
         }
         long mixed = new SplittableRandom(seed ^ (slot * 0x9E3779B97F4A7C15L) ^ generation).nextLong();
-        return "api-" + slot + "-" + Integer.toString(generation, 36) + Long.toString(mixed & 0xFFFFFFL, 36);
+        // Fixed width, so that generation and hash cannot run together into another pod's name.
+        String hash = Long.toString(mixed & 0xFFFFFFL, 36);
+        return "api-" + slot + "-" + Integer.toString(generation, 36) + "00000".substring(hash.length()) + hash;
     }
 
     /** The tick the wall clock is at now. */
@@ -132,9 +132,13 @@ public final class SimulatedFleet {
     }
 
     private void step() {
-        replacementsDue += replacementsPerTick;
-        while (replacementsDue >= 1) {
-            replacementsDue--;
+        // From the tick number rather than summed per tick, so rounding never loses a replacement.
+        long due = (long) Math.floor(tick * replacementsPerTick + 1e-9);
+        if (due - replacements > pods.length) {
+            // After a skipped idle stretch: replacing every pod once gives the same page as replacing it many times.
+            replacements = due - pods.length;
+        }
+        while (replacements < due) {
             // Rolling replacement: the oldest slot goes first, as a deployment would do it.
             SimulatedPod old = pods[nextReplacement];
             pods[nextReplacement] = newPod(old.slot(), old.generation() + 1);
