@@ -188,6 +188,8 @@ public final class RemoteWriteDecoder {
 
         private long[] valueBits = new long[4];
 
+        private final RequestStrings strings;
+
         private final List<TimeSeries> series = new ArrayList<>();
 
         private final List<MetricMetadata> metadata = new ArrayList<>(0);
@@ -200,6 +202,7 @@ public final class RemoteWriteDecoder {
             this.buf = buf;
             this.base = offset;
             this.in = CodedInputStream.newInstance(buf, offset, length);
+            this.strings = new RequestStrings(buf);
         }
 
         RemoteWriteRequest writeRequest() throws IOException {
@@ -374,7 +377,7 @@ public final class RemoteWriteDecoder {
                 throw new RemoteWriteException(Reason.INVALID_UTF8, "invalid " + what.describe(owner)
                         + ": not valid UTF-8");
             }
-            String s = length == 0 ? "" : new String(buf, start, length, StandardCharsets.UTF_8);
+            String s = strings.get(start, length);
             in.skipRawBytes(length);
             return s;
         }
@@ -392,6 +395,54 @@ public final class RemoteWriteDecoder {
             if (!in.skipField(tag)) {
                 throw new IOException("unexpected end-group tag");
             }
+        }
+    }
+
+    /**
+     * The strings of one request, deduplicated by their bytes: the same label names and values (job, instance,
+     * region, ...) recur in nearly every series, so most lookups return an existing String instead of decoding a
+     * new one. Entries point into the request buffer, so remembering a string copies nothing.
+     */
+    private static final class RequestStrings {
+
+        private static final int SLOTS = 2048;
+
+        private static final int MAX_CACHED_BYTES = 128;
+
+        private final byte[] buf;
+
+        private final String[] strings = new String[SLOTS];
+
+        private final int[] offsets = new int[SLOTS];
+
+        private final int[] lengths = new int[SLOTS];
+
+        RequestStrings(byte[] buf) {
+            this.buf = buf;
+        }
+
+        String get(int offset, int length) {
+            if (length == 0) {
+                return "";
+            }
+            if (length > MAX_CACHED_BYTES) {
+                return new String(buf, offset, length, StandardCharsets.UTF_8);
+            }
+            int h = length;
+            for (int i = offset, end = offset + length; i < end; i++) {
+                h = 31 * h + buf[i];
+            }
+            int slot = (h ^ (h >>> 11)) & (SLOTS - 1);
+            String cached = strings[slot];
+            if (cached != null && lengths[slot] == length && Arrays.equals(buf, offsets[slot],
+                    offsets[slot] + length, buf, offset, offset + length)) {
+                return cached;
+            }
+            String s = new String(buf, offset, length, StandardCharsets.UTF_8);
+            strings[slot] = s;
+            offsets[slot] = offset;
+            lengths[slot] = length;
+            return s;
         }
     }
 }
