@@ -80,7 +80,6 @@ python3 - "$work/bodies" "$here" <<'PY'
 # Classifies bodies by the top-level WriteRequest fields they carry: 1 = timeseries, 3 = metadata. A tiny snappy
 # block decoder keeps this script free of Python packages.
 import sys, os, glob, shutil
-import sys
 def uvarint(b, i):
     r = s = 0
     while True:

@@ -78,7 +78,7 @@ class RemoteWriteRoundTripTest {
     }
 
     /** Whatever arrives, the decoder either decodes it or refuses it with a status; it never fails otherwise. */
-    @Property(tries = 500)
+    @Property(tries = 300)
     void corruptedBodiesAreRefusedCleanly(@ForAll("series") List<TimeSeries> series,
             @ForAll("positions") List<Integer> positions, @ForAll byte noise) {
         byte[] body = RemoteWriteEncoder.encode(series);
