@@ -36,6 +36,9 @@ public final class StubStorageNode implements AutoCloseable {
 
     private final AtomicInteger requests = new AtomicInteger();
 
+    /** Bumped by {@link #clear}, so a slow request from an earlier test cannot store into the next one. */
+    private final AtomicInteger generation = new AtomicInteger();
+
     private StubStorageNode(HttpServer server) {
         this.server = server;
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -93,6 +96,7 @@ public final class StubStorageNode implements AutoCloseable {
     }
 
     public void clear() {
+        generation.incrementAndGet();
         blocks.clear();
         requests.set(0);
     }
@@ -105,8 +109,11 @@ public final class StubStorageNode implements AutoCloseable {
             case REJECT_400 -> answer(ex, 400, "rows block: unsupported version");
             case DOWN -> ex.close();
             case SLOW -> {
+                int started = generation.get();
                 sleep(slowMillis);
-                blocks.add(RowsCodec.decode(body));
+                if (generation.get() == started) {
+                    blocks.add(RowsCodec.decode(body));
+                }
                 answer(ex, 204, null);
             }
             case STORE -> {
