@@ -67,6 +67,35 @@ final class Partition {
         return view;
     }
 
+    /** The current view with a read reference on each of its parts; hand it back to {@link #release(View)}. */
+    View acquire() {
+        for (;;) {
+            View v = view;
+            List<Part> held = new ArrayList<>(v.parts().size());
+            for (Part p : v.parts()) {
+                if (!p.retain()) {
+                    break; // retired between our read of the view and now: the next view no longer lists it
+                }
+                held.add(p);
+            }
+            if (held.size() == v.parts().size()) {
+                return v;
+            }
+            held.forEach(Part::release);
+        }
+    }
+
+    static void release(View v) {
+        v.parts().forEach(Part::release);
+    }
+
+    /** Retires every part (partition dropped or engine closing). */
+    synchronized void retireAll() {
+        View v = view;
+        view = new View(List.of(), v.frozen(), v.head());
+        release(v);
+    }
+
     LabelIndex index(TenantId tenant) {
         return indexes.computeIfAbsent(tenant, t -> new LabelIndex());
     }
@@ -110,15 +139,20 @@ final class Partition {
         view = new View(List.copyOf(parts), List.copyOf(frozen), view.head());
     }
 
-    /** Swaps merge inputs for their output (or a part for its rewrite); {@code output} may be null. */
+    /**
+     * Swaps merge inputs for their output (or a part for its rewrite); {@code output} may be null. The inputs'
+     * listing references are dropped after the swap, so their files close once the last reader is done.
+     */
     synchronized void replaceParts(List<Part> inputs, Part output) {
         List<Part> parts = new ArrayList<>(view.parts());
-        parts.removeAll(inputs);
+        List<Part> removed = inputs.stream().filter(parts::contains).toList();
+        parts.removeAll(removed);
         if (output != null) {
             parts.add(output);
         }
         parts.sort((a, b) -> Long.compare(a.minSeq(), b.minSeq()));
         view = new View(List.copyOf(parts), view.frozen(), view.head());
+        removed.forEach(Part::release);
     }
 
     /**

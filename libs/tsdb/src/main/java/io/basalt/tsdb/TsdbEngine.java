@@ -381,36 +381,55 @@ public final class TsdbEngine implements Storage {
         p.maintenance.lock();
         try {
             List<Part> window = chooseWindow(p.view().parts(), all);
-            if (window == null || closed) {
+            if (window == null || closed || !retainAll(window)) {
                 return false;
             }
-            Part out;
             try {
-                out = writePart(p, window.get(0).minSeq(), window.get(window.size() - 1).maxSeq(),
-                        sortedByKey(idsOf(window)), id -> {
-                            SampleRun run = SampleRun.EMPTY;
-                            for (Part part : window) {
-                                run = SampleRun.merge(run, part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
-                            }
-                            return run;
-                        });
+                return merge(p, window);
             }
-            catch (CorruptDataException e) {
-                quarantineCorrupt(p, window, e);
-                return false;
+            finally {
+                window.forEach(Part::release);
             }
-            p.replaceParts(window, out);
-            for (Part in : window) {
-                if (out == null || !in.file().equals(out.file())) {
-                    deleteQuietly(in.file());
-                }
-            }
-            merges.incrementAndGet();
-            return true;
         }
         finally {
             p.maintenance.unlock();
         }
+    }
+
+    private static boolean retainAll(List<Part> parts) {
+        for (int i = 0; i < parts.size(); i++) {
+            if (!parts.get(i).retain()) {
+                parts.subList(0, i).forEach(Part::release);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean merge(Partition p, List<Part> window) {
+        Part out;
+        try {
+            out = writePart(p, window.get(0).minSeq(), window.get(window.size() - 1).maxSeq(),
+                    sortedByKey(idsOf(window)), id -> {
+                        SampleRun run = SampleRun.EMPTY;
+                        for (Part part : window) {
+                            run = SampleRun.merge(run, part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
+                        }
+                        return run;
+                    });
+        }
+        catch (CorruptDataException e) {
+            quarantineCorrupt(p, window, e);
+            return false;
+        }
+        p.replaceParts(window, out);
+        for (Part in : window) {
+            if (out == null || !in.file().equals(out.file())) {
+                deleteQuietly(in.file());
+            }
+        }
+        merges.incrementAndGet();
+        return true;
     }
 
     /**
@@ -462,29 +481,34 @@ public final class TsdbEngine implements Storage {
         List<RoaringBitmap> selected = new ArrayList<>(ps.size());
         RoaringBitmap all = new RoaringBitmap();
         for (Partition p : ps) {
-            views.add(p.view());
+            views.add(p.acquire());
             LabelIndex index = p.existingIndex(tenant);
             RoaringBitmap ids = index == null ? new RoaringBitmap() : index.select(matchers);
             selected.add(ids);
             all.or(ids);
         }
         long dedup = config.dedupInterval().toMillis();
-        for (int id : sortedByKey(all)) {
-            SampleRun run = SampleRun.EMPTY;
-            for (int i = 0; i < ps.size(); i++) {
-                if (!selected.get(i).contains(id)) {
-                    continue;
+        try {
+            for (int id : sortedByKey(all)) {
+                SampleRun run = SampleRun.EMPTY;
+                for (int i = 0; i < ps.size(); i++) {
+                    if (!selected.get(i).contains(id)) {
+                        continue;
+                    }
+                    Partition p = ps.get(i);
+                    SampleRun part = Partition.read(views.get(i), id, Math.max(minTime, p.minTime()),
+                            Math.min(maxTime, p.maxTime()), corrupt -> quarantine(p, corrupt, null));
+                    run = SampleRun.merge(run, part);
                 }
-                Partition p = ps.get(i);
-                SampleRun part = Partition.read(views.get(i), id, Math.max(minTime, p.minTime()),
-                        Math.min(maxTime, p.maxTime()), corrupt -> quarantine(p, corrupt, null));
-                run = SampleRun.merge(run, part);
+                run = run.deduplicate(dedup);
+                if (run.size() > 0) {
+                    sink.accept(new TimeSeries(registry.keyOf(id).labels(), trim(run.timestamps(), run.size()),
+                            trim(run.values(), run.size())));
+                }
             }
-            run = run.deduplicate(dedup);
-            if (run.size() > 0) {
-                sink.accept(new TimeSeries(registry.keyOf(id).labels(), trim(run.timestamps(), run.size()),
-                        trim(run.values(), run.size())));
-            }
+        }
+        finally {
+            views.forEach(Partition::release);
         }
     }
 
@@ -623,12 +647,18 @@ public final class TsdbEngine implements Storage {
             p.maintenance.lock();
             try {
                 for (Part part : p.view().parts()) {
-                    if (!RoaringBitmap.and(idsOf(List.of(part)), ids).isEmpty()) {
+                    if (RoaringBitmap.and(idsOf(List.of(part)), ids).isEmpty() || !part.retain()) {
+                        continue;
+                    }
+                    try {
                         RoaringBitmap keep = idsOf(List.of(part));
                         keep.andNot(ids);
                         Part rewritten = writePart(p, part.minSeq(), part.maxSeq(), sortedByKey(keep),
                                 id -> part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
                         p.replaceParts(List.of(part), rewritten);
+                    }
+                    finally {
+                        part.release();
                     }
                 }
             }
@@ -829,6 +859,7 @@ public final class TsdbEngine implements Storage {
                 p.maintenance.lock();
                 try {
                     partitions.remove(p.day, p);
+                    p.retireAll();
                     deleteRecursively(p.dir);
                     LOG.log(Level.INFO, "dropped partition " + p.dir.getFileName() + ": older than retention "
                             + config.retention());
@@ -1071,6 +1102,7 @@ public final class TsdbEngine implements Storage {
         }
         closed = true;
         wal.close();
+        partitions.values().forEach(Partition::retireAll);
     }
 
     /** Deletes log segments already covered by the checkpoint, before replay. */

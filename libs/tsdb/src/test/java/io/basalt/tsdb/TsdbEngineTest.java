@@ -106,7 +106,7 @@ class TsdbEngineTest {
     }
 
     @Test
-    void backgroundMergesShrinkPartCountWithoutChangingAnswers() {
+    void backgroundMergesShrinkPartCountWithoutChangingAnswers() throws IOException {
         Labels m = series("m");
         try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
             for (int i = 0; i < 9; i++) {
@@ -118,7 +118,34 @@ class TsdbEngineTest {
             assertThat(e.status().parts()).isLessThan(9);
             assertThat(e.status().mergesTotal()).isPositive();
             assertThat(all(e, T)).isEqualTo(before);
+            // Merged-away files must not stay open, or their disk space is never given back.
+            assertThat(openDeletedFilesUnder(dir)).isEmpty();
         }
+    }
+
+    static List<String> openDeletedFilesUnder(Path root) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs Linux /proc to list open files");
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(fds)) {
+            for (Path fd : s.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(root.toString()) && target.endsWith("(deleted)")) {
+                        out.add(target);
+                    }
+                }
+                catch (IOException ignored) {
+                    // the descriptor closed while we listed
+                }
+            }
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            if (line.contains(root.toString()) && line.endsWith("(deleted)")) {
+                out.add(line); // a mapping pins the file's space just like a descriptor
+            }
+        }
+        return out;
     }
 
     @Test

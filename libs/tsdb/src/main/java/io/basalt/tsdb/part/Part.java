@@ -10,18 +10,20 @@ import io.basalt.tsdb.codec.ZstdStage;
 import io.basalt.tsdb.index.SeriesKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 import java.util.zip.CRC32C;
 
 /**
- * An open, immutable part: its file is memory-mapped and fully checksummed when opened; each block is checked
- * again when read. Deleting the file while a search still holds this object is safe on Linux: the mapping stays.
+ * An open, immutable part: its file is fully checksummed when opened, and each block is checked again when read.
+ * Blocks are read with positional reads rather than a mapping so that the file's disk space is given back
+ * deterministically: holders {@link #retain} and {@link #release} it, and the last release closes the file (a
+ * mapping would pin a merged-away file's space until the garbage collector happened to unmap it).
  */
 public final class Part {
 
@@ -31,7 +33,10 @@ public final class Part {
 
     private final long sizeBytes;
 
-    private final MappedByteBuffer data;
+    private final FileChannel data;
+
+    /** One reference for the partition that lists this part, plus one per search or merge reading it. */
+    private final AtomicInteger refs = new AtomicInteger(1);
 
     private final long minSeq;
 
@@ -67,7 +72,7 @@ public final class Part {
 
     private final int[] blockCrc;
 
-    private Part(Path file, long sizeBytes, MappedByteBuffer data, long[] footer, int[] ids, int[] firstBlock,
+    private Part(Path file, long sizeBytes, FileChannel data, long[] footer, int[] ids, int[] firstBlock,
             int[] blockRows, long[] blockMinTs, long[] blockMaxTs, long[] tsOffset, int[] tsLen, long[] valOffset,
             int[] valLen, int[] blockCrc) {
         this.file = file;
@@ -101,28 +106,35 @@ public final class Part {
      * @throws CorruptDataException when any checksum or structure check fails
      */
     public static Part open(Path file, ToIntFunction<SeriesKey> resolver) {
-        MappedByteBuffer data;
+        FileChannel data;
         long size;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            size = ch.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new CorruptDataException("part " + file + " is larger than 2 GiB");
-            }
-            data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        try {
+            data = FileChannel.open(file, StandardOpenOption.READ);
+            size = data.size();
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot open part " + file, e);
         }
-        data.order(ByteOrder.LITTLE_ENDIAN);
+        boolean ok = false;
         try {
-            return parse(file, size, data, resolver);
+            if (size > Integer.MAX_VALUE) {
+                throw new CorruptDataException("part " + file + " is larger than 2 GiB");
+            }
+            Part part = parse(file, size, data, resolver);
+            ok = true;
+            return part;
         }
         catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new CorruptDataException("part " + file + " is malformed: " + e, e);
         }
+        finally {
+            if (!ok) {
+                closeQuietly(data);
+            }
+        }
     }
 
-    private static Part parse(Path file, long size, MappedByteBuffer data, ToIntFunction<SeriesKey> resolver) {
+    private static Part parse(Path file, long size, FileChannel data, ToIntFunction<SeriesKey> resolver) {
         int n = (int) size;
         if (n < PartWriter.HEADER_SIZE + TRAILER) {
             throw new CorruptDataException("part " + file + " is truncated (" + n + " bytes)");
@@ -154,7 +166,9 @@ public final class Part {
         }
         int bodyCrc = f.readInt();
         CRC32C body = new CRC32C();
-        body.update(data.duplicate().position(0).limit(footerStart));
+        for (int pos = 0; pos < footerStart; pos += 1 << 20) {
+            body.update(bytes(data, pos, Math.min(1 << 20, footerStart - pos)));
+        }
         if ((int) body.getValue() != bodyCrc) {
             throw new CorruptDataException("part " + file + " body checksum mismatch");
         }
@@ -210,7 +224,7 @@ public final class Part {
                 crc);
     }
 
-    private static BytesIn table(MappedByteBuffer data, long off, long len, long rawLen) {
+    private static BytesIn table(FileChannel data, long off, long len, long rawLen) {
         byte[] stored = bytes(data, Math.toIntExact(off), Math.toIntExact(len));
         if (len == rawLen) {
             return new BytesIn(stored);
@@ -218,10 +232,48 @@ public final class Part {
         return new BytesIn(ZstdStage.decompress(stored, 0, stored.length, Math.toIntExact(rawLen)));
     }
 
-    private static byte[] bytes(MappedByteBuffer data, int off, int len) {
-        byte[] out = new byte[len];
-        data.get(off, out);
-        return out;
+    private static byte[] bytes(FileChannel data, long off, int len) {
+        ByteBuffer buf = ByteBuffer.allocate(len);
+        try {
+            while (buf.hasRemaining()) {
+                if (data.read(buf, off + buf.position()) < 0) {
+                    throw new CorruptDataException("unexpected end of part file at " + (off + buf.position()));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read part file", e);
+        }
+        return buf.array();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        }
+        catch (IOException e) {
+            // nothing left to release
+        }
+    }
+
+    /** Takes a reference for reading; false when the part was already retired and closed. */
+    public boolean retain() {
+        for (;;) {
+            int r = refs.get();
+            if (r == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one closes the file. */
+    public void release() {
+        if (refs.decrementAndGet() == 0) {
+            closeQuietly(data);
+        }
     }
 
     public Path file() {
@@ -316,8 +368,8 @@ public final class Part {
             if (blockMaxTs[b] < minTime || blockMinTs[b] > maxTime) {
                 continue;
             }
-            byte[] tsBytes = bytes(data, (int) tsOffset[b], tsLen[b]);
-            byte[] valBytes = bytes(data, (int) valOffset[b], valLen[b]);
+            byte[] tsBytes = bytes(data, tsOffset[b], tsLen[b]);
+            byte[] valBytes = bytes(data, valOffset[b], valLen[b]);
             CRC32C crc = new CRC32C();
             crc.update(tsBytes);
             crc.update(valBytes);
