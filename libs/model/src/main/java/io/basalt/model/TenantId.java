@@ -25,6 +25,9 @@ public record TenantId(int accountId, int projectId) implements Comparable<Tenan
 
     private static int parseUint32(String part, String whole) {
         try {
+            if (part.isEmpty() || !Character.isDigit(part.charAt(0))) {
+                throw new NumberFormatException(part);
+            }
             return Integer.parseUnsignedInt(part);
         }
         catch (NumberFormatException e) {

@@ -41,7 +41,7 @@ class TenantIdTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "4294967296", "-1", "abc", "1:", ":1", "1:2:3", "1.5", " 1", "1:x" })
+    @ValueSource(strings = { "4294967296", "-1", "abc", "1:", ":1", "1:2:3", "1.5", " 1", "1:x", "+1", "1:+2" })
     void invalidTenantsAreRejectedWithAMessageNamingTheInputAndTheExpectedForm(String text) {
         assertThatThrownBy(() -> TenantId.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("invalid tenant '" + text
