@@ -3,8 +3,14 @@ package io.basalt.select.api;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import io.basalt.promql.engine.QueryResult;
+import io.basalt.model.StaleMarker;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.BiConsumer;
 
 /**
  * Writes Prometheus HTTP API bodies byte for byte in Prometheus' shape: sample values as strings ("NaN", "+Inf"),
@@ -12,22 +18,52 @@ import java.util.List;
  */
 final class PrometheusJson {
 
+    /** Size at which a streamed answer hands a piece to the network. */
+    static final int CHUNK_CHARS = 64 * 1024;
+
     private final StringBuilder out = new StringBuilder(256);
 
     static String success(String data, List<String> warnings, boolean partial) {
-        StringBuilder sb = new StringBuilder(data.length() + 64);
-        sb.append("{\"status\":\"success\"");
-        if (partial) {
-            sb.append(",\"isPartial\":true");
-        }
-        sb.append(",\"data\":").append(data);
+        return join(envelope(List.of(data), warnings, partial));
+    }
+
+    /** The success envelope around {@code data}, rendered lazily chunk by chunk. */
+    static Iterable<String> envelope(Iterable<String> data, List<String> warnings, boolean partial) {
+        String head = partial ? "{\"status\":\"success\",\"isPartial\":true,\"data\":" : "{\"status\":\"success\",\"data\":";
+        PrometheusJson tail = new PrometheusJson();
         if (!warnings.isEmpty()) {
-            sb.append(",\"warnings\":");
-            PrometheusJson w = new PrometheusJson();
-            w.stringArray(warnings);
-            sb.append(w.out);
+            tail.out.append(",\"warnings\":");
+            tail.stringArray(warnings);
         }
-        return sb.append('}').toString();
+        tail.out.append('}');
+        String end = tail.out.toString();
+        return () -> new Iterator<>() {
+
+            private Iterator<String> body;
+
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                return !done;
+            }
+
+            @Override
+            public String next() {
+                if (done) {
+                    throw new NoSuchElementException();
+                }
+                if (body == null) {
+                    body = data.iterator();
+                    return head;
+                }
+                if (body.hasNext()) {
+                    return body.next();
+                }
+                done = true;
+                return end;
+            }
+        };
     }
 
     static String error(String errorType, String message) {
@@ -40,8 +76,26 @@ final class PrometheusJson {
     }
 
     static String queryData(QueryResult result) {
+        return join(queryDataChunks(result));
+    }
+
+    /** A query's {@code data} object, one chunk per {@link #CHUNK_CHARS} or so. */
+    static Iterable<String> queryDataChunks(QueryResult result) {
+        String open = "{\"resultType\":\"" + result.resultType() + "\",\"result\":";
+        if (result instanceof QueryResult.Vector v) {
+            return list(open + "[", v.samples(), (w, s) -> {
+                w.out.append("{\"metric\":");
+                w.labels(s.labels());
+                w.out.append(",\"value\":");
+                w.point(s.timestamp(), s.value());
+                w.out.append('}');
+            }, ",", "]}");
+        }
+        if (result instanceof QueryResult.Matrix m) {
+            return list(open + "[", m.series(), PrometheusJson::series, ",", "]}");
+        }
         PrometheusJson w = new PrometheusJson();
-        w.out.append("{\"resultType\":\"").append(result.resultType()).append("\",\"result\":");
+        w.out.append(open);
         if (result instanceof QueryResult.Scalar s) {
             w.point(s.timestamp(), s.value());
         }
@@ -52,32 +106,21 @@ final class PrometheusJson {
             w.string(s.value());
             w.out.append(']');
         }
-        else if (result instanceof QueryResult.Vector v) {
-            w.out.append('[');
-            for (int i = 0; i < v.samples().size(); i++) {
-                QueryResult.Sample s = v.samples().get(i);
-                w.out.append(i > 0 ? "," : "").append("{\"metric\":");
-                w.labels(s.labels());
-                w.out.append(",\"value\":");
-                w.point(s.timestamp(), s.value());
-                w.out.append('}');
-            }
-            w.out.append(']');
-        }
-        else if (result instanceof QueryResult.Matrix m) {
-            w.matrix(m.series());
-        }
-        return w.out.append('}').toString();
+        return List.of(w.out.append('}').toString());
     }
 
     static String labelSets(List<Labels> series) {
+        return join(labelSetChunks(series));
+    }
+
+    static Iterable<String> labelSetChunks(List<Labels> series) {
+        return list("[", series, PrometheusJson::labels, ",", "]");
+    }
+
+    static String quote(String s) {
         PrometheusJson w = new PrometheusJson();
-        w.out.append('[');
-        for (int i = 0; i < series.size(); i++) {
-            w.out.append(i > 0 ? "," : "");
-            w.labels(series.get(i));
-        }
-        return w.out.append(']').toString();
+        w.string(s);
+        return w.out.toString();
     }
 
     static String strings(List<String> values) {
@@ -86,20 +129,96 @@ final class PrometheusJson {
         return w.out.toString();
     }
 
-    private void matrix(List<TimeSeries> series) {
-        out.append('[');
-        for (int i = 0; i < series.size(); i++) {
-            TimeSeries ts = series.get(i);
-            out.append(i > 0 ? "," : "").append("{\"metric\":");
-            labels(ts.labels());
-            out.append(",\"values\":[");
-            for (int j = 0; j < ts.size(); j++) {
-                out.append(j > 0 ? "," : "");
-                point(ts.timestamp(j), ts.value(j));
+    /**
+     * VictoriaMetrics' export format: one JSON object per line with the series' labels, values as JSON numbers and
+     * timestamps in ms. Staleness markers are not samples and are left out; other NaNs are {@code null}, infinities
+     * the strings {@code "+Inf"} and {@code "-Inf"}.
+     */
+    static Iterable<String> exportLines(List<TimeSeries> series) {
+        return list("", series, PrometheusJson::exportLine, "", "");
+    }
+
+    private void exportLine(TimeSeries ts) {
+        out.append("{\"metric\":");
+        labels(ts.labels());
+        out.append(",\"values\":[");
+        int written = 0;
+        for (int i = 0; i < ts.size(); i++) {
+            double v = ts.value(i);
+            if (StaleMarker.isStale(v)) {
+                continue;
             }
-            out.append("]}");
+            out.append(written++ > 0 ? "," : "");
+            if (Double.isNaN(v)) {
+                out.append("null");
+            }
+            else if (Double.isInfinite(v)) {
+                out.append(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
+            }
+            else {
+                out.append(formatValue(v));
+            }
         }
-        out.append(']');
+        out.append("],\"timestamps\":[");
+        written = 0;
+        for (int i = 0; i < ts.size(); i++) {
+            if (!StaleMarker.isStale(ts.value(i))) {
+                out.append(written++ > 0 ? "," : "").append(ts.timestamp(i));
+            }
+        }
+        out.append("]}\n");
+    }
+
+    /** Renders {@code items} lazily: each chunk holds about {@link #CHUNK_CHARS} characters. */
+    private static <T> Iterable<String> list(String open, List<T> items, BiConsumer<PrometheusJson, T> item,
+            String sep, String close) {
+        return () -> new Iterator<>() {
+
+            private int next = -1;
+
+            @Override
+            public boolean hasNext() {
+                return next <= items.size();
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                PrometheusJson w = new PrometheusJson();
+                if (next < 0) {
+                    w.out.append(open);
+                    next = 0;
+                }
+                while (next < items.size() && w.out.length() < CHUNK_CHARS) {
+                    w.out.append(next > 0 ? sep : "");
+                    item.accept(w, items.get(next++));
+                }
+                if (next == items.size()) {
+                    w.out.append(close);
+                    next++;
+                }
+                return w.out.toString();
+            }
+        };
+    }
+
+    private static String join(Iterable<String> chunks) {
+        StringBuilder sb = new StringBuilder();
+        chunks.forEach(sb::append);
+        return sb.toString();
+    }
+
+    private void series(TimeSeries ts) {
+        out.append("{\"metric\":");
+        labels(ts.labels());
+        out.append(",\"values\":[");
+        for (int j = 0; j < ts.size(); j++) {
+            out.append(j > 0 ? "," : "");
+            point(ts.timestamp(j), ts.value(j));
+        }
+        out.append("]}");
     }
 
     private void labels(Labels labels) {
@@ -134,7 +253,40 @@ final class PrometheusJson {
         if (v == 0) {
             return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
         }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return shortest(v).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code v}, as Go prints it. Java 17's {@link Double#toString} always
+     * reads back but sometimes has more digits than needed. An answer of at most 15 significant digits is already
+     * shortest (two different decimals that short never name the same double); otherwise fewer digits are tried.
+     * If rounding to d digits reads back, so does rounding to d + 1, which makes the search short.
+     */
+    private static BigDecimal shortest(double v) {
+        BigDecimal printed = new BigDecimal(Double.toString(v));
+        if (printed.stripTrailingZeros().precision() <= 15) {
+            return printed;
+        }
+        BigDecimal exact = new BigDecimal(v);
+        int digits = 15;
+        if (readsBack(exact, digits, v)) {
+            while (digits > 1 && readsBack(exact, digits - 1, v)) {
+                digits--;
+            }
+        }
+        else {
+            while (digits < 17 && !readsBack(exact, digits, v)) {
+                digits++;
+            }
+        }
+        return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+    }
+
+    private static boolean readsBack(BigDecimal exact, int digits, double v) {
+        return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN)).doubleValue() == v;
     }
 
     private void stringArray(List<String> values) {

@@ -4,6 +4,7 @@ import io.basalt.model.LabelMatcher;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.promql.engine.Cancellation;
 import io.basalt.promql.engine.EngineSettings;
 import io.basalt.promql.engine.PromqlEngine;
 import io.basalt.promql.engine.PromqlException;
@@ -11,22 +12,29 @@ import io.basalt.promql.engine.QueryResult;
 import io.basalt.promql.engine.SeriesSource;
 import io.basalt.select.config.SelectProperties;
 import io.basalt.select.fanout.PartialResult;
+import io.basalt.select.fanout.QueryTimeoutException;
+import io.basalt.select.fanout.ReadOptions;
 import io.basalt.select.fanout.StorageFanout;
 import io.basalt.wire.cluster.SearchQuery;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs one PromQL query: admission, evaluation on a worker thread with storage reads through the fan-out, and the
- * query deadline, which cancels the evaluation and its outstanding storage requests.
+ * Runs API reads under the node's limits: admission (maxConcurrentSelects, then 503), the query deadline (the
+ * evaluation stops through the engine's {@link Cancellation}, outstanding storage requests are cancelled and storage
+ * nodes stop scanning), and PromQL evaluation on a worker thread with storage reads through the fan-out.
  */
 @Component
 public class QueryExecutor {
+
+    static final String TIMEOUT_MESSAGE = "query timed out in expression evaluation";
 
     private final PromqlEngine engine;
 
@@ -35,6 +43,13 @@ public class QueryExecutor {
     private final AdmissionGate gate;
 
     private final SelectProperties props;
+
+    /** One PromQL evaluation against a source of raw series, stoppable through the cancellation. */
+    @FunctionalInterface
+    public interface Evaluation {
+
+        QueryResult evaluate(PromqlEngine engine, SeriesSource source, Cancellation cancellation);
+    }
 
     public QueryExecutor(StorageFanout fanout, AdmissionGate selectGate, SelectProperties props) {
         this.engine = new PromqlEngine(new EngineSettings(props.getLookbackDelta(), props.getMaxSamplesPerQuery(),
@@ -45,25 +60,54 @@ public class QueryExecutor {
     }
 
     /** The result with the partial flag and warnings gathered from every storage read the query made. */
-    public Mono<PartialResult<QueryResult>> run(TenantId tenant, String query,
-            Function<SeriesSource, QueryResult> evaluation) {
+    public Mono<PartialResult<QueryResult>> run(TenantId tenant, String query, ReadOptions options,
+            Evaluation evaluation) {
         if (query.length() > props.getMaxQueryLen()) {
             return Mono.error(new BadRequestException("the length of the query (" + query.length()
                     + ") exceeds basalt.select.max-query-len=" + props.getMaxQueryLen()));
         }
-        return gate.run(() -> Mono.fromCallable(() -> {
-            Reads reads = new Reads(tenant);
-            QueryResult result = evaluation.apply(reads);
-            return new PartialResult<>(result, reads.partial, reads.warnings);
-        }).subscribeOn(Schedulers.boundedElastic()))
-            .timeout(props.getMaxQueryDuration())
-            .onErrorMap(TimeoutException.class, e -> new PromqlException(PromqlException.ErrorType.TIMEOUT,
-                    "query timed out in expression evaluation: exceeded basalt.select.max-query-duration="
-                            + props.getMaxQueryDuration()));
+        return admitted(options, () -> {
+            AtomicBoolean abandoned = new AtomicBoolean();
+            Cancellation cancellation = () -> {
+                if (options.expired()) {
+                    throw new PromqlException(PromqlException.ErrorType.TIMEOUT, TIMEOUT_MESSAGE);
+                }
+                if (abandoned.get()) {
+                    throw new PromqlException(PromqlException.ErrorType.CANCELED, "query was canceled");
+                }
+            };
+            return Mono.fromCallable(() -> {
+                Reads reads = new Reads(tenant, options, cancellation);
+                QueryResult result = evaluation.evaluate(engine, reads, cancellation);
+                return new PartialResult<>(result, reads.partial, List.copyOf(reads.warnings));
+            })
+                .subscribeOn(Schedulers.boundedElastic())
+                .doOnCancel(() -> abandoned.set(true));
+        });
+    }
+
+    /**
+     * Runs {@code work} once admitted, failing with Prometheus' timeout error at the deadline; cancelling it there
+     * cancels the storage requests it has outstanding.
+     */
+    public <T> Mono<T> admitted(ReadOptions options, Supplier<Mono<T>> work) {
+        return Mono.defer(() -> gate.run(work)
+            .timeout(positive(options.remaining())))
+            .onErrorMap(e -> e instanceof TimeoutException || e instanceof QueryTimeoutException,
+                    e -> new PromqlException(PromqlException.ErrorType.TIMEOUT, TIMEOUT_MESSAGE + " (limit "
+                            + describeLimit() + ")"));
     }
 
     public PromqlEngine engine() {
         return engine;
+    }
+
+    private String describeLimit() {
+        return "basalt.select.max-query-duration=" + props.getMaxQueryDuration() + " or the timeout parameter";
+    }
+
+    private static Duration positive(Duration d) {
+        return d.isNegative() || d.isZero() ? Duration.ofNanos(1) : d;
     }
 
     /** Storage reads of one query; evaluation is single-threaded, so plain fields suffice. */
@@ -71,18 +115,41 @@ public class QueryExecutor {
 
         private final TenantId tenant;
 
+        private final ReadOptions options;
+
+        private final Cancellation cancellation;
+
         boolean partial;
 
         final List<String> warnings = new ArrayList<>();
 
-        Reads(TenantId tenant) {
+        Reads(TenantId tenant, ReadOptions options, Cancellation cancellation) {
             this.tenant = tenant;
+            this.options = options;
+            this.cancellation = cancellation;
         }
 
         @Override
         public List<TimeSeries> select(List<LabelMatcher> matchers, long minTime, long maxTime) {
-            PartialResult<List<TimeSeries>> r = fanout.search(new SearchQuery(tenant, minTime, maxTime, matchers, 0))
-                .block();
+            cancellation.check();
+            // One more than the limit is enough for the engine to report "too many series", and bounds what each
+            // node sends.
+            int limit = props.getMaxSeries() == Integer.MAX_VALUE ? 0 : props.getMaxSeries() + 1;
+            PartialResult<List<TimeSeries>> r;
+            try {
+                r = fanout.search(new SearchQuery(tenant, minTime, maxTime, matchers, limit), options)
+                    .block(positive(options.remaining()).plusSeconds(1));
+            }
+            catch (QueryTimeoutException e) {
+                throw new PromqlException(PromqlException.ErrorType.TIMEOUT, TIMEOUT_MESSAGE);
+            }
+            catch (IllegalStateException e) {
+                if (options.expired()) {
+                    throw new PromqlException(PromqlException.ErrorType.TIMEOUT, TIMEOUT_MESSAGE);
+                }
+                throw e;
+            }
+            cancellation.check();
             partial |= r.partial();
             for (String w : r.warnings()) {
                 if (!warnings.contains(w)) {

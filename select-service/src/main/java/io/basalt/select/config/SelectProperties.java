@@ -45,9 +45,21 @@ public class SelectProperties {
     @Min(1)
     private long maxSamplesPerQuery = 50_000_000L;
 
-    /** Most series one selector may return. */
+    /** Most series one selector (or one series, export or status request) may return; more fails with 422. */
     @Min(1)
     private int maxSeries = 300_000;
+
+    /** Queries taking at least this long are logged with their duration and tenant. */
+    @NotNull
+    private Duration slowQueryThreshold = Duration.ofSeconds(5);
+
+    public Duration getSlowQueryThreshold() {
+        return slowQueryThreshold;
+    }
+
+    public void setSlowQueryThreshold(Duration slowQueryThreshold) {
+        this.slowQueryThreshold = slowQueryThreshold;
+    }
 
     public int getReplicationFactor() {
         return replicationFactor;

@@ -9,13 +9,17 @@ import io.basalt.wire.cluster.StringListCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
@@ -30,13 +34,14 @@ public class StorageFanout {
 
     public static final String SERVICE_ID = "storage";
 
+    /** Time the select node still waits, in ms; storage stops scanning after it. */
+    public static final String TIMEOUT_HEADER = "X-Basalt-Timeout-Ms";
+
     private final List<Node> nodes;
 
     private final SelectProperties props;
 
     private final MeterRegistry registry;
-
-    private final Counter partialResponses;
 
     private record Node(String url, WebClient client) {
     }
@@ -60,52 +65,65 @@ public class StorageFanout {
             .toList();
         this.props = props;
         this.registry = registry;
-        this.partialResponses = Counter.builder("basalt_select_partial_responses")
-            .description("Answers given with isPartial=true because storage nodes failed")
-            .register(registry);
     }
 
     public List<String> nodeUrls() {
         return nodes.stream().map(Node::url).toList();
     }
 
-    public Mono<PartialResult<List<TimeSeries>>> search(SearchQuery query) {
-        return ask("/internal/search", query, body -> RowsCodec.decode(body).series(), ReplicaMerge::merge);
+    public Mono<PartialResult<List<TimeSeries>>> search(SearchQuery query, ReadOptions options) {
+        return ask("/internal/search", query, options, body -> RowsCodec.decode(body).series(), ReplicaMerge::merge);
     }
 
-    public Mono<PartialResult<List<Labels>>> series(SearchQuery query) {
-        return ask("/internal/series", query, body -> RowsCodec.decode(body).series(),
+    public Mono<PartialResult<List<Labels>>> series(SearchQuery query, ReadOptions options) {
+        return ask("/internal/series", query, options, body -> RowsCodec.decode(body).series(),
                 answers -> ReplicaMerge.merge(answers).stream().map(TimeSeries::labels).toList());
     }
 
-    public Mono<PartialResult<List<String>>> labelNames(SearchQuery query) {
-        return ask("/internal/labels", query, StringListCodec::decode, StorageFanout::sortedUnion);
+    public Mono<PartialResult<List<String>>> labelNames(SearchQuery query, ReadOptions options) {
+        return ask("/internal/labels", query, options, StringListCodec::decode, StorageFanout::sortedUnion);
     }
 
-    public Mono<PartialResult<List<String>>> labelValues(String name, SearchQuery query) {
-        return ask("/internal/label/{name}/values".replace("{name}", name), query, StringListCodec::decode,
-                StorageFanout::sortedUnion);
+    public Mono<PartialResult<List<String>>> labelValues(String name, SearchQuery query, ReadOptions options) {
+        return ask("/internal/label/" + UriUtils.encodePathSegment(name, StandardCharsets.UTF_8) + "/values", query,
+                options, StringListCodec::decode, StorageFanout::sortedUnion);
     }
 
-    private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, Function<byte[], List<T>> decode,
-            Function<List<List<T>>, R> merge) {
+    /** Cardinality merged over nodes; the query's limit is the top-N size. */
+    public Mono<PartialResult<NodeCardinality>> tsdbStatus(SearchQuery query, ReadOptions options) {
+        return ask("/internal/status/tsdb", query, options, body -> List.of(NodeCardinality.parse(body)),
+                answers -> NodeCardinality.merge(answers.stream().flatMap(List::stream).toList(),
+                        props.getReplicationFactor()));
+    }
+
+    private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, ReadOptions options,
+            Function<byte[], List<T>> decode, Function<List<List<T>>, R> merge) {
         byte[] body = query.encode();
-        return Flux.fromIterable(nodes)
-            .flatMap(node -> call(node, path, body, decode))
-            .collectList()
-            .map(answers -> combine(answers, merge));
+        return Mono.defer(() -> {
+            if (options.expired()) {
+                return Mono.error(new QueryTimeoutException("deadline passed before asking the storage nodes"));
+            }
+            return Flux.fromIterable(nodes)
+                .flatMap(node -> call(node, path, body, options, decode))
+                .collectList()
+                .map(answers -> combine(answers, options, merge));
+        });
     }
 
-    private <T> Mono<NodeAnswer<List<T>>> call(Node node, String path, byte[] body, Function<byte[], List<T>> decode) {
-        Timer.Sample timing = Timer.start(registry);
+    private <T> Mono<NodeAnswer<List<T>>> call(Node node, String path, byte[] body, ReadOptions options,
+            Function<byte[], List<T>> decode) {
+        Duration left = options.remaining();
+        long start = System.nanoTime();
         return node.client()
             .post()
             .uri(path)
             .contentType(MediaType.parseMediaType(SearchQuery.CONTENT_TYPE))
+            .header(TIMEOUT_HEADER, Long.toString(Math.max(1, left.toMillis())))
             .bodyValue(body)
             .retrieve()
             .bodyToMono(byte[].class)
             .defaultIfEmpty(new byte[0])
+            .timeout(left)
             .map(decode)
             .map(v -> new NodeAnswer<>(node.url(), v, null))
             .onErrorResume(e -> {
@@ -116,13 +134,15 @@ public class StorageFanout {
                     .increment();
                 return Mono.just(new NodeAnswer<>(node.url(), null, e));
             })
-            .doFinally(s -> timing.stop(Timer.builder("basalt_select_storage_request_duration")
+            .doFinally(s -> Timer.builder("basalt_select_storage_request_duration")
                 .description("Latency of requests to each storage node")
                 .tag("node", node.url())
-                .register(registry)));
+                .register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
-    private <T, R> PartialResult<R> combine(List<NodeAnswer<List<T>>> answers, Function<List<List<T>>, R> merge) {
+    private <T, R> PartialResult<R> combine(List<NodeAnswer<List<T>>> answers, ReadOptions options,
+            Function<List<List<T>>, R> merge) {
         List<List<T>> ok = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (NodeAnswer<List<T>> a : answers) {
@@ -133,18 +153,20 @@ public class StorageFanout {
                 warnings.add("storage node " + a.url() + " did not answer: " + describe(a.error()));
             }
         }
+        if (!warnings.isEmpty() && options.expired()) {
+            throw new QueryTimeoutException("storage nodes did not answer before the deadline: "
+                    + String.join("; ", warnings));
+        }
         if (ok.isEmpty()) {
             throw new StorageUnavailableException("no storage node answered: " + String.join("; ", warnings));
         }
+        // With RF copies of every series, fewer than RF missing nodes still leave a copy of each: complete.
         boolean partial = warnings.size() >= props.getReplicationFactor();
-        if (partial) {
-            if (props.isDenyPartialResponse()) {
-                throw new StorageUnavailableException("partial response denied (basalt.select.deny-partial-response): "
-                        + String.join("; ", warnings));
-            }
-            partialResponses.increment();
+        if (partial && options.denyPartialResponse()) {
+            throw new StorageUnavailableException("partial response denied (deny_partial_response): "
+                    + String.join("; ", warnings));
         }
-        return new PartialResult<>(merge.apply(ok), partial, warnings);
+        return new PartialResult<>(merge.apply(ok), partial, partial ? warnings : List.of());
     }
 
     private static List<String> sortedUnion(List<List<String>> answers) {
