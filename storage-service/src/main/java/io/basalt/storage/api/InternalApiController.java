@@ -3,6 +3,8 @@ package io.basalt.storage.api;
 import io.basalt.node.admission.AdmissionGate;
 import io.basalt.node.web.BoundedBody;
 import io.basalt.storage.config.StorageProperties;
+import io.basalt.storage.metrics.RequestMetrics;
+import io.basalt.storage.search.RowsStream;
 import io.basalt.tsdb.Storage;
 import io.basalt.tsdb.TsdbEngine;
 import io.basalt.wire.cluster.RowsCodec;
@@ -14,14 +16,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -48,9 +53,15 @@ public class InternalApiController {
 
     private final Counter samplesInserted;
 
+    private final Counter scansStopped;
+
+    private final RequestMetrics requestMetrics;
+
     public InternalApiController(TsdbEngine engine, @Qualifier("insertGate") AdmissionGate insertGate,
-            @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry) {
+            @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry,
+            RequestMetrics requestMetrics) {
         this.storage = engine;
+        this.requestMetrics = requestMetrics;
         this.engine = engine;
         this.insertGate = insertGate;
         this.selectGate = selectGate;
@@ -60,6 +71,9 @@ public class InternalApiController {
             .register(registry);
         this.samplesInserted = Counter.builder("basalt_storage_samples_inserted")
             .description("Samples stored and acknowledged")
+            .register(registry);
+        this.scansStopped = Counter.builder("basalt_storage_search_deadline_exceeded")
+            .description("Searches stopped because the select node's deadline passed")
             .register(registry);
     }
 
@@ -73,22 +87,23 @@ public class InternalApiController {
                 .then(Mono.fromRunnable(() -> {
                     rowsInserted.increment(rows.series().size());
                     samplesInserted.increment(rows.sampleCount());
-                }))))
+                })))
+                .doOnError(e -> requestMetrics.rowsRejected(e, rows.sampleCount())))
             .thenReturn(ResponseEntity.noContent().build());
     }
 
-    /** Series with their samples in the query's range, as one rows block. */
+    /**
+     * Series with their samples in the query's range, as one rows block streamed in chunks while the engine scans
+     * ({@link RowsStream}); the select slot is held until the last chunk is sent.
+     */
     @PostMapping(path = "/internal/search", produces = RowsCodec.CONTENT_TYPE)
-    public Mono<byte[]> search(ServerHttpRequest request) {
-        return query(request, q -> {
-            List<TimeSeries> found = new ArrayList<>();
-            storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), ts -> {
-                if (q.limit() == 0 || found.size() < q.limit()) {
-                    found.add(ts);
-                }
-            });
-            return RowsCodec.encode(q.tenant(), found);
-        });
+    public Flux<DataBuffer> search(ServerHttpRequest request, ServerHttpResponse response) {
+        QueryDeadline deadline = QueryDeadline.of(request);
+        return BoundedBody.read(request, MAX_QUERY_BODY)
+            .map(SearchQuery::decode)
+            .flatMapMany(q -> selectGate.runMany(() -> RowsStream.search(storage, q, deadline::check,
+                    response.bufferFactory(), Schedulers.boundedElastic())))
+            .doOnError(QueryDeadline.Exceeded.class, e -> scansStopped.increment());
     }
 
     /** Label sets of matching series, as a rows block without samples. */
@@ -119,6 +134,17 @@ public class InternalApiController {
                 limit(storage.labelValues(q.tenant(), name, q.matchers(), q.minTime(), q.maxTime()), q.limit())));
     }
 
+    /**
+     * Cardinality of this node for select's {@code /api/v1/status/tsdb}: the query's limit is the top-N size (10
+     * when 0); the answer is JSON (see {@link TsdbStatus}).
+     */
+    @PostMapping(path = "/internal/status/tsdb", produces = "application/json")
+    public Mono<byte[]> tsdbStatus(ServerHttpRequest request) {
+        QueryDeadline deadline = QueryDeadline.of(request);
+        return query(request, q -> TsdbStatus.compute(storage, q.tenant(), q.matchers(), q.minTime(), q.maxTime(),
+                q.limit() > 0 ? q.limit() : 10, deadline));
+    }
+
     /** Writes the in-memory head into parts, so just-written data is durable in parts (tests, benchmarks). */
     @RequestMapping(path = "/internal/force_flush", method = { RequestMethod.GET, RequestMethod.POST })
     public Mono<ResponseEntity<Void>> forceFlush() {
@@ -137,9 +163,14 @@ public class InternalApiController {
     }
 
     private Mono<byte[]> query(ServerHttpRequest request, java.util.function.Function<SearchQuery, byte[]> answer) {
+        QueryDeadline deadline = QueryDeadline.of(request);
         return BoundedBody.read(request, MAX_QUERY_BODY)
             .map(SearchQuery::decode)
-            .flatMap(q -> selectGate.run(() -> Mono.fromCallable(() -> answer.apply(q))
+            .flatMap(q -> selectGate.run(() -> Mono.fromCallable(() -> {
+                // A query that waited in the queue past its caller's deadline is not started at all.
+                deadline.check();
+                return answer.apply(q);
+            })
                 .subscribeOn(Schedulers.boundedElastic())));
     }
 

@@ -2,9 +2,11 @@ package io.basalt.storage.config;
 
 import io.basalt.node.admission.AdmissionGate;
 import io.basalt.tsdb.EngineConfig;
+import io.basalt.tsdb.FreeSpaceProbe;
 import io.basalt.tsdb.FsyncPolicy;
 import io.basalt.tsdb.TsdbEngine;
 import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,7 +15,7 @@ public class StorageConfiguration {
 
     /** Opening replays the write-ahead log, so every sample acknowledged before a crash is back before we serve. */
     @Bean(destroyMethod = "close")
-    public TsdbEngine storage(StorageProperties props) {
+    public TsdbEngine storage(StorageProperties props, ObjectProvider<FreeSpaceProbe> freeSpace) {
         EngineConfig config;
         try {
             config = EngineConfig.builder(Path.of(props.getDataPath()))
@@ -21,6 +23,8 @@ public class StorageConfiguration {
                 .fsync(FsyncPolicy.parse(props.getFsync()))
                 .dedupInterval(props.getDedupMinScrapeInterval())
                 .minFreeDiskSpaceBytes(props.getMinFreeDiskSpaceBytes())
+                // Tests supply a probe bean to play a filling and freed disk; nodes measure the real file store.
+                .freeSpaceProbe(freeSpace.getIfAvailable(() -> FreeSpaceProbe.FILE_STORE))
                 .build();
         }
         catch (IllegalArgumentException e) {

@@ -1,13 +1,15 @@
 package io.basalt.storage.config;
 
+import io.basalt.node.admission.AdmissionGate;
 import io.basalt.tsdb.EngineStatus;
 import io.basalt.tsdb.TsdbEngine;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.io.File;
+import java.io.IOException;
 import java.util.function.ToDoubleFunction;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /** The engine's operator figures as Prometheus metrics; the names are the ones the dashboards query. */
@@ -22,15 +24,22 @@ public class StorageMetrics implements MeterBinder {
 
     private volatile long lastRead;
 
-    public StorageMetrics(TsdbEngine engine, StorageProperties props) {
+    private final AdmissionGate insertGate;
+
+    private final AdmissionGate selectGate;
+
+    public StorageMetrics(TsdbEngine engine, StorageProperties props, @Qualifier("insertGate") AdmissionGate insertGate,
+            @Qualifier("selectGate") AdmissionGate selectGate) {
         this.engine = engine;
         this.props = props;
+        this.insertGate = insertGate;
+        this.selectGate = selectGate;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         gauge(registry, "basalt_storage_disk_used_bytes", "Bytes of parts and write-ahead log", s -> s.diskUsageBytes());
-        Gauge.builder("basalt_storage_disk_free_bytes", this, m -> new File(props.getDataPath()).getUsableSpace())
+        Gauge.builder("basalt_storage_disk_free_bytes", this, StorageMetrics::freeBytes)
             .description("Usable disk space under the data path")
             .register(registry);
         Gauge.builder("basalt_storage_min_free_disk_space_bytes", props, p -> p.getMinFreeDiskSpaceBytes())
@@ -43,6 +52,18 @@ public class StorageMetrics implements MeterBinder {
         gauge(registry, "basalt_storage_wal_size_bytes", "Bytes in write-ahead log segments", s -> s.walSizeBytes());
         gauge(registry, "basalt_storage_read_only", "1 while inserts are refused (disk nearly full)",
                 s -> s.readOnly() ? 1 : 0);
+        Gauge.builder("basalt_storage_insert_queue_size", insertGate, AdmissionGate::queued)
+            .description("Insert requests waiting for one of max-concurrent-inserts slots")
+            .register(registry);
+        Gauge.builder("basalt_storage_select_queue_size", selectGate, AdmissionGate::queued)
+            .description("Read requests waiting for one of max-concurrent-selects slots")
+            .register(registry);
+        Gauge.builder("basalt_storage_inserts_running", insertGate, AdmissionGate::running)
+            .description("Insert requests being processed")
+            .register(registry);
+        Gauge.builder("basalt_storage_selects_running", selectGate, AdmissionGate::running)
+            .description("Read requests being processed")
+            .register(registry);
         counter(registry, "basalt_storage_rows_ingested", "Samples accepted since start", s -> s.rowsIngested());
         counter(registry, "basalt_storage_rows_dropped_outside_retention",
                 "Samples refused because they are older than the retention period",
@@ -53,6 +74,16 @@ public class StorageMetrics implements MeterBinder {
                 s -> s.walCorruptionsTotal());
         counter(registry, "basalt_storage_quarantined_parts", "Parts moved aside after a checksum failure",
                 s -> s.quarantinedPartsTotal());
+    }
+
+    /** The engine's own probe, so the gauge shows exactly what the read-only decision sees. */
+    private double freeBytes() {
+        try {
+            return engine.config().freeSpaceProbe().usableBytes(engine.config().dataPath());
+        }
+        catch (IOException e) {
+            return Double.NaN;
+        }
     }
 
     /** One status read serves every meter of a scrape. */
