@@ -8,6 +8,7 @@ import io.basalt.tsdb.part.SampleRun;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,12 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One UTC day of data: immutable parts, heads being flushed, the live head, and an inverted index over every series
- * with samples that day. Retention drops a whole partition, index included.
+ * One time range of data (a UTC day, or a UTC month when retention is long): immutable parts, heads being flushed,
+ * the live head, and an inverted index over every series with samples in the range. Retention drops a whole
+ * partition, index included.
  */
 final class Partition {
 
-    static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyy_MM_dd");
+    static final DateTimeFormatter DAY_NAME = DateTimeFormatter.ofPattern("uuuu_MM_dd");
+
+    static final DateTimeFormatter MONTH_NAME = DateTimeFormatter.ofPattern("uuuu_MM");
 
     static final long DAY_MS = 86_400_000L;
 
@@ -31,7 +35,11 @@ final class Partition {
     record View(List<Part> parts, List<Head> frozen, Head head) {
     }
 
-    final long day;
+    /** First millisecond covered. */
+    final long start;
+
+    /** First millisecond after the range. */
+    final long end;
 
     final Path dir;
 
@@ -42,25 +50,52 @@ final class Partition {
     /** Serialises merges, part rewrites and snapshot links of this partition. */
     final ReentrantLock maintenance = new ReentrantLock();
 
-    Partition(long day, Path dir) {
-        this.day = day;
+    private Partition(long start, long end, Path dir) {
+        this.start = start;
+        this.end = end;
         this.dir = dir;
     }
 
-    static String nameOf(long day) {
-        return LocalDate.ofEpochDay(day).format(NAME);
+    /** The day or month partition holding {@code timestamp}, to be created under {@code parent}. */
+    static Partition covering(long timestamp, boolean monthly, Path parent) {
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(timestamp, DAY_MS));
+        if (monthly) {
+            LocalDate first = day.withDayOfMonth(1);
+            return new Partition(first.toEpochDay() * DAY_MS, first.plusMonths(1).toEpochDay() * DAY_MS,
+                    parent.resolve(first.format(MONTH_NAME)));
+        }
+        return new Partition(day.toEpochDay() * DAY_MS, day.toEpochDay() * DAY_MS + DAY_MS,
+                parent.resolve(day.format(DAY_NAME)));
     }
 
-    static long dayOf(long timestampMs) {
-        return Math.floorDiv(timestampMs, DAY_MS);
+    /** The partition a directory name denotes, or null when the name is neither a day nor a month. */
+    static Partition fromDirectory(Path dir) {
+        String name = dir.getFileName().toString();
+        try {
+            LocalDate day = LocalDate.parse(name, DAY_NAME);
+            return new Partition(day.toEpochDay() * DAY_MS, day.toEpochDay() * DAY_MS + DAY_MS, dir);
+        }
+        catch (DateTimeParseException e) {
+            try {
+                LocalDate first = java.time.YearMonth.parse(name, MONTH_NAME).atDay(1);
+                return new Partition(first.toEpochDay() * DAY_MS, first.plusMonths(1).toEpochDay() * DAY_MS, dir);
+            }
+            catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    boolean covers(long timestamp) {
+        return timestamp >= start && timestamp < end;
     }
 
     long minTime() {
-        return day * DAY_MS;
+        return start;
     }
 
     long maxTime() {
-        return day * DAY_MS + DAY_MS - 1;
+        return end - 1;
     }
 
     View view() {

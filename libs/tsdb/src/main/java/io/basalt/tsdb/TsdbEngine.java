@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -48,7 +47,8 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The durable storage engine: a write-ahead log written before every acknowledgement, an in-memory head that makes
- * samples searchable at once, and immutable compressed parts per UTC day, merged in the background. Open with
+ * samples searchable at once, and immutable compressed parts per UTC day (per month when retention exceeds 31 days),
+ * merged in the background. Open with
  * {@link #open(EngineConfig)}; on-disk formats are described in {@code libs/tsdb/FORMAT.md}.
  */
 public final class TsdbEngine implements Storage {
@@ -66,6 +66,8 @@ public final class TsdbEngine implements Storage {
     private static final double MERGE_RATIO = 3.0;
 
     private static final int MAX_MERGE_PARTS = 15;
+
+    private static final java.time.Duration MONTHLY_PARTITIONS_ABOVE = java.time.Duration.ofDays(31);
 
     /** 9999-12-31T23:59:59.999Z. */
     private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
@@ -110,6 +112,12 @@ public final class TsdbEngine implements Storage {
 
     private final WriteAheadLog wal;
 
+    /**
+     * Month partitions for long retention keep the per-partition indexes few; day partitions let short retention
+     * drop data promptly.
+     */
+    private final boolean monthlyPartitions;
+
     private final ScheduledExecutorService background;
 
     private volatile String readOnlyReason;
@@ -128,6 +136,7 @@ public final class TsdbEngine implements Storage {
         tmpDir = data.resolve("tmp");
         quarantineDir = data.resolve("quarantine");
         snapshotsDir = data.resolve("snapshots");
+        monthlyPartitions = config.retention().compareTo(MONTHLY_PARTITIONS_ABOVE) > 0;
         long flushedSeq;
         try {
             Files.createDirectories(partitionsDir);
@@ -234,7 +243,7 @@ public final class TsdbEngine implements Storage {
         return new TimeSeries(ts.labels(), t, v);
     }
 
-    /** Within retention, and not past year 9999 so every day keeps a plain {@code yyyy_MM_dd} directory name. */
+    /** Within retention, and not past year 9999 so every partition keeps a plain {@code yyyy_MM_dd} name. */
     private static boolean accepted(long t, long cutoff) {
         return t >= cutoff && t <= MAX_TIMESTAMP;
     }
@@ -251,12 +260,11 @@ public final class TsdbEngine implements Storage {
         int end = off + len;
         int i = off;
         while (i < end) {
-            long day = Partition.dayOf(ts[i]);
+            Partition p = partitionFor(ts[i]);
             int j = i + 1;
-            while (j < end && Partition.dayOf(ts[j]) == day) {
+            while (j < end && p.covers(ts[j])) {
                 j++;
             }
-            Partition p = partitions.computeIfAbsent(day, d -> new Partition(d, partitionDir(d)));
             if (p.view().head().add(id, ts, vs, i, j - i)) {
                 LabelIndex index = p.index(tenant);
                 if (!index.contains(id)) {
@@ -265,6 +273,31 @@ public final class TsdbEngine implements Storage {
             }
             i = j;
         }
+    }
+
+    private Partition partitionFor(long timestamp) {
+        var e = partitions.floorEntry(timestamp);
+        if (e != null && e.getValue().covers(timestamp)) {
+            return e.getValue();
+        }
+        synchronized (partitions) {
+            e = partitions.floorEntry(timestamp);
+            if (e != null && e.getValue().covers(timestamp)) {
+                return e.getValue();
+            }
+            Partition p = Partition.covering(timestamp, monthlyPartitions, partitionsDir);
+            if (overlapsExisting(p)) {
+                // Retention changed between runs: a day never straddles an existing month or day partition.
+                p = Partition.covering(timestamp, false, partitionsDir);
+            }
+            partitions.put(p.start, p);
+            return p;
+        }
+    }
+
+    private boolean overlapsExisting(Partition p) {
+        var before = partitions.floorEntry(p.maxTime());
+        return before != null && before.getValue().end > p.start;
     }
 
     /** Writes every in-memory sample into parts and truncates the write-ahead log (the {@code force_flush} hook). */
@@ -326,10 +359,11 @@ public final class TsdbEngine implements Storage {
         String name = String.format("%016d-%016d.part", minSeq, maxSeq);
         Path tmp = tmpDir.resolve(p.dir.getFileName() + "-" + name);
         long dedup = config.dedupInterval().toMillis();
+        long cutoff = retentionCutoff(); // merges drop what retention no longer covers
         long rows;
         try (PartWriter writer = new PartWriter(tmp, minSeq, maxSeq)) {
             for (int id : ids) {
-                writer.add(registry.keyOf(id), samples.apply(id).deduplicate(dedup));
+                writer.add(registry.keyOf(id), samples.apply(id).window(cutoff, Long.MAX_VALUE).deduplicate(dedup));
             }
             rows = writer.rows();
             writer.finish();
@@ -476,6 +510,7 @@ public final class TsdbEngine implements Storage {
     public void search(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime,
             Consumer<TimeSeries> sink) {
         ensureOpen();
+        minTime = Math.max(minTime, retentionCutoff()); // month partitions outlive retention by up to a month
         List<Partition> ps = overlapping(minTime, maxTime);
         List<Partition.View> views = new ArrayList<>(ps.size());
         List<RoaringBitmap> selected = new ArrayList<>(ps.size());
@@ -524,8 +559,13 @@ public final class TsdbEngine implements Storage {
         if (minTime > maxTime) {
             return List.of();
         }
-        return new ArrayList<>(partitions.subMap(Partition.dayOf(minTime), true, Partition.dayOf(maxTime), true)
-            .values());
+        List<Partition> out = new ArrayList<>();
+        for (Partition p : partitions.headMap(maxTime, true).values()) {
+            if (p.end > minTime) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Series known to the index of any day touching the range (day granularity, as VictoriaMetrics' per-day index). */
@@ -817,10 +857,10 @@ public final class TsdbEngine implements Storage {
         if (readOnlyReason != null) {
             return; // merges need scratch space; VictoriaMetrics stops them too
         }
-        long today = Partition.dayOf(config.clock().millis());
+        long settledBefore = config.clock().millis() - Partition.DAY_MS;
         for (Partition p : partitions.values()) {
-            // Days no longer written get one final merge: one part per day compresses and searches best.
-            boolean settled = p.day < today - 1 && p.view().head().isEmpty() && p.view().frozen().isEmpty();
+            // Partitions no longer written get one final merge: one part per range compresses and searches best.
+            boolean settled = p.end < settledBefore && p.view().head().isEmpty() && p.view().frozen().isEmpty();
             mergeOnce(p, settled);
         }
     }
@@ -858,7 +898,7 @@ public final class TsdbEngine implements Storage {
             if (p.maxTime() < cutoff) {
                 p.maintenance.lock();
                 try {
-                    partitions.remove(p.day, p);
+                    partitions.remove(p.start, p);
                     p.retireAll();
                     deleteRecursively(p.dir);
                     LOG.log(Level.INFO, "dropped partition " + p.dir.getFileName() + ": older than retention "
@@ -911,10 +951,6 @@ public final class TsdbEngine implements Storage {
 
     // ---------------------------------------------------------------- files
 
-    private Path partitionDir(long day) {
-        return partitionsDir.resolve(Partition.nameOf(day));
-    }
-
     private void loadPartitions() throws IOException {
         long cutoff = retentionCutoff();
         List<Path> dirs;
@@ -922,15 +958,11 @@ public final class TsdbEngine implements Storage {
             dirs = s.filter(Files::isDirectory).sorted().toList();
         }
         for (Path dir : dirs) {
-            long day;
-            try {
-                day = LocalDate.parse(dir.getFileName().toString(), Partition.NAME).toEpochDay();
-            }
-            catch (java.time.format.DateTimeParseException e) {
+            Partition p = Partition.fromDirectory(dir);
+            if (p == null || overlapsExisting(p)) {
                 LOG.log(Level.WARNING, "ignoring unexpected directory " + dir);
                 continue;
             }
-            Partition p = new Partition(day, dir);
             if (p.maxTime() < cutoff) {
                 deleteRecursively(dir);
                 continue;
@@ -946,7 +978,7 @@ public final class TsdbEngine implements Storage {
                     quarantineFile(dir, file, e);
                 }
             }
-            partitions.put(day, p);
+            partitions.put(p.start, p);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.function.ToIntFunction;
 import java.util.zip.CRC32C;
 
 /**
- * An open, immutable part: its file is fully checksummed when opened, and each block is checked again when read.
+ * An open, immutable part: its footer and tables are checksummed when opened, each block when it is read (so every
+ * byte is verified before use without reading a whole store at start-up).
  * Blocks are read with positional reads rather than a mapping so that the file's disk space is given back
  * deterministically: holders {@link #retain} and {@link #release} it, and the last release closes the file (a
  * mapping would pin a merged-away file's space until the garbage collector happened to unmap it).
@@ -164,22 +165,21 @@ public final class Part {
         for (int i = 0; i < footer.length; i++) {
             footer[i] = f.readLong();
         }
-        int bodyCrc = f.readInt();
-        CRC32C body = new CRC32C();
-        for (int pos = 0; pos < footerStart; pos += 1 << 20) {
-            body.update(bytes(data, pos, Math.min(1 << 20, footerStart - pos)));
-        }
-        if ((int) body.getValue() != bodyCrc) {
-            throw new CorruptDataException("part " + file + " body checksum mismatch");
-        }
+        f.readInt(); // whole-body CRC, for offline verification; opening must not read every byte of a big store
+        int tablesCrc = f.readInt();
         byte[] header = bytes(data, 0, PartWriter.HEADER_SIZE);
         if (!Arrays.equals(Arrays.copyOf(header, 8), PartWriter.MAGIC) || header[8] != PartWriter.VERSION) {
             throw new CorruptDataException("part " + file + " has a bad header");
         }
         int seriesCount = Math.toIntExact(footer[10]);
         int blockCount = Math.toIntExact(footer[11]);
-        BytesIn series = table(data, footer[4], footer[5], footer[6]);
-        BytesIn blocks = table(data, footer[7], footer[8], footer[9]);
+        byte[] seriesStored = bytes(data, footer[4], Math.toIntExact(footer[5]));
+        byte[] blocksStored = bytes(data, footer[7], Math.toIntExact(footer[8]));
+        if (PartWriter.tablesCrc(seriesStored, blocksStored) != tablesCrc) {
+            throw new CorruptDataException("part " + file + " series or block table checksum mismatch");
+        }
+        BytesIn series = table(seriesStored, footer[5], footer[6]);
+        BytesIn blocks = table(blocksStored, footer[8], footer[9]);
         int[] ids = new int[seriesCount];
         int[] firstBlock = new int[seriesCount + 1];
         for (int s = 0; s < seriesCount; s++) {
@@ -224,8 +224,7 @@ public final class Part {
                 crc);
     }
 
-    private static BytesIn table(FileChannel data, long off, long len, long rawLen) {
-        byte[] stored = bytes(data, Math.toIntExact(off), Math.toIntExact(len));
+    private static BytesIn table(byte[] stored, long len, long rawLen) {
         if (len == rawLen) {
             return new BytesIn(stored);
         }

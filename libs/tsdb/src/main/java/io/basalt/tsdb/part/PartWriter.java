@@ -138,7 +138,7 @@ public final class PartWriter implements AutoCloseable {
                 .writeLong(values.size()).writeLong(seriesOff).writeLong(series.length).writeLong(seriesTable.size())
                 .writeLong(blocksOff).writeLong(blocks.length).writeLong(blockTable.size()).writeLong(seriesCount)
                 .writeLong(blockCount).writeLong(rows).writeLong(minTs).writeLong(maxTs).writeLong(minSeq)
-                .writeLong(maxSeq).writeInt((int) bodyCrc.getValue());
+                .writeLong(maxSeq).writeInt((int) bodyCrc.getValue()).writeInt(tablesCrc(series, blocks));
             CRC32C footerCrc = new CRC32C();
             footerCrc.update(footer.array(), 0, footer.size());
             footer.writeInt(footer.size()).writeInt((int) footerCrc.getValue()).writeBytes(TRAILER_MAGIC);
@@ -151,6 +151,13 @@ public final class PartWriter implements AutoCloseable {
         catch (IOException e) {
             throw new UncheckedIOException("cannot write part " + file, e);
         }
+    }
+
+    static int tablesCrc(byte[] series, byte[] blocks) {
+        CRC32C crc = new CRC32C();
+        crc.update(series);
+        crc.update(blocks);
+        return (int) crc.getValue();
     }
 
     private static byte[] compressed(BytesOut table) {
