@@ -47,6 +47,30 @@ final class PrometheusApi {
         return out;
     }
 
+    /**
+     * The raw samples of a range-vector query such as {@code {job="node"}[5m]}, per series: timestamps in
+     * milliseconds mapped to values as the API wrote them.
+     */
+    Map<Map<String, String>, Map<Long, String>> rangeVector(String query, double atSeconds)
+            throws IOException, InterruptedException {
+        JsonNode body = get("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&time=" + atSeconds);
+        if (!"success".equals(body.path("status").asString())) {
+            throw new IllegalStateException("query " + query + " failed: " + body);
+        }
+        Map<Map<String, String>, Map<Long, String>> out = new java.util.HashMap<>();
+        for (JsonNode r : body.path("data").path("result")) {
+            Map<String, String> labels = new TreeMap<>();
+            r.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+            Map<Long, String> samples = new TreeMap<>();
+            for (JsonNode v : r.path("values")) {
+                samples.put(Math.round(v.get(0).asDouble() * 1000), v.get(1).asString());
+            }
+            out.put(labels, samples);
+        }
+        return out;
+    }
+
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prefix + pathAndQuery))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

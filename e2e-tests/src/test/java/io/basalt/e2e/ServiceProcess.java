@@ -53,6 +53,47 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, port, p, log);
     }
 
+    /**
+     * Starts a binary that is not a Basalt service (Prometheus, node_exporter, vmagent, VictoriaMetrics) the same way,
+     * output in {@code target/e2e-logs/<name>.log}; the command must make it listen on {@code port}.
+     */
+    static ServiceProcess startBinary(String name, int port, List<String> command) throws IOException {
+        Path root = Path.of(System.getProperty("basalt.root", "..")).toAbsolutePath().normalize();
+        Path logDir = root.resolve("e2e-tests").resolve("target").resolve("e2e-logs");
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ServiceProcess(name, port, p, log);
+    }
+
+    /** Skips the calling test, saying what to install, when a peer binary is not on this machine. */
+    static void assumeInstalled(String binary, String debianPackage) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(binary)),
+                binary + " is missing: install it with `apt-get install -y " + debianPackage + "` to run this test");
+    }
+
+    /** Waits until {@code GET path} answers 200, failing fast if the process died. */
+    void awaitHttp(String path, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " did not answer " + path + " within " + timeout + "; see " + log);
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
@@ -106,7 +147,7 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,0 +1,140 @@
+package io.basalt.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus 2.42 scrapes a real node_exporter every second and remote-writes to two insert replicas (one
+ * remote_write entry each) over two storage nodes with replicationFactor 2. After about 25 seconds every series in
+ * Prometheus' own TSDB must be in Basalt with exactly the same samples, compared through both query APIs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InsertPrometheusIT {
+
+    private static final String PROMETHEUS = "/usr/bin/prometheus";
+
+    private static final String NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
+
+    private final List<ServiceProcess> processes = new ArrayList<>();
+
+    private ServiceProcess prometheus;
+
+    private ServiceProcess select;
+
+    private long scrapeStartMillis;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        ServiceProcess.assumeInstalled(PROMETHEUS, "prometheus");
+        ServiceProcess.assumeInstalled(NODE_EXPORTER, "prometheus-node-exporter");
+        ServiceProcess storage1 = track(ServiceProcess.start("insprom-storage-1", "storage-service",
+                List.of("--basalt.storage.data-path=" + dir.resolve("s1"))));
+        ServiceProcess storage2 = track(ServiceProcess.start("insprom-storage-2", "storage-service",
+                List.of("--basalt.storage.data-path=" + dir.resolve("s2"))));
+        List<String> nodes = List.of(
+                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage1.baseUrl(),
+                "--spring.cloud.discovery.client.simple.instances.storage[1].uri=" + storage2.baseUrl());
+        List<String> insertArgs = new ArrayList<>(nodes);
+        insertArgs.add("--basalt.insert.replication-factor=2");
+        ServiceProcess insert1 = track(ServiceProcess.start("insprom-insert-1", "insert-service", insertArgs));
+        ServiceProcess insert2 = track(ServiceProcess.start("insprom-insert-2", "insert-service", insertArgs));
+        List<String> selectArgs = new ArrayList<>(nodes);
+        selectArgs.add("--basalt.select.replication-factor=2");
+        select = track(ServiceProcess.start("insprom-select", "select-service", selectArgs));
+        for (ServiceProcess p : List.copyOf(processes)) {
+            p.awaitReady(Duration.ofSeconds(180));
+        }
+
+        int exporterPort = ServiceProcess.freePort();
+        ServiceProcess exporter = track(ServiceProcess.startBinary("insprom-node-exporter", exporterPort,
+                List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + exporterPort)));
+        exporter.awaitHttp("/metrics", Duration.ofSeconds(30));
+
+        Path config = dir.resolve("prometheus.yml");
+        String queue = "    queue_config: {batch_send_deadline: 1s, max_samples_per_send: 5000, min_backoff: 100ms}\n";
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  scrape_timeout: 1s
+                scrape_configs:
+                  - job_name: node
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                remote_write:
+                  - url: %s/insert/0/prometheus/api/v1/write
+                %s  - url: %s/insert/0/prometheus/api/v1/write
+                %s""".formatted(exporterPort, insert1.baseUrl(), queue, insert2.baseUrl(), queue));
+        int promPort = ServiceProcess.freePort();
+        scrapeStartMillis = System.currentTimeMillis();
+        prometheus = track(ServiceProcess.startBinary("insprom-prometheus", promPort, List.of(PROMETHEUS,
+                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("prom-data"),
+                "--web.listen-address=127.0.0.1:" + promPort)));
+        prometheus.awaitHttp("/-/ready", Duration.ofSeconds(60));
+        Thread.sleep(25_000);
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        // Senders first, so that they do not log failures against nodes already stopped.
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+    }
+
+    @Test
+    void everySeriesPrometheusStoredIsInBasaltWithTheSameSamples() throws Exception {
+        // Compare up to a moment that both remote_write queues (1 s batch deadline) have certainly delivered.
+        double at = (System.currentTimeMillis() - 8_000) / 1000.0;
+        long windowSeconds = (long) Math.ceil(at - scrapeStartMillis / 1000.0) + 5;
+        String query = "{job=\"node\"}[" + windowSeconds + "s]";
+
+        Map<Map<String, String>, Map<Long, Double>> inPrometheus = numeric(
+                new PrometheusApi(prometheus.baseUrl()).rangeVector(query, at));
+        Map<Map<String, String>, Map<Long, Double>> inBasalt = numeric(
+                new PrometheusApi(select.baseUrl() + "/select/0/prometheus").rangeVector(query, at));
+
+        assertThat(inPrometheus).as("Prometheus scraped node_exporter").hasSizeGreaterThan(100);
+        assertThat(inPrometheus.values().stream().mapToInt(Map::size).sum())
+            .as("several scrapes per series").isGreaterThan(inPrometheus.size() * 5);
+        assertThat(inBasalt.keySet()).containsExactlyInAnyOrderElementsOf(inPrometheus.keySet());
+        for (Map.Entry<Map<String, String>, Map<Long, Double>> e : inPrometheus.entrySet()) {
+            assertThat(inBasalt.get(e.getKey())).as("samples of %s", e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    /** Values as numbers, so that "1e+06" and "1000000" compare equal and NaN equals NaN. */
+    private static Map<Map<String, String>, Map<Long, Double>> numeric(Map<Map<String, String>, Map<Long, String>> in) {
+        Map<Map<String, String>, Map<Long, Double>> out = new HashMap<>();
+        in.forEach((labels, samples) -> {
+            Map<Long, Double> values = new java.util.TreeMap<>();
+            samples.forEach((t, v) -> values.put(t, parse(v)));
+            out.put(labels, values);
+        });
+        return out;
+    }
+
+    private static Double parse(String v) {
+        return switch (v) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.valueOf(v);
+        };
+    }
+
+    private ServiceProcess track(ServiceProcess p) {
+        processes.add(p);
+        return p;
+    }
+}
