@@ -97,15 +97,25 @@ public class MetricsController {
         return Integer.parseInt(target) < targets;
     }
 
+    /** Compresses after rendering, so the fleet's lock is held only while the page is written. */
     byte[] render(ExpositionFormat format, String target, boolean gzip) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-        try (OutputStream body = gzip ? new GZIPOutputStream(bytes, 64 * 1024) : bytes;
-                Writer writer = new OutputStreamWriter(body, StandardCharsets.UTF_8)) {
-            page.write(writer, format, target);
+        ByteArrayOutputStream page = new ByteArrayOutputStream(64 * 1024);
+        try (Writer writer = new OutputStreamWriter(page, StandardCharsets.UTF_8)) {
+            this.page.write(writer, format, target);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        if (!gzip) {
+            return page.toByteArray();
+        }
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(page.size() / 8 + 64);
+        try (OutputStream out = new GZIPOutputStream(compressed, 64 * 1024)) {
+            page.writeTo(out);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return compressed.toByteArray();
     }
 }

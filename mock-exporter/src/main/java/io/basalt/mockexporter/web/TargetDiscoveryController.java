@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /targets}: the virtual targets in Prometheus' HTTP service-discovery format, one group per target with
  * its {@code __metrics_path__}, so an {@code http_sd_configs} entry (Prometheus, vmagent) picks up every target
- * without listing them. The address is the one the caller used to reach this endpoint.
+ * without listing them. The address is the one the caller used to reach this endpoint; each target gets its own
+ * {@code instance} label ({@code <address>/target/<n>}).
  */
 @RestController
 public class TargetDiscoveryController {
@@ -33,8 +34,10 @@ public class TargetDiscoveryController {
         }
         List<Map<String, Object>> groups = new ArrayList<>(targets);
         for (int n = 0; n < targets; n++) {
+            // Every target shares the address, so without its own instance the scraper's up and scrape_* series
+            // of all targets would be one series.
             groups.add(Map.of("targets", List.of(address), "labels", Map.of("__metrics_path__", "/metrics/target/"
-                    + n)));
+                    + n, "instance", address + "/target/" + n)));
         }
         return groups;
     }

@@ -103,6 +103,9 @@ class MetricsEndpointTest {
         assertThat(json.split("__metrics_path__", -1)).hasSize(11);
         assertThat(json).contains("\"127.0.0.1:" + port + "\"").contains("\"/metrics/target/0\"")
             .contains("\"/metrics/target/9\"").doesNotContain("/metrics/target/10\"");
+        // The scraper's own up and scrape_* series need a label that differs from target to target.
+        assertThat(json).contains("\"127.0.0.1:" + port + "/target/0\"").contains("\"127.0.0.1:" + port
+                + "/target/9\"");
     }
 
     @Test
