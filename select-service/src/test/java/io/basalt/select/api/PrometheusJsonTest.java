@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.model.Labels;
 import io.basalt.promql.engine.QueryResult;
+import io.basalt.model.StaleMarker;
+import io.basalt.model.TimeSeries;
+import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 class PrometheusJsonTest {
@@ -19,6 +25,49 @@ class PrometheusJsonTest {
         assertThat(PrometheusJson.formatValue(Double.NaN)).isEqualTo("NaN");
         assertThat(PrometheusJson.formatValue(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
         assertThat(PrometheusJson.formatValue(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
+    }
+
+    @Test
+    void valuesUseTheShortestDigitsThatReadBackAsGoPrintsThem() {
+        // Java 17's Double.toString prints 8.0522777147371376E16 here; Go prints the 16-digit form.
+        assertThat(PrometheusJson.formatValue(8.0522777147371376E16)).isEqualTo("80522777147371380");
+        assertThat(PrometheusJson.formatValue(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(PrometheusJson.formatValue(-0.0)).isEqualTo("-0");
+        assertThat(PrometheusJson.formatValue(123456789012.5)).isEqualTo("123456789012.5");
+    }
+
+    @Property(tries = 2000)
+    void everyFiniteValueReadsBackExactly(@ForAll double v) {
+        Assume.that(Double.isFinite(v));
+
+        assertThat(Double.parseDouble(PrometheusJson.formatValue(v))).isEqualTo(v);
+    }
+
+    @Test
+    void largeAnswersAreStreamedInChunksThatJoinToTheSameDocument() {
+        List<TimeSeries> many = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            many.add(TimeSeries.single(Labels.of("__name__", "m", "i", Integer.toString(i)), 1_000L * i, i));
+        }
+        QueryResult result = new QueryResult.Matrix(many);
+
+        List<String> chunks = new ArrayList<>();
+        PrometheusJson.envelope(PrometheusJson.queryDataChunks(result), List.of(), false).forEach(chunks::add);
+
+        assertThat(chunks.size()).isGreaterThan(3);
+        assertThat(String.join("", chunks)).isEqualTo(PrometheusJson.success(PrometheusJson.queryData(result),
+                List.of(), false));
+        assertThat(String.join("", chunks)).startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                + "\"result\":[{\"metric\":{\"__name__\":\"m\",\"i\":\"0\"},\"values\":[[0,\"0\"]]},").endsWith("]}}");
+    }
+
+    @Test
+    void exportLinesLeaveOutStaleMarkers() {
+        TimeSeries ts = new TimeSeries(Labels.of("__name__", "up"), new long[] { 1000, 2000, 3000 },
+                new double[] { 1, StaleMarker.VALUE, Double.NaN });
+
+        assertThat(String.join("", PrometheusJson.exportLines(List.of(ts))))
+            .isEqualTo("{\"metric\":{\"__name__\":\"up\"},\"values\":[1,null],\"timestamps\":[1000,3000]}\n");
     }
 
     @Test

@@ -57,7 +57,11 @@ final class StubStorageNode implements AutoCloseable {
     }
 
     void add(TimeSeries... series) {
-        storage.append(TenantId.DEFAULT, List.of(series));
+        add(TenantId.DEFAULT, series);
+    }
+
+    void add(TenantId tenant, TimeSeries... series) {
+        storage.append(tenant, List.of(series));
     }
 
     void failing(boolean failing) {
