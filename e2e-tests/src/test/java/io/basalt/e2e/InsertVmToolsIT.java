@@ -1,0 +1,261 @@
+package io.basalt.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * VictoriaMetrics' own tools against insert-service, over one storage node:
+ * <ul>
+ * <li>vmagent scraping node_exporter and remote-writing to insert;</li>
+ * <li>vmctl migrating a Prometheus TSDB (built by promtool from OpenMetrics text) through the JSON-lines
+ * {@code /api/v1/import} with gzip and {@code --vm-extra-label}. vmctl 1.79's {@code vm-native} mode needs
+ * VictoriaMetrics' binary {@code /api/v1/import/native}, which Basalt does not speak; its {@code prometheus},
+ * {@code influx} and {@code opentsdb} modes send JSON lines and work;</li>
+ * <li>a VictoriaMetrics single-node export ({@code /api/v1/export}, JSON lines) imported as is.</li>
+ * </ul>
+ * Each test skips, saying what to install, when its binary is missing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InsertVmToolsIT {
+
+    private static final String VMAGENT = "/usr/bin/vmagent";
+
+    private static final String VMCTL = "/usr/bin/vmctl";
+
+    private static final String PROMTOOL = "/usr/bin/promtool";
+
+    private static final String SCRIPT = "/usr/bin/script";
+
+    private static final String VICTORIA_METRICS = "/usr/bin/victoria-metrics";
+
+    private static final String NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
+
+    private static final Pattern CPU_LINE = Pattern.compile("^node_cpu_seconds_total\\{cpu=\"([^\"]+)\",mode=\"([^\"]+)\"\\}");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<ServiceProcess> processes = new ArrayList<>();
+
+    private Path dir;
+
+    private ServiceProcess insert;
+
+    private PrometheusApi basalt;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        dir = tmp;
+        ServiceProcess storage = track(ServiceProcess.start("insvm-storage", "storage-service",
+                List.of("--basalt.storage.data-path=" + dir.resolve("s1"))));
+        String node = "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage.baseUrl();
+        insert = track(ServiceProcess.start("insvm-insert", "insert-service", List.of(node)));
+        ServiceProcess select = track(ServiceProcess.start("insvm-select", "select-service", List.of(node)));
+        for (ServiceProcess p : List.copyOf(processes)) {
+            p.awaitReady(Duration.ofSeconds(180));
+        }
+        basalt = new PrometheusApi(select.baseUrl() + "/select/0/prometheus");
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+    }
+
+    @Test
+    void vmagentRemoteWritesEveryScrapedSeries() throws Exception {
+        ServiceProcess.assumeInstalled(VMAGENT, "victoria-metrics");
+        ServiceProcess.assumeInstalled(NODE_EXPORTER, "prometheus-node-exporter");
+        int exporterPort = ServiceProcess.freePort();
+        ServiceProcess exporter = track(ServiceProcess.startBinary("insvm-node-exporter", exporterPort,
+                List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + exporterPort)));
+        exporter.awaitHttp("/metrics", Duration.ofSeconds(30));
+        Path config = dir.resolve("vmagent.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: vmagent-node
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(exporterPort));
+        int port = ServiceProcess.freePort();
+        ServiceProcess vmagent = track(ServiceProcess.startBinary("insvm-vmagent", port, List.of(VMAGENT,
+                "-httpListenAddr=127.0.0.1:" + port, "-promscrape.config=" + config,
+                "-remoteWrite.url=" + insert.baseUrl() + "/insert/0/prometheus/api/v1/write",
+                "-remoteWrite.tmpDataPath=" + dir.resolve("vmagent-data"), "-remoteWrite.flushInterval=1s")));
+        vmagent.awaitHttp("/health", Duration.ofSeconds(30));
+
+        Set<String> onPage = cpuSeries(get(exporter.baseUrl() + "/metrics"));
+        Set<String> inBasalt = Set.of();
+        for (int i = 0; i < 60 && !inBasalt.equals(onPage); i++) {
+            Thread.sleep(500);
+            inBasalt = new TreeSet<>();
+            for (PrometheusApi.Sample s : basalt.instantVector("node_cpu_seconds_total{job=\"vmagent-node\"}")) {
+                inBasalt.add(s.labels().get("cpu") + "/" + s.labels().get("mode"));
+            }
+        }
+
+        assertThat(onPage).isNotEmpty();
+        assertThat(inBasalt).isEqualTo(onPage);
+        assertThat(basalt.instantVector("up{job=\"vmagent-node\"}")).extracting(PrometheusApi.Sample::value)
+            .containsExactly("1");
+        vmagent.close();
+        exporter.close();
+    }
+
+    @Test
+    void vmctlMigratesAPrometheusTsdbThroughTheJsonLinesImport() throws Exception {
+        ServiceProcess.assumeInstalled(VMCTL, "victoria-metrics");
+        ServiceProcess.assumeInstalled(PROMTOOL, "prometheus");
+        ServiceProcess.assumeInstalled(SCRIPT, "util-linux");
+        long end = System.currentTimeMillis() / 1000 - 3600;
+        Map<String, Map<Long, Double>> expected = new TreeMap<>();
+        StringBuilder om = new StringBuilder("# TYPE migrated_metric gauge\n");
+        for (String host : List.of("a", "b", "c")) {
+            Map<Long, Double> samples = new TreeMap<>();
+            for (int i = 0; i < 60; i++) {
+                long t = end - (59 - i) * 10L;
+                double v = host.charAt(0) * 100 + i * 0.5;
+                om.append("migrated_metric{host=\"").append(host).append("\"} ").append(v).append(' ').append(t)
+                    .append('\n');
+                samples.put(t * 1000, v);
+            }
+            expected.put(host, samples);
+        }
+        om.append("# EOF\n");
+        Path omFile = dir.resolve("migrated.om");
+        Files.writeString(omFile, om);
+        Path tsdb = dir.resolve("prom-tsdb");
+        run(List.of(PROMTOOL, "tsdb", "create-blocks-from", "openmetrics", omFile.toString(), tsdb.toString()));
+
+        // vmctl 1.79 silently imports nothing unless its output is a terminal, so it runs under script(1)'s pty.
+        run(List.of(SCRIPT, "-qec", String.join(" ", VMCTL, "prometheus", "-s", "--prom-snapshot=" + tsdb,
+                "--vm-addr=" + insert.baseUrl(), "--vm-account-id=0", "--vm-extra-label=migrated_by=vmctl",
+                "--vm-disable-progress-bar"), "/dev/null"));
+
+        Map<Map<String, String>, Map<Long, String>> stored = basalt.rangeVector("migrated_metric[15m]", end);
+        Map<String, Map<Long, Double>> got = new TreeMap<>();
+        stored.forEach((labels, samples) -> {
+            assertThat(labels).containsEntry("migrated_by", "vmctl");
+            got.put(labels.get("host"), numeric(samples));
+        });
+        assertThat(got).isEqualTo(expected);
+    }
+
+    @Test
+    void aVictoriaMetricsExportImportsAsIs() throws Exception {
+        ServiceProcess.assumeInstalled(VICTORIA_METRICS, "victoria-metrics");
+        int port = ServiceProcess.freePort();
+        ServiceProcess vm = track(ServiceProcess.startBinary("insvm-victoria-metrics", port, List.of(VICTORIA_METRICS,
+                "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + dir.resolve("vm-data"),
+                "-retentionPeriod=1y", "-search.latencyOffset=0s")));
+        vm.awaitHttp("/health", Duration.ofSeconds(30));
+        long end = System.currentTimeMillis() / 1000 * 1000 - 1_800_000;
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            long t = end - (39 - i) * 15_000L;
+            text.append("vm_exported{path=\"/a\"} ").append(i).append(' ').append(t).append('\n');
+            text.append("vm_exported{path=\"/b\"} ").append(i * 1.25).append(' ').append(t).append('\n');
+        }
+        assertThat(post(vm.baseUrl() + "/api/v1/import/prometheus", text.toString().getBytes(), false)
+            .statusCode()).isEqualTo(204);
+        get(vm.baseUrl() + "/internal/force_flush");
+        String export = get(vm.baseUrl() + "/api/v1/export?match[]=" + URLEncoder.encode("vm_exported",
+                StandardCharsets.UTF_8));
+        assertThat(export.lines().count()).isEqualTo(2);
+
+        HttpResponse<String> r = post(insert.baseUrl() + "/insert/0/prometheus/api/v1/import",
+                export.getBytes(StandardCharsets.UTF_8), true);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        Map<Map<String, String>, Map<Long, String>> inVm = new PrometheusApi(vm.baseUrl())
+            .rangeVector("vm_exported[15m]", end / 1000.0);
+        Map<Map<String, String>, Map<Long, String>> inBasalt = basalt.rangeVector("vm_exported[15m]", end / 1000.0);
+        assertThat(inVm).hasSize(2);
+        Map<Map<String, String>, Map<Long, Double>> vmNumbers = new HashMap<>();
+        Map<Map<String, String>, Map<Long, Double>> basaltNumbers = new HashMap<>();
+        inVm.forEach((l, s) -> vmNumbers.put(l, numeric(s)));
+        inBasalt.forEach((l, s) -> basaltNumbers.put(l, numeric(s)));
+        assertThat(basaltNumbers).isEqualTo(vmNumbers);
+        vm.close();
+    }
+
+    private static Set<String> cpuSeries(String page) {
+        Set<String> out = new TreeSet<>();
+        for (String line : page.split("\n")) {
+            Matcher m = CPU_LINE.matcher(line);
+            if (m.find()) {
+                out.add(m.group(1) + "/" + m.group(2));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Long, Double> numeric(Map<Long, String> samples) {
+        Map<Long, Double> out = new TreeMap<>();
+        samples.forEach((t, v) -> out.put(t, Double.valueOf(v)));
+        return out;
+    }
+
+    private void run(List<String> command) throws Exception {
+        Path log = dir.resolve("command.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(command.get(0) + " did not finish in 120 s: " + Files.readString(log));
+        }
+        assertThat(p.exitValue()).as("%s: %s", command, Files.readString(log)).isZero();
+    }
+
+    private String get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpResponse<String> post(String url, byte[] body, boolean gzip) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (gzip) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(body);
+            }
+            body = out.toByteArray();
+            b.header("Content-Encoding", "gzip");
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private ServiceProcess track(ServiceProcess p) {
+        processes.add(p);
+        return p;
+    }
+}
