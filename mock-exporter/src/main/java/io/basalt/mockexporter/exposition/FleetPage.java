@@ -6,6 +6,7 @@ import io.basalt.mockexporter.simulation.TrafficShape;
 import io.basalt.model.Labels;
 import io.basalt.wire.exposition.ExpositionFormat;
 import io.basalt.wire.exposition.ExpositionWriter;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Writes the fleet's current state as a metrics page, through libs/wire's {@link ExpositionWriter}, in either text
@@ -74,6 +75,10 @@ public final class FleetPage {
     /** Label values as Go's client writes them: integers without a fraction, others in shortest form. */
     static String number(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    static String zone(int nodeIndex) {
+        return "zone-" + (char) ('a' + nodeIndex % 3);
     }
 
     /** One page being written; holds the fleet's lock through {@link SimulatedFleet#read}. */
@@ -194,7 +199,7 @@ public final class FleetPage {
             }
         }
 
-        private void perPod(MockFamily family, java.util.function.ToDoubleFunction<SimulatedPod> value) {
+        private void perPod(MockFamily family, ToDoubleFunction<SimulatedPod> value) {
             family(family);
             for (SimulatedPod pod : fleet.pods()) {
                 sample(family.sampleName(), value.applyAsDouble(pod), "pod", pod.name());
@@ -216,9 +221,5 @@ public final class FleetPage {
             }
             out.sample(labels.build(), value);
         }
-    }
-
-    static String zone(int nodeIndex) {
-        return "zone-" + (char) ('a' + nodeIndex % 3);
     }
 }

@@ -202,6 +202,21 @@ class FleetPageTest {
         assertThat(page.series("mock_pod_info")).hasSize(10).allSatisfy((l, v) -> assertThat(v).isEqualTo(1.0));
     }
 
+    @Test
+    void aBenchmarkScalePageOfOverAHundredThousandSeriesIsServedWhole() {
+        MockExporterProperties props = new MockExporterProperties();
+        props.setInstances(100);
+        props.setPaths(32);
+        SimulatedFleet fleet = fleet(props, 3);
+        FleetPage fleetPage = new FleetPage(fleet, true);
+
+        ParsedPage page = ParsedPage.parse(fleetPage.render(ExpositionFormat.PROMETHEUS_TEXT, "199"),
+                ExpositionFormat.PROMETHEUS_TEXT);
+
+        assertThat(fleetPage.seriesPerTarget()).isGreaterThan(100_000);
+        assertThat(page.samples()).hasSize((int) fleetPage.seriesPerTarget());
+    }
+
     private static Labels bucket(Labels series, String le) {
         return series.toBuilder().set(Labels.METRIC_NAME, "http_request_duration_seconds_bucket").set("le", le)
             .build();
