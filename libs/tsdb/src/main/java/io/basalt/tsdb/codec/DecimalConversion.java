@@ -28,41 +28,79 @@ public final class DecimalConversion {
     }
 
     /**
-     * Fills {@code mantissas} so that {@code mantissas[i] / 10^e == values[i]} bit for bit, and returns e, or -1 when
-     * no common exponent works (NaN, infinities, -0.0, too many significant digits).
+     * A block as integer mantissas over one power of ten. Values with no exact decimal form (NaN payloads such as the
+     * staleness marker, infinities, -0.0, full-precision doubles) are exceptions kept as raw bits; their mantissa
+     * slot repeats a neighbour so differences stay small.
      */
-    public static int toMantissas(double[] values, int n, long[] mantissas) {
-        int[] exps = null;
-        int common = 0;
+    public record Decimals(int exponent, long[] mantissas, int[] exceptions, int exceptionCount) {
+    }
+
+    /**
+     * Converts {@code values}, or returns null when more than {@code maxExceptions} values (or all of them) lack an
+     * exact decimal form, or when a common exponent would overflow a mantissa. For every non-exception
+     * {@code mantissas[i] / 10^exponent == values[i]} bit for bit.
+     */
+    public static Decimals toDecimals(double[] values, int n, int maxExceptions) {
+        long[] m = new long[n];
+        byte[] exps = new byte[n];
+        int[] histogram = new int[MAX_EXPONENT + 1];
+        int invalid = 0;
         for (int i = 0; i < n; i++) {
-            double v = values[i];
-            int e = exponentOf(v);
+            int e = exponentOf(values[i]);
+            exps[i] = (byte) e;
             if (e < 0) {
-                return -1;
-            }
-            if (e > 0 && exps == null) {
-                exps = new int[n];
-            }
-            if (exps != null) {
-                exps[i] = e;
-            }
-            mantissas[i] = Math.round(v * POW10[e]);
-            common = Math.max(common, e);
-        }
-        if (common == 0) {
-            return 0;
-        }
-        for (int i = 0; i < n; i++) {
-            int shift = common - exps[i];
-            if (shift > 0) {
-                long scaled = mantissas[i] * (long) POW10[shift];
-                if (Math.abs(mantissas[i]) > MAX_MANTISSA / (long) POW10[shift] || Math.abs(scaled) > MAX_MANTISSA) {
-                    return -1;
+                if (++invalid > maxExceptions) {
+                    return null;
                 }
-                mantissas[i] = scaled;
+                continue;
+            }
+            histogram[e]++;
+            m[i] = Math.round(values[i] * POW10[e]);
+        }
+        // The smallest common exponent that leaves few enough values over: one long fraction (say pi) among
+        // two-decimal values must become an exception, not force every mantissa up by 13 digits.
+        int common = -1;
+        int over = n - invalid;
+        for (int e = 0; e <= MAX_EXPONENT; e++) {
+            over -= histogram[e];
+            if (invalid + over <= maxExceptions) {
+                common = e;
+                break;
             }
         }
-        return common;
+        if (common < 0 || invalid == n) {
+            return null;
+        }
+        int[] exceptions = new int[Math.min(n, maxExceptions)];
+        int count = 0;
+        int firstExact = -1;
+        for (int i = 0; i < n; i++) {
+            int e = exps[i];
+            boolean exact = e >= 0 && e <= common;
+            if (exact && e < common) {
+                long factor = (long) POW10[common - e];
+                exact = Math.abs(m[i]) <= MAX_MANTISSA / factor;
+                m[i] = exact ? m[i] * factor : m[i];
+            }
+            if (!exact) {
+                if (count == exceptions.length) {
+                    return null;
+                }
+                exceptions[count++] = i;
+            }
+            else if (firstExact < 0) {
+                firstExact = i;
+            }
+        }
+        if (firstExact < 0) {
+            return null;
+        }
+        // An exception's slot repeats its predecessor (or the first exact value) so differences stay small.
+        for (int k = 0; k < count; k++) {
+            int at = exceptions[k];
+            m[at] = at == 0 || at < firstExact ? m[firstExact] : m[at - 1];
+        }
+        return new Decimals(common, m, exceptions, count);
     }
 
     /** The smallest exponent that makes {@code v} an exact decimal, or -1. */

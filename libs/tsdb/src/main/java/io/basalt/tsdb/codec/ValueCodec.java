@@ -2,7 +2,8 @@ package io.basalt.tsdb.codec;
 
 /**
  * Encodes a block's values losslessly, picking the smallest of: one constant; exact decimal mantissas with a constant
- * step, first differences (gauges) or second differences (counters); or Gorilla XOR for everything else.
+ * step, first differences (gauges) or second differences (counters), with up to n/16 undecimal values (NaN, ±Inf,
+ * -0.0, long fractions) stored raw as exceptions; or Gorilla XOR for everything else.
  */
 public final class ValueCodec {
 
@@ -37,13 +38,21 @@ public final class ValueCodec {
             b[0] = CONSTANT;
             return b;
         }
-        long[] m = new long[n];
-        int exponent = DecimalConversion.toMantissas(values, n, m);
-        if (exponent < 0) {
+        // A few odd values (a staleness marker ending a series) must not push a whole block off the decimal path.
+        DecimalConversion.Decimals dec = DecimalConversion.toDecimals(values, n, Math.max(1, n / 16));
+        if (dec == null) {
             XorCodec.encode(bits, n, out);
             return StreamFraming.finish(XOR, out, n);
         }
-        out.writeByte(exponent);
+        long[] m = dec.mantissas();
+        out.writeByte(dec.exponent());
+        out.writeUVarint(dec.exceptionCount());
+        int last = 0;
+        for (int e = 0; e < dec.exceptionCount(); e++) {
+            int at = dec.exceptions()[e];
+            out.writeUVarint(at - last).writeLong(bits[at]);
+            last = at;
+        }
         out.writeVarint(m[0]);
         long step = m[1] - m[0];
         long delta1Size = 0;
@@ -100,6 +109,18 @@ public final class ValueCodec {
         if (exponent > DecimalConversion.MAX_EXPONENT) {
             throw new CorruptDataException("decimal exponent " + exponent + " out of range");
         }
+        int exceptions = in.readCount(n);
+        int[] exceptionAt = new int[exceptions];
+        long[] exceptionBits = new long[exceptions];
+        int at = 0;
+        for (int e = 0; e < exceptions; e++) {
+            at += (int) in.readUVarint();
+            if (at < 0 || at >= n) {
+                throw new CorruptDataException("value exception index " + at + " out of range");
+            }
+            exceptionAt[e] = at;
+            exceptionBits[e] = in.readLong();
+        }
         long m = in.readVarint();
         values[0] = DecimalConversion.toDouble(m, exponent);
         switch (kind) {
@@ -125,6 +146,9 @@ public final class ValueCodec {
                 }
             }
             default -> throw new CorruptDataException("unknown value encoding " + kind);
+        }
+        for (int e = 0; e < exceptions; e++) {
+            values[exceptionAt[e]] = Double.longBitsToDouble(exceptionBits[e]);
         }
         return values;
     }

@@ -70,31 +70,77 @@ final class XorCodec {
         }
     }
 
+    /** Packs bits most-significant first through a 64-bit accumulator. */
     private static final class BitWriter {
 
         private byte[] buf;
 
-        private int bitPos;
+        private int size;
+
+        private long acc;
+
+        private int accBits;
 
         BitWriter(int capacityBytes) {
-            buf = new byte[capacityBytes];
+            buf = new byte[Math.max(16, capacityBytes)];
         }
 
         void write(long value, int count) {
-            for (int i = count - 1; i >= 0; i--) {
-                int byteIndex = bitPos >>> 3;
-                if (byteIndex == buf.length) {
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-                }
-                if (((value >>> i) & 1) != 0) {
-                    buf[byteIndex] |= (byte) (0x80 >>> (bitPos & 7));
-                }
-                bitPos++;
+            if (count == 0) {
+                return;
+            }
+            if (count < 64) {
+                value &= (1L << count) - 1;
+            }
+            int free = 64 - accBits;
+            if (count <= free) {
+                acc = count == 64 ? value : (acc << count) | value;
+                accBits += count;
+            }
+            else {
+                int high = count - free;
+                acc = free == 0 ? acc : (acc << free) | (value >>> high);
+                accBits = 64;
+                drain();
+                acc = value & ((1L << high) - 1);
+                accBits = high;
+            }
+            if (accBits >= 56) {
+                drainWholeBytes();
+            }
+        }
+
+        private void drain() {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (acc >>> shift);
+            }
+            acc = 0;
+            accBits = 0;
+        }
+
+        private void drainWholeBytes() {
+            ensure(8);
+            while (accBits >= 8) {
+                accBits -= 8;
+                buf[size++] = (byte) (acc >>> accBits);
+            }
+            acc = accBits == 0 ? 0 : acc & ((1L << accBits) - 1);
+        }
+
+        private void ensure(int extra) {
+            if (size + extra > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
             }
         }
 
         void flushTo(BytesOut out) {
-            out.writeBytes(buf, 0, (bitPos + 7) >>> 3);
+            drainWholeBytes();
+            if (accBits > 0) {
+                ensure(1);
+                buf[size++] = (byte) (acc << (8 - accBits));
+            }
+            out.writeBytes(buf, 0, size);
         }
     }
 
@@ -102,9 +148,9 @@ final class XorCodec {
 
         private final BytesIn in;
 
-        private int current;
+        private long acc;
 
-        private int bitsLeft;
+        private int accBits;
 
         BitReader(BytesIn in) {
             this.in = in;
@@ -112,13 +158,17 @@ final class XorCodec {
 
         long read(int count) {
             long v = 0;
-            for (int i = 0; i < count; i++) {
-                if (bitsLeft == 0) {
-                    current = in.readByte();
-                    bitsLeft = 8;
+            int need = count;
+            while (need > 0) {
+                if (accBits == 0) {
+                    acc = in.readByte();
+                    accBits = 8;
                 }
-                bitsLeft--;
-                v = (v << 1) | ((current >>> bitsLeft) & 1);
+                int take = Math.min(need, accBits);
+                long bits = (acc >>> (accBits - take)) & ((1L << take) - 1);
+                v = take == 64 ? bits : (v << take) | bits;
+                accBits -= take;
+                need -= take;
             }
             return v;
         }

@@ -39,6 +39,30 @@ class BlockCodecPropertiesTest {
         assertThat(encoded.length).isLessThan(values.length * 4);
     }
 
+    @Property(tries = 200)
+    void aFewSpecialValuesKeepADecimalBlockCompact(@ForAll("decimalGauge") double[] values,
+            @ForAll("specialValue") double special, @ForAll("positions") List<Integer> positions) {
+        double[] v = values.clone();
+        for (int p : positions) {
+            v[p % v.length] = special;
+        }
+        v[v.length - 1] = Double.longBitsToDouble(STALE_NAN); // a series that ended
+        byte[] encoded = ValueCodec.encode(v, v.length);
+        assertThat(bits(ValueCodec.decode(encoded, v.length))).containsExactly(bits(v));
+        assertThat(encoded.length).isLessThan(v.length * 4);
+    }
+
+    @Provide
+    Arbitrary<Double> specialValue() {
+        return Arbitraries.of(Double.NaN, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Math.PI,
+                Double.longBitsToDouble(STALE_NAN));
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> positions() {
+        return Arbitraries.integers().between(0, 10_000).list().ofMaxSize(8);
+    }
+
     @Provide
     Arbitrary<long[]> scrapeTimestamps() {
         return Arbitraries.integers().between(1, 3000).flatMap(n -> Arbitraries.integers().between(-50, 50)
