@@ -1,0 +1,132 @@
+package io.basalt.bench.insert;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Remote-write ingestion cost of Basalt (one insert-service and one storage-service process, replicationFactor 1)
+ * against VictoriaMetrics single-node on the same payloads: CPU-seconds per million samples (user + system of the
+ * server processes, from {@code /proc/<pid>/stat}) and samples/s, at 1 and at 8 concurrent connections.
+ *
+ * <p>Every target first receives {@code warmup} rounds (all series created, JIT warmed), then {@code rounds} measured
+ * rounds per connection count; each round sends every series once. The client runs in this JVM and is not measured.
+ *
+ * <p>Run from the repository root after {@code ./mvnw -B -q -pl insert-service,storage-service,bench -am package
+ * -DskipTests}: {@code java -Xmx3g -cp "bench/target/classes:$(cat bench/target/classpath.txt)"
+ * io.basalt.bench.insert.InsertVsVictoriaMetricsBench series=100000 rounds=20}. Figures go to docs/benchmarks.md,
+ * never into test assertions.
+ */
+public final class InsertVsVictoriaMetricsBench {
+
+    private static final int[] CONNECTIONS = { 1, 8 };
+
+    private InsertVsVictoriaMetricsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int series = intArg(args, "series", 100_000);
+        int rounds = intArg(args, "rounds", 20);
+        int warmup = intArg(args, "warmup", 3);
+        int perRequest = intArg(args, "perRequest", 2_000);
+        String vm = strArg(args, "victoriaMetrics", "/usr/bin/victoria-metrics");
+        Path work = Files.createTempDirectory("insert-bench");
+        RemoteWriteLoad load = new RemoteWriteLoad(series, perRequest);
+        long t0 = System.currentTimeMillis() / 1000 * 1000 - 6 * 3_600_000L;
+
+        System.out.printf(Locale.ROOT, "series=%d rounds=%d warmup=%d perRequest=%d cpus=%d%n", series, rounds, warmup,
+                perRequest, Runtime.getRuntime().availableProcessors());
+        List<String> report = new ArrayList<>();
+        report.add("| target | connections | samples | samples/s | server CPU-s | CPU-s per 1M samples | failed requests |");
+        report.add("| --- | --- | --- | --- | --- | --- | --- |");
+
+        if (Files.isExecutable(Path.of(vm))) {
+            int port = ServerProcess.freePort();
+            try (ServerProcess server = ServerProcess.start("victoria-metrics", port, List.of(vm,
+                    "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + work.resolve("vm"),
+                    "-retentionPeriod=1y"), work.resolve("logs/victoria-metrics.log"))) {
+                server.awaitHttp("/health", Duration.ofSeconds(60));
+                measure("VictoriaMetrics single-node", server.url() + "/api/v1/write", List.of(server), load, t0,
+                        warmup, rounds, report);
+            }
+        }
+        else {
+            System.out.println(vm + " missing: VictoriaMetrics not measured");
+        }
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        int storagePort = ServerProcess.freePort();
+        int insertPort = ServerProcess.freePort();
+        try (ServerProcess storage = ServerProcess.start("storage", storagePort, List.of(java, "-Xmx2g",
+                "-jar", "storage-service/target/storage-service.jar", "--server.port=" + storagePort,
+                "--server.address=127.0.0.1", "--basalt.storage.data-path=" + work.resolve("storage")),
+                work.resolve("logs/storage.log"));
+                ServerProcess insert = ServerProcess.start("insert", insertPort, List.of(java, "-Xmx1g", "-jar",
+                        "insert-service/target/insert-service.jar", "--server.port=" + insertPort,
+                        "--server.address=127.0.0.1",
+                        "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:"
+                                + storagePort), work.resolve("logs/insert.log"))) {
+            storage.awaitHttp("/actuator/health/readiness", Duration.ofSeconds(180));
+            insert.awaitHttp("/actuator/health/readiness", Duration.ofSeconds(180));
+            measure("Basalt insert + storage", insert.url() + "/insert/0/prometheus/api/v1/write",
+                    List.of(insert, storage), load, t0, warmup, rounds, report);
+        }
+        System.out.println();
+        report.forEach(System.out::println);
+        System.out.println("work dir (logs): " + work);
+    }
+
+    private static void measure(String target, String url, List<ServerProcess> servers, RemoteWriteLoad load,
+            long t0, int warmup, int rounds, List<String> report) throws Exception {
+        int round = 0;
+        RemoteWriteLoad.Result w = load.send(url, rounds(load, t0, round, warmup), 8);
+        round += warmup;
+        System.out.printf(Locale.ROOT, "%s warm-up: %d samples, %d failed requests%n", target, w.samples(),
+                w.failedRequests());
+        for (int connections : CONNECTIONS) {
+            List<List<byte[]>> bodies = rounds(load, t0, round, rounds);
+            round += rounds;
+            double cpuBefore = cpu(servers);
+            RemoteWriteLoad.Result r = load.send(url, bodies, connections);
+            double cpu = cpu(servers) - cpuBefore;
+            String line = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.2f | %d |", target,
+                    connections, r.samples(), r.samplesPerSecond(), cpu, cpu / (r.samples() / 1e6),
+                    r.failedRequests());
+            System.out.println(line);
+            report.add(line);
+        }
+    }
+
+    private static List<List<byte[]>> rounds(RemoteWriteLoad load, long t0, int first, int count) {
+        List<List<byte[]>> out = new ArrayList<>(count);
+        for (int r = first; r < first + count; r++) {
+            out.add(load.round(t0 + r * 15_000L, r));
+        }
+        return out;
+    }
+
+    private static double cpu(List<ServerProcess> servers) throws java.io.IOException {
+        double sum = 0;
+        for (ServerProcess s : servers) {
+            sum += s.cpuSeconds();
+        }
+        return sum;
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        String v = strArg(args, name, null);
+        return v == null ? fallback : Integer.parseInt(v);
+    }
+
+    private static String strArg(String[] args, String name, String fallback) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return a.substring(name.length() + 1);
+            }
+        }
+        return fallback;
+    }
+}
