@@ -33,6 +33,8 @@ public final class InsertVsVictoriaMetricsBench {
         int warmup = intArg(args, "warmup", 3);
         int perRequest = intArg(args, "perRequest", 2_000);
         String vm = strArg(args, "victoriaMetrics", "/usr/bin/victoria-metrics");
+        String storageJar = strArg(args, "storageJar", "storage-service/target/storage-service.jar");
+        String insertJar = strArg(args, "insertJar", "insert-service/target/insert-service.jar");
         Path work = Files.createTempDirectory("insert-bench");
         RemoteWriteLoad load = new RemoteWriteLoad(series, perRequest);
         long t0 = System.currentTimeMillis() / 1000 * 1000 - 6 * 3_600_000L;
@@ -61,11 +63,11 @@ public final class InsertVsVictoriaMetricsBench {
         int storagePort = ServerProcess.freePort();
         int insertPort = ServerProcess.freePort();
         try (ServerProcess storage = ServerProcess.start("storage", storagePort, List.of(java, "-Xmx2g",
-                "-jar", "storage-service/target/storage-service.jar", "--server.port=" + storagePort,
+                "-jar", storageJar, "--server.port=" + storagePort,
                 "--server.address=127.0.0.1", "--basalt.storage.data-path=" + work.resolve("storage")),
                 work.resolve("logs/storage.log"));
                 ServerProcess insert = ServerProcess.start("insert", insertPort, List.of(java, "-Xmx1g", "-jar",
-                        "insert-service/target/insert-service.jar", "--server.port=" + insertPort,
+                        insertJar, "--server.port=" + insertPort,
                         "--server.address=127.0.0.1",
                         "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:"
                                 + storagePort), work.resolve("logs/insert.log"))) {
