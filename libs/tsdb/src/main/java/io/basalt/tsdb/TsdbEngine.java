@@ -265,10 +265,17 @@ public final class TsdbEngine implements Storage {
             while (j < end && p.covers(ts[j])) {
                 j++;
             }
-            if (p.view().head().add(id, ts, vs, i, j - i)) {
+            long firstDay = Long.MAX_VALUE;
+            long lastDay = Long.MIN_VALUE;
+            for (int k = i; k < j; k++) {
+                long day = Math.floorDiv(ts[k], Partition.DAY_MS);
+                firstDay = Math.min(firstDay, day);
+                lastDay = Math.max(lastDay, day);
+            }
+            if (p.view().head().add(id, ts, vs, i, j - i, firstDay, lastDay)) {
                 LabelIndex index = p.index(tenant);
-                if (!index.contains(id)) {
-                    index.add(id, labels);
+                if (!index.covers(id, firstDay, lastDay)) {
+                    index.add(id, labels, firstDay, lastDay);
                 }
             }
             i = j;
@@ -518,7 +525,8 @@ public final class TsdbEngine implements Storage {
         for (Partition p : ps) {
             views.add(p.acquire());
             LabelIndex index = p.existingIndex(tenant);
-            RoaringBitmap ids = index == null ? new RoaringBitmap() : index.select(matchers);
+            RoaringBitmap ids = index == null ? new RoaringBitmap() : index.select(matchers, dayOf(minTime),
+                    dayOf(maxTime));
             selected.add(ids);
             all.or(ids);
         }
@@ -568,13 +576,13 @@ public final class TsdbEngine implements Storage {
         return out;
     }
 
-    /** Series known to the index of any day touching the range (day granularity, as VictoriaMetrics' per-day index). */
+    /** Series indexed on any UTC day touching the range (day granularity, as VictoriaMetrics' per-day index). */
     private int[] indexedIds(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime) {
         RoaringBitmap all = new RoaringBitmap();
         for (Partition p : overlapping(minTime, maxTime)) {
             LabelIndex index = p.existingIndex(tenant);
             if (index != null) {
-                all.or(index.select(matchers));
+                all.or(index.select(matchers, dayOf(minTime), dayOf(maxTime)));
             }
         }
         return sortedByKey(all);
@@ -983,10 +991,14 @@ public final class TsdbEngine implements Storage {
     }
 
     private void indexPart(Partition p, Part part) {
-        for (int id : part.ids()) {
+        part.forEachBlockSpan((id, min, max) -> {
             SeriesKey key = registry.keyOf(id);
-            p.index(key.tenant()).add(id, key.labels());
-        }
+            p.index(key.tenant()).add(id, key.labels(), dayOf(min), dayOf(max));
+        });
+    }
+
+    private static long dayOf(long timestamp) {
+        return Math.floorDiv(timestamp, Partition.DAY_MS);
     }
 
     /** Part files of a directory, minus those whose sequence range another covers (left by an interrupted merge). */

@@ -106,6 +106,27 @@ class TsdbEngineTest {
     }
 
     @Test
+    void seriesListsStayDayGranularInsideAMonthPartitionBeforeAndAfterFlush() {
+        long day = 86_400_000L;
+        Labels early = series("early");
+        Labels late = series("late");
+        try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
+            e.append(T, List.of(ts(early, new long[] { T0 - 5 * day }, new double[] { 1 }),
+                    ts(late, new long[] { T0 }, new double[] { 2 })));
+            for (int round = 0; round < 2; round++) {
+                assertThat(e.status().partitions()).isEqualTo(1);
+                assertThat(e.series(T, List.of(), T0 - 3600_000, T0 + 1)).containsExactly(late);
+                assertThat(e.series(T, List.of(), T0 - 5 * day, T0 - 4 * day)).containsExactly(early);
+                assertThat(e.labelValues(T, "__name__", List.of(), T0 - 6 * day, T0)).containsExactly("early", "late");
+                e.flush();
+            }
+        }
+        try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
+            assertThat(e.series(T, List.of(), T0 - 3600_000, T0 + 1)).containsExactly(late);
+        }
+    }
+
+    @Test
     void longRetentionUsesMonthPartitionsAndReopensAfterRetentionShrinks() throws IOException {
         Labels m = series("m");
         long day = 86_400_000L;

@@ -16,20 +16,18 @@ public final class Head {
 
     private final AtomicLong samples = new AtomicLong();
 
-    /** Adds samples; returns true when the series had none in this head yet. */
-    public boolean add(int id, long[] ts, double[] vs, int off, int len) {
+    /**
+     * Adds samples; returns true when they reach a UTC day this head had not yet reported for the series (always on
+     * its first samples), so the caller indexes the series for {@code [minDay(ts), maxDay(ts)]} about once per day.
+     */
+    public boolean add(int id, long[] ts, double[] vs, int off, int len, long firstDay, long lastDay) {
         Series s = series.get(id);
-        boolean created = false;
         if (s == null) {
             Series fresh = new Series();
             s = series.putIfAbsent(id, fresh);
-            if (s == null) {
-                s = fresh;
-                created = true;
-            }
+            s = s == null ? fresh : s;
         }
-        samples.addAndGet(s.add(ts, vs, off, len));
-        return created;
+        return s.add(ts, vs, off, len, firstDay, lastDay, samples);
     }
 
     public SampleRun read(int id, long minTime, long maxTime) {
@@ -61,12 +59,23 @@ public final class Head {
 
         private int size;
 
-        synchronized int add(long[] t, double[] v, int off, int len) {
+        private long reportedFirstDay = Long.MAX_VALUE;
+
+        private long reportedLastDay = Long.MIN_VALUE;
+
+        synchronized boolean add(long[] t, double[] v, int off, int len, long firstDay, long lastDay,
+                AtomicLong total) {
             int added = 0;
             for (int i = off; i < off + len; i++) {
                 added += insert(t[i], v[i]);
             }
-            return added;
+            total.addAndGet(added);
+            if (firstDay >= reportedFirstDay && lastDay <= reportedLastDay) {
+                return false;
+            }
+            reportedFirstDay = Math.min(reportedFirstDay, firstDay);
+            reportedLastDay = Math.max(reportedLastDay, lastDay);
+            return true;
         }
 
         private int insert(long t, double v) {

@@ -24,6 +24,9 @@ public final class LabelIndex {
 
     private final RoaringBitmap all = new RoaringBitmap();
 
+    /** UTC day number → series with samples that day, so a month partition still answers at day granularity. */
+    private final TreeMap<Long, RoaringBitmap> days = new TreeMap<>();
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     public boolean contains(int id) {
@@ -36,9 +39,30 @@ public final class LabelIndex {
         }
     }
 
-    public void add(int id, Labels labels) {
+    /** Whether {@code id} is already known for every day in {@code [firstDay, lastDay]}. */
+    public boolean covers(int id, long firstDay, long lastDay) {
+        lock.readLock().lock();
+        try {
+            for (long d = firstDay; d <= lastDay; d++) {
+                RoaringBitmap ids = days.get(d);
+                if (ids == null || !ids.contains(id)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Indexes a series as having samples on UTC days {@code firstDay..lastDay}. */
+    public void add(int id, Labels labels, long firstDay, long lastDay) {
         lock.writeLock().lock();
         try {
+            for (long d = firstDay; d <= lastDay; d++) {
+                days.computeIfAbsent(d, k -> new RoaringBitmap()).add(id);
+            }
             if (all.contains(id)) {
                 return;
             }
@@ -64,6 +88,7 @@ public final class LabelIndex {
                     continue;
                 }
                 all.remove(id);
+                days.values().forEach(d -> d.remove(id));
                 Labels labels = labelsOf.apply(id);
                 for (int i = 0; i < labels.size(); i++) {
                     TreeMap<String, RoaringBitmap> values = postings.get(labels.name(i));
@@ -98,13 +123,27 @@ public final class LabelIndex {
 
     /** Ids of the series matching every matcher; all series when there are none. The result is the caller's. */
     public RoaringBitmap select(List<LabelMatcher> matchers) {
+        return select(matchers, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Like {@link #select(List)}, restricted to series with samples on a UTC day in {@code [firstDay, lastDay]}. */
+    public RoaringBitmap select(List<LabelMatcher> matchers, long firstDay, long lastDay) {
         lock.readLock().lock();
         try {
             RoaringBitmap result = null;
+            if (days.isEmpty() || firstDay > days.firstKey() || lastDay < days.lastKey()) {
+                result = new RoaringBitmap();
+                for (RoaringBitmap ids : days.subMap(firstDay, true, lastDay, true).values()) {
+                    result.or(ids);
+                }
+            }
             // Positive, selective matchers first: the intersection shrinks fastest and can stop early.
             List<LabelMatcher> ordered = matchers.stream()
                 .sorted((a, b) -> Boolean.compare(a.matchesEmpty(), b.matchesEmpty())).toList();
             for (LabelMatcher m : ordered) {
+                if (result != null && result.isEmpty()) {
+                    return result;
+                }
                 RoaringBitmap ids = matching(m);
                 result = result == null ? ids : RoaringBitmap.and(result, ids);
                 if (result.isEmpty()) {

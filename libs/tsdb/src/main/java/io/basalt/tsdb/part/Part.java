@@ -316,6 +316,20 @@ public final class Part {
         return ids;
     }
 
+    /** Receives, per stored series, the time span of each of its blocks. */
+    @FunctionalInterface
+    public interface BlockSpanConsumer {
+        void accept(int id, long minTime, long maxTime);
+    }
+
+    public void forEachBlockSpan(BlockSpanConsumer consumer) {
+        for (int s = 0; s < ids.length; s++) {
+            for (int b = firstBlock[s]; b < firstBlock[s + 1]; b++) {
+                consumer.accept(ids[s], blockMinTs[b], blockMaxTs[b]);
+            }
+        }
+    }
+
     public boolean contains(int id) {
         return ordinalOf(id) >= 0;
     }
