@@ -18,7 +18,7 @@ BASALT_STORAGE_DEDUPMINSCRAPEINTERVAL: {{ $s.dedupMinScrapeInterval | quote }}
 SERVER_PORT: {{ $i.port | quote }}
 BASALT_INSERT_REPLICATIONFACTOR: {{ $i.replicationFactor | quote }}
 BASALT_INSERT_MAXCONCURRENTINSERTS: {{ $i.maxConcurrentInserts | quote }}
-BASALT_INSERT_MAXINSERTREQUESTSIZE: {{ $i.maxInsertRequestSize | quote }}
+BASALT_INSERT_MAXINSERTREQUESTSIZE: {{ $i.maxInsertRequestSize | int64 | quote }}
 BASALT_INSERT_MAXROWSPERBLOCK: {{ $i.maxRowsPerBlock | quote }}
 {{- include "basalt.storageNodes" . }}
 {{- include "basalt.extraEnv" $i.extraEnv }}

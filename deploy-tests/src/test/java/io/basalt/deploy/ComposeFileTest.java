@@ -110,7 +110,7 @@ class ComposeFileTest {
             assertThat(Yaml.list(service(storage), "volumes")).containsExactly(storage + "-data:/vmstorage-data");
             assertThat(Yaml.map(COMPOSE, "volumes")).containsKey(storage + "-data");
             assertThat(Yaml.map(service(storage), "environment"))
-                    .containsEntry("BASALT_STORAGE_RETENTIONPERIOD", "365d");
+                    .containsEntry("BASALT_STORAGE_RETENTIONPERIOD", "1y");
         }
     }
 

@@ -91,7 +91,7 @@ class HelmChartTest {
     void everyTuningValueReachesItsTier() {
         List<HasMetadata> objects = render(Map.ofEntries(
                 Map.entry("insert.replicationFactor", 3), Map.entry("insert.maxConcurrentInserts", 7),
-                Map.entry("insert.maxInsertRequestSize", "8MB"), Map.entry("insert.maxRowsPerBlock", 1234),
+                Map.entry("insert.maxInsertRequestSize", 8388608), Map.entry("insert.maxRowsPerBlock", 1234),
                 Map.entry("storage.retentionPeriod", "90d"), Map.entry("storage.maxConcurrentInserts", 5),
                 Map.entry("storage.maxConcurrentSelects", 6), Map.entry("storage.minFreeDiskSpaceBytes", 5000000000L),
                 Map.entry("storage.dedupMinScrapeInterval", "15s"), Map.entry("select.replicationFactor", 3),
@@ -100,7 +100,7 @@ class HelmChartTest {
 
         assertThat(configOf(objects, "prod-insert")).containsEntry("BASALT_INSERT_REPLICATIONFACTOR", "3")
                 .containsEntry("BASALT_INSERT_MAXCONCURRENTINSERTS", "7")
-                .containsEntry("BASALT_INSERT_MAXINSERTREQUESTSIZE", "8MB")
+                .containsEntry("BASALT_INSERT_MAXINSERTREQUESTSIZE", "8388608")
                 .containsEntry("BASALT_INSERT_MAXROWSPERBLOCK", "1234");
         assertThat(configOf(objects, "prod-storage")).containsEntry("BASALT_STORAGE_RETENTIONPERIOD", "90d")
                 .containsEntry("BASALT_STORAGE_MAXCONCURRENTINSERTS", "5")
