@@ -646,7 +646,12 @@ public final class TsdbEngine implements Storage {
                 byPair.merge(n + "=" + v, 1L, Long::sum);
             });
         }
-        return new CardinalityStats(ids.length, top(byName, topN), top(byLabel, topN), top(byPair, topN));
+        Map<String, Long> valuesPerLabel = new HashMap<>();
+        for (String pair : byPair.keySet()) {
+            valuesPerLabel.merge(pair.substring(0, pair.indexOf('=')), 1L, Long::sum);
+        }
+        return new CardinalityStats(ids.length, top(byName, topN), top(byLabel, topN), top(byPair, topN),
+                top(valuesPerLabel, topN));
     }
 
     private static List<CardinalityStats.Entry> top(Map<String, Long> counts, int n) {
@@ -902,8 +907,10 @@ public final class TsdbEngine implements Storage {
 
     private void enforceRetention() {
         long cutoff = retentionCutoff();
+        boolean dropped = false;
         for (Partition p : partitions.values()) {
             if (p.maxTime() < cutoff) {
+                dropped = true;
                 p.maintenance.lock();
                 try {
                     partitions.remove(p.start, p);
@@ -919,6 +926,28 @@ public final class TsdbEngine implements Storage {
                     p.maintenance.unlock();
                 }
             }
+        }
+        if (dropped) {
+            forgetExpiredSeries();
+        }
+    }
+
+    /** Series left in no partition stop counting as active; appends are paused so none is re-added meanwhile. */
+    private void forgetExpiredSeries() {
+        flushLock.lock();
+        appendLock.writeLock().lock();
+        try {
+            RoaringBitmap live = new RoaringBitmap();
+            for (Partition p : partitions.values()) {
+                for (LabelIndex index : p.allIndexes()) {
+                    live.or(index.select(List.of()));
+                }
+            }
+            registry.retainOnly(live);
+        }
+        finally {
+            appendLock.writeLock().unlock();
+            flushLock.unlock();
         }
     }
 

@@ -237,8 +237,13 @@ class TsdbEngineTest {
             e.runMaintenance();
             assertThat(all(e, T)).isEmpty();
             assertThat(e.status().partitions()).isZero();
+            assertThat(e.status().activeSeries()).isZero();
+            long now = clock.millis();
+            e.append(T, List.of(ts(m, new long[] { now }, new double[] { 7 })));
+            assertThat(all(e, T)).containsExactly(ts(m, new long[] { now }, new double[] { 7 }));
+            e.flush();
             try (Stream<Path> s = Files.list(dir.resolve("partitions"))) {
-                assertThat(s).isEmpty();
+                assertThat(s).hasSize(1); // only the new day
             }
         }
     }
@@ -356,6 +361,19 @@ class TsdbEngineTest {
                     new CardinalityStats.Entry("http_requests", 5), new CardinalityStats.Entry("up", 1));
             assertThat(stats.seriesCountByLabelName().get(0)).isEqualTo(new CardinalityStats.Entry("__name__", 6));
             assertThat(stats.seriesCountByLabelValuePair()).contains(new CardinalityStats.Entry("code=200", 3));
+            assertThat(stats.labelValueCountByLabelName()).containsExactly(new CardinalityStats.Entry("i", 5),
+                    new CardinalityStats.Entry("__name__", 2));
+        }
+    }
+
+    @Test
+    void fsyncAlwaysAcknowledgesDurablyAndReplaysAfterAnUncleanStop() {
+        Labels m = series("m");
+        EngineConfig cfg = config(dir).fsync(FsyncPolicy.parse("always")).build();
+        TsdbEngine crashed = TsdbEngine.open(cfg); // never closed: its head is lost, only the log remains
+        crashed.append(T, List.of(ts(m, new long[] { T0, T0 + 1 }, new double[] { STALE, -0.0 })));
+        try (TsdbEngine e = TsdbEngine.open(cfg)) {
+            assertThat(all(e, T)).containsExactly(ts(m, new long[] { T0, T0 + 1 }, new double[] { STALE, -0.0 }));
         }
     }
 

@@ -38,6 +38,26 @@ public final class SeriesRegistry {
         ids.remove(key, id);
     }
 
+    /**
+     * Forgets every series not in {@code live} (their partitions expired): they stop counting as active, and a later
+     * sample starts a new id. Their keys are released on the next call, when no search can still be reading them.
+     */
+    public synchronized void retainOnly(org.roaringbitmap.RoaringBitmap live) {
+        for (int id : released) {
+            keys[id] = null;
+        }
+        org.roaringbitmap.RoaringBitmap dropped = new org.roaringbitmap.RoaringBitmap();
+        ids.forEach((key, id) -> {
+            if (!live.contains(id)) {
+                ids.remove(key, id);
+                dropped.add(id);
+            }
+        });
+        released = dropped;
+    }
+
+    private org.roaringbitmap.RoaringBitmap released = new org.roaringbitmap.RoaringBitmap();
+
     /** Live series, i.e. label sets that currently resolve to an id. */
     public int size() {
         return ids.size();
