@@ -5,7 +5,6 @@ import io.basalt.relabel.Relabeler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * Gives a scraped sample its final labels: the target's labels merged by the {@code honor_labels} rule, then
@@ -45,38 +44,42 @@ public final class SampleLabeler {
         if (targetLabels.isEmpty()) {
             return exposed;
         }
-        TreeMap<String, String> m = new TreeMap<>();
-        exposed.forEach(m::put);
+        Labels.Builder b = exposed.toBuilder();
         if (honorLabels) {
-            targetLabels.forEach(m::putIfAbsent);
-        }
-        else {
-            List<String[]> conflicts = new ArrayList<>();
-            targetLabels.forEach((name, value) -> {
-                String existing = exposed.get(name);
-                if (!existing.isEmpty()) {
-                    conflicts.add(new String[] { name, existing });
+            for (int i = 0; i < targetLabels.size(); i++) {
+                if (!exposed.has(targetLabels.name(i))) {
+                    b.add(targetLabels.name(i), targetLabels.value(i));
                 }
-                m.put(name, value);
-            });
-            if (!conflicts.isEmpty()) {
-                conflicts.sort(Comparator.comparingInt(c -> c[0].length()));
-                List<String> renamed = new ArrayList<>();
-                for (String[] c : conflicts) {
-                    String name = c[0];
-                    while (true) {
-                        name = EXPORTED_PREFIX + name;
-                        if (!exposed.has(name) && !targetLabels.has(name) && !renamed.contains(name)) {
-                            renamed.add(name);
-                            m.put(name, c[1]);
-                            break;
-                        }
+            }
+            return b.build();
+        }
+        List<String[]> conflicts = null;
+        for (int i = 0; i < targetLabels.size(); i++) {
+            String name = targetLabels.name(i);
+            String existing = exposed.get(name);
+            if (!existing.isEmpty()) {
+                if (conflicts == null) {
+                    conflicts = new ArrayList<>();
+                }
+                conflicts.add(new String[] { name, existing });
+            }
+            b.set(name, targetLabels.value(i));
+        }
+        if (conflicts != null) {
+            conflicts.sort(Comparator.comparingInt(c -> c[0].length()));
+            List<String> renamed = new ArrayList<>();
+            for (String[] c : conflicts) {
+                String name = c[0];
+                while (true) {
+                    name = EXPORTED_PREFIX + name;
+                    if (!exposed.has(name) && !targetLabels.has(name) && !renamed.contains(name)) {
+                        renamed.add(name);
+                        b.set(name, c[1]);
+                        break;
                     }
                 }
             }
         }
-        Labels.Builder b = Labels.builder();
-        m.forEach(b::add);
         return b.build();
     }
 }
