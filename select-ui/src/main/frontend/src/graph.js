@@ -23,14 +23,14 @@ function formatValue(v) {
 
 /**
  * Draws a matrix result: a line per series, a legend naming each by its labels with the value under the cursor,
- * optionally stacked. Returns the uPlot instance (or null for an empty result) and a function to destroy it.
+ * optionally stacked; `grid` ({start, end, step}) makes missing steps gaps. Returns the uPlot instance (or null for an empty result) and a function to destroy it.
  */
-export function drawGraph(container, result, { stacked = false } = {}) {
+export function drawGraph(container, result, { stacked = false, grid } = {}) {
     container.replaceChildren();
     if (result.length === 0) {
         return null;
     }
-    const raw = alignMatrix(result);
+    const raw = alignMatrix(result, grid);
     const data = stacked ? stackColumns(raw) : raw;
     const series = [{}];
     const bands = [];

@@ -20,20 +20,30 @@ export function plottable(text) {
  * Matrix result → uPlot's column layout: one shared, sorted x axis (seconds) and per series a column with null where
  * that series has no sample. A missing sample then breaks the line: a series that went stale, or started late,
  * shows a gap instead of a line drawn across the hole.
+ *
+ * With the query's grid ({start, end, step}, seconds) every step gets an x value, so a hole shows even in a lone
+ * series, whose own timestamps alone would hide it. Timestamps are matched to the millisecond.
  */
-export function alignMatrix(result) {
-    const times = new Set();
-    for (const s of result) {
-        for (const [t] of s.values || []) {
-            times.add(t);
+export function alignMatrix(result, grid) {
+    const times = new Map(); // ms -> seconds as given
+    if (grid && grid.step > 0 && (grid.end - grid.start) / grid.step <= 20000) {
+        for (let k = 0; grid.start + k * grid.step <= grid.end + 1e-9; k++) {
+            const t = grid.start + k * grid.step;
+            times.set(Math.round(t * 1000), t);
         }
     }
-    const xs = Array.from(times).sort((a, b) => a - b);
-    const index = new Map(xs.map((t, i) => [t, i]));
+    for (const s of result) {
+        for (const [t] of s.values || []) {
+            times.set(Math.round(t * 1000), t);
+        }
+    }
+    const keys = Array.from(times.keys()).sort((a, b) => a - b);
+    const xs = keys.map((k) => times.get(k));
+    const index = new Map(keys.map((k, i) => [k, i]));
     const columns = result.map((s) => {
         const col = new Array(xs.length).fill(null);
         for (const [t, v] of s.values || []) {
-            col[index.get(t)] = plottable(v);
+            col[index.get(Math.round(t * 1000))] = plottable(v);
         }
         return col;
     });

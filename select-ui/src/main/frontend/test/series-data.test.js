@@ -18,6 +18,17 @@ test('a series missing samples, as after going stale, gets gaps rather than inte
     assert.deepEqual(aligned, [[10, 20, 30], [1, 2, 3], [5, null, 7]]);
 });
 
+test('with the query grid a hole in a lone series is a gap, not a line across it', () => {
+    const aligned = alignMatrix([{ metric: {}, values: [[100, '1'], [130, '4']] }], { start: 100, end: 130, step: 10 });
+    assert.deepEqual(aligned, [[100, 110, 120, 130], [1, null, null, 4]]);
+});
+
+test('grid and sample timestamps that differ below a millisecond are the same point', () => {
+    const aligned = alignMatrix([{ metric: {}, values: [[0.3, '1']] }], { start: 0.1, end: 0.3, step: 0.1 });
+    assert.equal(aligned[0].length, 3);
+    assert.deepEqual(aligned[1], [null, null, 1]);
+});
+
 test('timestamps are unioned and sorted across series', () => {
     const aligned = alignMatrix([
         { metric: {}, values: [[30, '1']] },

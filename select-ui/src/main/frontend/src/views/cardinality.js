@@ -68,7 +68,9 @@ export function cardinalityView(root, params) {
 
     function render(data) {
         const total = data.totalSeries ?? data.headStats?.numSeries;
-        const sections = LISTS.filter(([field]) => Array.isArray(data[field])).map(([field, title, nameCol,
+        // an empty secondary list is one the storage nodes do not compute: not worth a box saying so
+        const shown = LISTS.filter(([field], i) => Array.isArray(data[field]) && (i === 0 || data[field].length > 0));
+        const sections = shown.map(([field, title, nameCol,
             valueCol, kind]) => {
             const rows = data[field];
             const max = Math.max(1, ...rows.map((r) => r.value));

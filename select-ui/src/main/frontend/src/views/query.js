@@ -119,7 +119,7 @@ export function queryView(root, params) {
 
     function endSeconds() {
         const t = end.value ? Date.parse(end.value) : Date.now();
-        return (Number.isFinite(t) ? t : Date.now()) / 1000;
+        return Math.floor((Number.isFinite(t) ? t : Date.now()) / 1000);
     }
 
     function remember() {
@@ -157,9 +157,10 @@ export function queryView(root, params) {
                 if (!Number.isFinite(s) || s <= 0) {
                     throw new ApiError(`invalid step "${step.value}": use seconds or a duration like 30s`, 'bad_data');
                 }
-                answer = await promApi('query_range', { query: expr, start: t - seconds, end: t, step: s },
-                    { signal: controller.signal });
+                const grid = { start: t - seconds, end: t, step: s };
+                answer = await promApi('query_range', { query: expr, ...grid }, { signal: controller.signal });
                 kind = 'range';
+                state.grid = grid;
             } else {
                 answer = await promApi('query', { query: expr, time: t }, { signal: controller.signal });
                 kind = 'instant';
@@ -218,7 +219,7 @@ export function queryView(root, params) {
                 graph.replaceChildren(h('p', { class: 'empty' }, 'No data in this range.'));
             } else {
                 state.plot?.destroy();
-                state.plot = drawGraph(graph, last.result, { stacked: state.stacked });
+                state.plot = drawGraph(graph, last.result, { stacked: state.stacked, grid: state.grid });
             }
         } else {
             graph.replaceChildren();
@@ -247,12 +248,6 @@ export function queryView(root, params) {
     editor.input.focus();
 
     return {
-        update(p) {
-            if (p.get('expr') && p.get('expr') !== editor.value) {
-                editor.value = p.get('expr');
-                run();
-            }
-        },
         dispose() {
             clearInterval(state.refreshTimer);
             state.inFlight?.abort();

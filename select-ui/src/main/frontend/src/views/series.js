@@ -103,13 +103,6 @@ export function seriesView(root, params) {
         find();
     }
     return {
-        update(p) {
-            match.value = p.get('match') || '';
-            if (p.get('lookback') !== null) {
-                lookback.value = p.get('lookback');
-            }
-            find();
-        },
         dispose: () => controller?.abort(),
     };
 }

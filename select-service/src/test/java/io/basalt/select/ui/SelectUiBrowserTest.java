@@ -186,7 +186,7 @@ class SelectUiBrowserTest extends UiTestCluster {
         assertThat(driver.findElement(By.id("stacked")).isSelected()).isTrue();
         browser.screenshot("query-stacked");
 
-        open("#/query?range=3h&expr=node_load1");
+        open("#/query?range=1h&expr=node_load1");
         wait.until(d -> graphedSeries() == 1);
         browser.screenshot("query-gap");
     }
