@@ -132,6 +132,9 @@ export function queryEditor({ value = '', onRun, source }) {
             accept(active);
         } else if (e.key === 'Enter' && !e.shiftKey) {
             e.preventDefault();
+            // a completion still on its way would pop up over the result
+            clearTimeout(timer);
+            pending++;
             close();
             onRun();
         }

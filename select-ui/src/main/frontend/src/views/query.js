@@ -99,6 +99,15 @@ export function queryView(root, params) {
         table.hidden = name !== 'table';
         stacked.disabled = name !== 'graph';
     }
+    // arrow keys move between tabs, as in any tablist; only the selected tab is in the Tab order
+    tabs.graph.parentElement.addEventListener('keydown', (e) => {
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+            e.preventDefault();
+            const next = state.tab === 'graph' ? 'table' : 'graph';
+            tabs[next].focus();
+            tabs[next].click();
+        }
+    });
     tabs.graph.addEventListener('click', () => {
         selectTab('graph');
         run();

@@ -103,6 +103,11 @@ class SelectUiBrowserTest extends UiTestCluster {
         keys.sendKeys(Keys.ENTER).perform();
         wait.until(d -> graphedSeries() == 6);
         browser.screenshot("query-graph");
+
+        // the result tabs switch with the arrow keys
+        driver.findElement(By.id("tab-graph")).sendKeys(Keys.ARROW_RIGHT);
+        wait.until(d -> d.findElements(By.cssSelector("#result-table tbody tr")).size() == 6);
+        assertThat(js("return document.activeElement.id")).isEqualTo("tab-table");
     }
 
     @Test
