@@ -39,6 +39,9 @@ public class SelectStatus implements NodeStatusContributor {
         c.put("maxQueryLen", props.getMaxQueryLen());
         c.put("denyPartialResponse", props.isDenyPartialResponse());
         c.put("lookbackDelta", props.getLookbackDelta().toString());
+        c.put("maxSeries", props.getMaxSeries());
+        c.put("maxSamplesPerQuery", props.getMaxSamplesPerQuery());
+        c.put("slowQueryThreshold", props.getSlowQueryThreshold().toString());
         return c;
     }
 
