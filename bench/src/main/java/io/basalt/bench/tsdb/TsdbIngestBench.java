@@ -65,14 +65,16 @@ public final class TsdbIngestBench {
             long headSamples = engine.status().headSamples();
             engine.flush();
             long afterFlush = partBytes(engine);
+            int partsAfterFlush = engine.status().parts();
             long heapFlushed = heapAfterGc();
             engine.forceMerge();
             EngineStatus status = engine.status();
             long merged = partBytes(engine);
+            long heapMerged = heapAfterGc();
             long totalCpu = processCpuNanos() - cpuBefore;
             System.out.printf("series=%d scrapes=%d samples=%d%n", total, scrapes, samples);
-            System.out.printf("bytes/sample after flush: %.3f (%d bytes in parts)%n", (double) afterFlush / samples,
-                    afterFlush);
+            System.out.printf("bytes/sample after flush, before the final merge: %.3f (%d bytes in %d parts)%n",
+                    (double) afterFlush / samples, afterFlush, partsAfterFlush);
             System.out.printf("bytes/sample after merge: %.3f (%d bytes in %d parts)%n", (double) merged / samples,
                     merged, status.parts());
             System.out.printf("ingest: %.2f CPU-s per million samples, %.0f samples/s wall%n",
@@ -81,9 +83,10 @@ public final class TsdbIngestBench {
                     totalCpu / 1e9 / (samples / 1e6));
             System.out.printf("RSS growth per series while ingesting: %.0f bytes%n",
                     (double) (rssAfter - rssBefore) / total);
-            System.out.printf("live heap per series: %.0f bytes with the head (%d samples unflushed), %.0f bytes"
-                    + " after flush (labels, ids, index)%n", (double) (heapWithHead - heapBefore) / total,
-                    headSamples, (double) (heapFlushed - heapBefore) / total);
+            System.out.printf("live heap per series: %.0f bytes with the head (%d samples unflushed), %.0f after"
+                    + " flush, %.0f after the final merge (labels, ids, index, part tables)%n",
+                    (double) (heapWithHead - heapBefore) / total, headSamples,
+                    (double) (heapFlushed - heapBefore) / total, (double) (heapMerged - heapBefore) / total);
         }
         if (args.length <= 2) {
             try (Stream<Path> s = Files.walk(data)) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * message naming the setting.
  *
  * @param dataPath directory holding the write-ahead log, partitions and snapshots
- * @param retention how long samples are kept; whole day partitions older than this are dropped
+ * @param retention how long samples are kept; whole partitions older than this are dropped (partitions are UTC days
+ *        up to 31 days of retention, UTC months above), and searches ignore older samples at once
  * @param fsync when the write-ahead log is forced to disk (acknowledged samples survive {@code kill -9} either way)
  * @param dedupInterval keep one sample per window of this length per series ({@code ZERO} disables, VictoriaMetrics'
  *        {@code -dedup.minScrapeInterval})

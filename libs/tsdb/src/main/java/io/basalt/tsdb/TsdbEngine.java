@@ -631,7 +631,7 @@ public final class TsdbEngine implements Storage {
         return rowsIngested.get();
     }
 
-    /** Top-{@code topN} series counts of {@code tenant} over days touching the range, like {@code /api/v1/status/tsdb}. */
+    /** Top-{@code topN} series counts of {@code tenant} over days touching the range ({@code /api/v1/status/tsdb}). */
     public CardinalityStats cardinality(TenantId tenant, long minTime, long maxTime, int topN) {
         ensureOpen();
         Map<String, Long> byName = new HashMap<>();
