@@ -25,6 +25,6 @@ public class StorageErrorAdvice {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
             .header("Retry-After", "30")
             .contentType(MediaType.TEXT_PLAIN)
-            .body("storage node is read-only: " + e.getMessage() + "\n");
+            .body(e.getMessage() + "\n");
     }
 }

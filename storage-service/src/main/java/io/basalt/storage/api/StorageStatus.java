@@ -47,6 +47,16 @@ public class StorageStatus implements NodeStatusContributor {
         return c;
     }
 
+    /** Measured like the read-only decision measures it; -1 when the file system cannot say. */
+    private long freeBytes() {
+        try {
+            return storage.config().freeSpaceProbe().usableBytes(storage.config().dataPath());
+        }
+        catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     @Override
     public Map<String, Object> details() {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -58,6 +68,7 @@ public class StorageStatus implements NodeStatusContributor {
         d.put("activeSeries", s.activeSeries());
         d.put("rowsIngested", s.rowsIngested());
         d.put("diskUsageBytes", s.diskUsageBytes());
+        d.put("diskFreeBytes", freeBytes());
         d.put("parts", s.parts());
         d.put("walSizeBytes", s.walSizeBytes());
         d.put("insertsRunning", insertGate.running());

@@ -206,6 +206,32 @@ class InternalApiTest {
     }
 
     @Test
+    void cardinalityCountsSeriesByMetricNameLabelAndPairLargestFirst() throws Exception {
+        TenantId tenant = new TenantId(42, 0);
+        List<TimeSeries> series = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            series.add(TimeSeries.single(Labels.of("__name__", "big", "pod", "p" + i, "zone", "a"), T0, i));
+        }
+        for (int i = 0; i < 3; i++) {
+            series.add(TimeSeries.single(Labels.of("__name__", "small", "pod", "p" + i), T0, i));
+        }
+        series.add(TimeSeries.single(Labels.of("__name__", "tiny"), T0, 1));
+        assertThat(client.insert(tenant, series).statusCode()).isEqualTo(204);
+
+        HttpResponse<String> r = client.post("/internal/status/tsdb", SearchQuery.CONTENT_TYPE,
+                new SearchQuery(tenant, T0, T0 + 1, List.of(), 2).encode());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        var json = new tools.jackson.databind.ObjectMapper().readTree(r.body());
+        assertThat(json.path("totalSeries").asLong()).isEqualTo(10);
+        assertThat(json.path("seriesCountByMetricName").toString()).isEqualTo("[[\"big\",6],[\"small\",3]]");
+        assertThat(json.path("seriesCountByLabelName").toString())
+            .isEqualTo("[[\"__name__\",10],[\"pod\",9]]");
+        assertThat(json.path("seriesCountByLabelValuePair").toString())
+            .isEqualTo("[[\"__name__=big\",6],[\"zone=a\",6]]");
+    }
+
+    @Test
     void everyStorageMetricOfTheOperationsCatalogueIsExportedFromStart() {
         String page = client.get("/actuator/prometheus").body();
 
