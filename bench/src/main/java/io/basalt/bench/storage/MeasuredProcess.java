@@ -80,10 +80,42 @@ final class MeasuredProcess implements AutoCloseable {
         throw new IllegalStateException(field + " missing in /proc status of " + name);
     }
 
-    /** Apparent size of every file under the data path (what {@code du -sb} prints). */
+    /**
+     * Heap still reachable after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}) of the JVM;
+     * 0 for other processes. RSS of a JVM mostly shows how far the heap was allowed to grow; this, what the data needs.
+     */
+    long liveHeapBytes() throws InterruptedException {
+        if (!name.equals("storage-service")) {
+            return 0;
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            run(jcmd, Long.toString(process.pid()), "GC.run");
+            String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
+            var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
+        }
+        catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
+    /**
+     * Apparent size of every file under the data path (what {@code du -sb} prints), without VictoriaMetrics'
+     * {@code cache} directory, which holds caches rather than data.
+     */
     long diskBytes() {
         try (Stream<Path> files = Files.walk(dataPath)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
+            return files.filter(Files::isRegularFile)
+                .filter(p -> !dataPath.relativize(p).startsWith("cache"))
+                .mapToLong(p -> {
                 try {
                     return Files.size(p);
                 }

@@ -45,8 +45,8 @@ import java.util.concurrent.TimeUnit;
  * as vminsert receives it) and is read with {@code /api/v1/export} (raw samples, the counterpart of a search).
  *
  * <pre>
- * java -cp ... io.basalt.bench.storage.StorageComparison [--series=100000] [--scrapes=200] [--batch=10000]
- *     [--hours=24] [--jar=storage-service/target/storage-service.jar] [--vm=/usr/bin/victoria-metrics]
+ * java -cp ... io.basalt.bench.storage.StorageComparison [--series=100000] [--scrapes=300] [--batch=10000]
+ *     [--interval-seconds=30] [--jar=storage-service/target/storage-service.jar] [--vm=/usr/bin/victoria-metrics]
  *     [--heap=2g] [--work=/tmp/basalt-storage-bench] [--only=basalt|vm]
  * </pre>
  */
@@ -58,7 +58,7 @@ public final class StorageComparison {
 
     private static final int SENDERS = 2;
 
-    private static final int QUERY_RUNS = 5;
+    private static final int QUERY_RUNS = 7;
 
     private final Map<String, String> opts;
 
@@ -77,10 +77,9 @@ public final class StorageComparison {
     private StorageComparison(Map<String, String> opts) {
         this.opts = opts;
         hosts = Math.max(1, Integer.parseInt(opts.getOrDefault("series", "100000")) / ScrapedFleet.SERIES_PER_HOST);
-        scrapes = Integer.parseInt(opts.getOrDefault("scrapes", "200"));
+        scrapes = Integer.parseInt(opts.getOrDefault("scrapes", "300"));
         batch = Integer.parseInt(opts.getOrDefault("batch", "10000"));
-        long hours = Long.parseLong(opts.getOrDefault("hours", "24"));
-        interval = hours * 3_600_000L / scrapes;
+        interval = Long.parseLong(opts.getOrDefault("interval-seconds", "30")) * 1000;
         end = System.currentTimeMillis() / 60_000 * 60_000;
     }
 
@@ -131,7 +130,7 @@ public final class StorageComparison {
     }
 
     private record Result(double ingestCpuSeconds, double ingestWallSeconds, long rssBytes, long peakRssBytes,
-            long diskBytes, double flushMergeSeconds, Map<String, double[]> latencyMs, Map<String, Integer> seriesRead) {
+            long liveHeapBytes, long diskBytes, double flushMergeSeconds, Map<String, double[]> latencyMs, Map<String, Integer> seriesRead) {
     }
 
     private Result measure(Target target) throws Exception {
@@ -151,13 +150,21 @@ public final class StorageComparison {
             long disk = p.diskBytes();
             System.out.printf("%s: %d bytes on disk after flush and merge (%.1f s)%n", target.name(), disk,
                     flushMerge);
+            long liveHeap = p.liveHeapBytes();
             Map<String, double[]> latency = new LinkedHashMap<>();
             Map<String, Integer> seriesRead = new LinkedHashMap<>();
+            for (int warmUp = 0; warmUp < 3; warmUp++) {
+                for (Selector s : selectors()) {
+                    for (long hours : new long[] { 1, 24 }) {
+                        seriesRead.put(s.promql() + " " + hours + "h", target.read(p, s, end - hours * 3_600_000L,
+                                end));
+                    }
+                }
+            }
             for (Selector s : selectors()) {
                 for (long hours : new long[] { 1, 24 }) {
                     long from = end - hours * 3_600_000L;
                     String key = s.promql() + " " + hours + "h";
-                    seriesRead.put(key, target.read(p, s, from, end)); // warm-up, and the answer's size
                     double[] ms = new double[QUERY_RUNS];
                     for (int i = 0; i < QUERY_RUNS; i++) {
                         long q0 = System.nanoTime();
@@ -170,7 +177,7 @@ public final class StorageComparison {
                             seriesRead.get(key), ms[QUERY_RUNS / 2]);
                 }
             }
-            return new Result(cpu, wall, rss, peak, disk, flushMerge, latency, seriesRead);
+            return new Result(cpu, wall, rss, peak, liveHeap, disk, flushMerge, latency, seriesRead);
         }
     }
 
@@ -423,6 +430,8 @@ public final class StorageComparison {
         row(md, results, "ingest wall seconds", Result::ingestWallSeconds, "%.1f");
         row(md, results, "RSS bytes per active series after ingest", r -> (double) r.rssBytes() / series, "%.0f");
         row(md, results, "peak RSS bytes per active series", r -> (double) r.peakRssBytes() / series, "%.0f");
+        row(md, results, "live Java heap bytes per active series after a full GC (JVM only)",
+                r -> (double) r.liveHeapBytes() / series, "%.0f");
         row(md, results, "flush + merge seconds", Result::flushMergeSeconds, "%.1f");
         Result any = results.values().iterator().next();
         for (String q : any.latencyMs().keySet()) {
