@@ -56,7 +56,8 @@ class InsertVmToolsIT {
 
     private static final String NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
 
-    private static final Pattern CPU_LINE = Pattern.compile("^node_cpu_seconds_total\\{cpu=\"([^\"]+)\",mode=\"([^\"]+)\"\\}");
+    private static final Pattern CPU_LINE = Pattern.compile(
+            "^node_cpu_seconds_total\\{cpu=\"([^\"]+)\",mode=\"([^\"]+)\"\\}");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

@@ -42,7 +42,8 @@ public final class InsertVsVictoriaMetricsBench {
         System.out.printf(Locale.ROOT, "series=%d rounds=%d warmup=%d perRequest=%d cpus=%d%n", series, rounds, warmup,
                 perRequest, Runtime.getRuntime().availableProcessors());
         List<String> report = new ArrayList<>();
-        report.add("| target | connections | samples | samples/s | server CPU-s | CPU-s per 1M samples | failed requests |");
+        report.add("| target | connections | samples | samples/s | server CPU-s | CPU-s per 1M samples "
+                + "| failed requests |");
         report.add("| --- | --- | --- | --- | --- | --- | --- |");
 
         if (Files.isExecutable(Path.of(vm))) {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +21,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Status codes as the remote-write spec tells senders to act on them: 4xx only for data that can never succeed,
  * 503 with {@code Retry-After} for anything worth retrying. Every refusal is counted in
  * {@code basalt_insert_requests_rejected_total} by reason; the body is one line of plain text saying why.
+ *
+ * <p>Every refusal also closes the connection: many are answered before the body is read (wrong media type, declared
+ * size over the limit, no free slot), and the unread rest of a body would otherwise stall the next request that a
+ * keep-alive client sends on the same connection.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -75,13 +80,17 @@ public class IngestErrorAdvice {
         count(reason);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
             .header("Retry-After", retryAfterSeconds)
+            .header(HttpHeaders.CONNECTION, "close")
             .contentType(MediaType.TEXT_PLAIN)
             .body(message + "\n");
     }
 
     private ResponseEntity<String> refuse(HttpStatus status, String reason, String message) {
         count(reason);
-        return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(message + "\n");
+        return ResponseEntity.status(status)
+            .header(HttpHeaders.CONNECTION, "close")
+            .contentType(MediaType.TEXT_PLAIN)
+            .body(message + "\n");
     }
 
     private void count(String reason) {

@@ -173,8 +173,10 @@ class ImportApiTest {
     @Test
     void jsonLinesAreStoredWithEveryValueExact() {
         String body = """
-                {"metric":{"__name__":"vm_metric","job":"a"},"values":[1,2.5,"NaN"],"timestamps":[1700000000000,1700000015000,1700000030000]}
-                {"metric":{"__name__":"vm_metric","job":"b"},"values":["Inf","-Inf"],"timestamps":[1700000000000,1700000015000]}
+                {"metric":{"__name__":"vm_metric","job":"a"},"values":[1,2.5,"NaN"],\
+                "timestamps":[1700000000000,1700000015000,1700000030000]}
+                {"metric":{"__name__":"vm_metric","job":"b"},"values":["Inf","-Inf"],\
+                "timestamps":[1700000000000,1700000015000]}
                 """;
 
         HttpResponse<String> r = http.post("/insert/0/prometheus/api/v1/import", body.getBytes());

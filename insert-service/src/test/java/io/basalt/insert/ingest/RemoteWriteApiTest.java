@@ -160,6 +160,8 @@ class RemoteWriteApiTest {
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.body()).contains(message);
+        assertThat(r.headers().firstValue("connection")).as("a refused body may be unread: the connection must not "
+                + "be reused").contains("close");
         assertThat(NODE_A.series()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(NODE_B.series()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
