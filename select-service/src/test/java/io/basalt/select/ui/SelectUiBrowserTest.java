@@ -33,7 +33,9 @@ class SelectUiBrowserTest extends UiTestCluster {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        browser = UiBrowser.startOrSkip();
+        if (UiBrowser.missing() == null) {
+            browser = UiBrowser.start();
+        }
     }
 
     @AfterAll
@@ -45,6 +47,7 @@ class SelectUiBrowserTest extends UiTestCluster {
 
     @BeforeEach
     void freshPage() {
+        UiBrowser.assumeInstalled();
         driver = browser.driver;
         wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         driver.get("about:blank");
@@ -111,6 +114,14 @@ class SelectUiBrowserTest extends UiTestCluster {
     }
 
     @Test
+    void theRootAddressOpensTenantZerosQueryPage() {
+        driver.get(baseUrl() + "/");
+        wait.until(d -> !d.findElements(By.id("query")).isEmpty());
+        assertThat(driver.getCurrentUrl()).isEqualTo(baseUrl() + "/select/0/ui/");
+        assertThat(driver.findElement(By.id("tenant")).getText()).isEqualTo("tenant 0");
+    }
+
+    @Test
     void ctrlEnterRunsEvenWhileCompletionsAreOpen() {
         open("#/query");
         queryBox().sendKeys("node_loa");
@@ -158,6 +169,10 @@ class SelectUiBrowserTest extends UiTestCluster {
         assertThat(error.getAttribute("role")).isEqualTo("alert");
         assertThat(queryBox().getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(driver.findElements(By.cssSelector(".mirror .error-mark"))).hasSize(1);
+        // the engine stopped at the end of the text (1:34): the mark sits after all 33 characters
+        assertThat(error.getText()).contains("1:34: parse error");
+        assertThat(js("return document.querySelector('.mirror .error-mark').previousSibling.textContent"))
+            .isEqualTo("sum(rate(http_requests_total[5m])");
         assertThat(driver.findElement(By.id("error-context")).getText()).contains("^");
         browser.screenshot("query-error");
 
@@ -182,6 +197,12 @@ class SelectUiBrowserTest extends UiTestCluster {
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines.get(0)).isEqualTo("__name__,instance,job,timestamp,value");
         assertThat(lines).hasSize(5).allMatch(l -> l.startsWith("up,") || l.startsWith("__name__"));
+
+        Path json = UiBrowser.DOWNLOADS.resolve("basalt-query.json");
+        Files.deleteIfExists(json);
+        driver.findElement(By.id("download-json")).click();
+        wait.until(d -> Files.exists(json));
+        assertThat(Files.readString(json)).startsWith("{\"status\":\"success\"").contains("\"resultType\":\"vector\"");
     }
 
     @Test

@@ -36,13 +36,29 @@ final class UiBrowser implements AutoCloseable {
         this.profile = profile;
     }
 
+    private static final String CHROMIUM = System.getenv().getOrDefault("BASALT_CHROMIUM", "/usr/bin/chromium");
+
+    private static final String CHROMEDRIVER = System.getenv().getOrDefault("BASALT_CHROMEDRIVER",
+            "/usr/bin/chromedriver");
+
+    /** Why browser tests cannot run here, or null when Chromium and its driver are installed. */
+    static String missing() {
+        if (Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER))) {
+            return null;
+        }
+        return "browser tests need Chromium and chromedriver (apt-get install chromium chromium-driver); not found at "
+                + CHROMIUM + " and " + CHROMEDRIVER;
+    }
+
     /** Skips the calling test, saying why, when Chromium or its driver is not installed. */
-    static UiBrowser startOrSkip() throws IOException {
-        String chromium = System.getenv().getOrDefault("BASALT_CHROMIUM", "/usr/bin/chromium");
-        String chromedriver = System.getenv().getOrDefault("BASALT_CHROMEDRIVER", "/usr/bin/chromedriver");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(chromium)) && Files.isExecutable(Path.of(chromedriver)),
-                "browser tests need Chromium and chromedriver (apt-get install chromium chromium-driver); not found at "
-                        + chromium + " and " + chromedriver);
+    static void assumeInstalled() {
+        String why = missing();
+        Assumptions.assumeTrue(why == null, why);
+    }
+
+    static UiBrowser start() throws IOException {
+        String chromium = CHROMIUM;
+        String chromedriver = CHROMEDRIVER;
         Path profile = Files.createTempDirectory("basalt-ui-chromium");
         Files.createDirectories(DOWNLOADS);
         ChromeOptions options = new ChromeOptions();
