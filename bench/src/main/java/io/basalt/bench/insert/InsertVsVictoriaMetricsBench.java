@@ -35,6 +35,8 @@ public final class InsertVsVictoriaMetricsBench {
         String vm = strArg(args, "victoriaMetrics", "/usr/bin/victoria-metrics");
         String storageJar = strArg(args, "storageJar", "storage-service/target/storage-service.jar");
         String insertJar = strArg(args, "insertJar", "insert-service/target/insert-service.jar");
+        // Extra JVM options for the insert process, e.g. a flight recording: -XX:StartFlightRecording=filename=i.jfr
+        String insertJvm = strArg(args, "insertJvm", "-Xmx1g");
         Path work = Files.createTempDirectory("insert-bench");
         RemoteWriteLoad load = new RemoteWriteLoad(series, perRequest);
         long t0 = System.currentTimeMillis() / 1000 * 1000 - 6 * 3_600_000L;
@@ -46,7 +48,7 @@ public final class InsertVsVictoriaMetricsBench {
                 + "| failed requests |");
         report.add("| --- | --- | --- | --- | --- | --- | --- |");
 
-        if (Files.isExecutable(Path.of(vm))) {
+        if (!vm.isEmpty() && Files.isExecutable(Path.of(vm))) {
             int port = ServerProcess.freePort();
             try (ServerProcess server = ServerProcess.start("victoria-metrics", port, List.of(vm,
                     "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + work.resolve("vm"),
@@ -67,7 +69,7 @@ public final class InsertVsVictoriaMetricsBench {
                 "-jar", storageJar, "--server.port=" + storagePort,
                 "--server.address=127.0.0.1", "--basalt.storage.data-path=" + work.resolve("storage")),
                 work.resolve("logs/storage.log"));
-                ServerProcess insert = ServerProcess.start("insert", insertPort, List.of(java, "-Xmx1g", "-jar",
+                ServerProcess insert = ServerProcess.start("insert", insertPort, List.of(java, insertJvm, "-jar",
                         insertJar, "--server.port=" + insertPort,
                         "--server.address=127.0.0.1",
                         "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:"
@@ -92,9 +94,16 @@ public final class InsertVsVictoriaMetricsBench {
         for (int connections : CONNECTIONS) {
             List<List<byte[]>> bodies = rounds(load, t0, round, rounds);
             round += rounds;
-            double cpuBefore = cpu(servers);
+            double[] before = cpuEach(servers);
             RemoteWriteLoad.Result r = load.send(url, bodies, connections);
-            double cpu = cpu(servers) - cpuBefore;
+            double[] after = cpuEach(servers);
+            double cpu = 0;
+            StringBuilder split = new StringBuilder();
+            for (int i = 0; i < servers.size(); i++) {
+                cpu += after[i] - before[i];
+                split.append(String.format(Locale.ROOT, " %s=%.1f", servers.get(i).name(), after[i] - before[i]));
+            }
+            System.out.println("  CPU-s by process:" + split);
             String line = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.2f | %d |", target,
                     connections, r.samples(), r.samplesPerSecond(), cpu, cpu / (r.samples() / 1e6),
                     r.failedRequests());
@@ -111,12 +120,12 @@ public final class InsertVsVictoriaMetricsBench {
         return out;
     }
 
-    private static double cpu(List<ServerProcess> servers) throws java.io.IOException {
-        double sum = 0;
-        for (ServerProcess s : servers) {
-            sum += s.cpuSeconds();
+    private static double[] cpuEach(List<ServerProcess> servers) throws java.io.IOException {
+        double[] out = new double[servers.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = servers.get(i).cpuSeconds();
         }
-        return sum;
+        return out;
     }
 
     private static int intArg(String[] args, String name, int fallback) {

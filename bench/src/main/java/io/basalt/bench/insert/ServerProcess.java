@@ -41,6 +41,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    String name() {
+        return name;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }
