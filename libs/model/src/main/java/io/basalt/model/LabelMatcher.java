@@ -1,11 +1,13 @@
 package io.basalt.model;
 
+import com.google.re2j.Pattern;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * One PromQL label matcher. Regexes are fully anchored, as in Prometheus; an absent label matches as the empty
- * string.
+ * One PromQL label matcher. Regexes use Go's RE2 syntax and semantics (via RE2/J: {@code .} does not match a newline,
+ * {@code (?P<name>...)} groups, and matching in linear time, so a hostile regex cannot stall a node) and are fully
+ * anchored, as in Prometheus; an absent label matches as the empty string.
  */
 public final class LabelMatcher {
 
@@ -35,11 +37,19 @@ public final class LabelMatcher {
         this.type = Objects.requireNonNull(type);
         this.name = Objects.requireNonNull(name);
         this.value = Objects.requireNonNull(value);
-        this.pattern = (type == Type.REGEX || type == Type.NOT_REGEX)
-                ? Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL) : null;
+        this.pattern = (type == Type.REGEX || type == Type.NOT_REGEX) ? compile(value) : null;
     }
 
-    /** @throws java.util.regex.PatternSyntaxException for an invalid regex */
+    private static Pattern compile(String regex) {
+        try {
+            return Pattern.compile("(?:" + regex + ")");
+        }
+        catch (com.google.re2j.PatternSyntaxException e) {
+            throw new PatternSyntaxException(e.getDescription(), regex, e.getIndex());
+        }
+    }
+
+    /** @throws PatternSyntaxException for an invalid regex */
     public static LabelMatcher of(Type type, String name, String value) {
         return new LabelMatcher(type, name, value);
     }

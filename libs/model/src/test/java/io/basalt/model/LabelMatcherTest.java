@@ -24,8 +24,10 @@ class LabelMatcherTest {
     }
 
     @Test
-    void dotMatchesNewlinesAsInPrometheus() {
-        assertThat(LabelMatcher.of(Type.REGEX, "msg", ".*").matches("line1\nline2")).isTrue();
+    void dotStopsAtNewlinesAsInPrometheus242() {
+        // Go's "." excludes "\n" without the s flag; Prometheus changed this only in 3.0.
+        assertThat(LabelMatcher.of(Type.REGEX, "msg", ".*").matches("line1\nline2")).isFalse();
+        assertThat(LabelMatcher.of(Type.REGEX, "msg", "(?s).*").matches("line1\nline2")).isTrue();
     }
 
     @Test
@@ -69,5 +71,24 @@ class LabelMatcherTest {
                 .isNotEqualTo(LabelMatcher.of(Type.NOT_REGEX, "job", "a.*"));
         assertThat(LabelMatcher.of(Type.NOT_REGEX, "path", "C:\\\\\"x\"")).hasToString("path!~\"C:\\\\\\\\\\\"x\\\"\"");
         assertThat(LabelMatcher.equal("job", "api")).hasToString("job=\"api\"");
+    }
+
+    @Test
+    void namedGroupsUseGoSyntax() {
+        assertThat(LabelMatcher.of(LabelMatcher.Type.REGEX, "a", "(?P<host>[a-z]+):\\d+").matches("db:5432"))
+            .isTrue();
+    }
+
+    @Test
+    void catastrophicBacktrackingPatternsRunInLinearTime() {
+        LabelMatcher m = LabelMatcher.of(LabelMatcher.Type.REGEX, "a", "(a+)+b");
+        assertThat(m.matches("a".repeat(5_000))).isFalse();
+    }
+
+    @Test
+    void anInvalidRegexIsAPatternSyntaxException() {
+        assertThatThrownBy(() -> LabelMatcher.of(LabelMatcher.Type.REGEX, "a", "(unclosed"))
+            .isInstanceOf(java.util.regex.PatternSyntaxException.class)
+            .hasMessageContaining("(unclosed");
     }
 }
