@@ -8,6 +8,8 @@ import { autoStep, durationSeconds, resultToCsv, seriesName } from '../series-da
 const RANGES = ['5m', '15m', '30m', '1h', '3h', '6h', '12h', '1d', '2d', '7d', '30d'];
 const REFRESH = [['', 'Off'], ['5s', '5s'], ['10s', '10s'], ['30s', '30s'], ['1m', '1m'], ['5m', '5m']];
 const MAX_TABLE_ROWS = 1000;
+// More lines than this make an unreadable graph and a slow page; the table and downloads still have them all.
+const MAX_GRAPHED_SERIES = 300;
 
 /** Names for completion, fetched once per page and per metric. */
 function completionSource() {
@@ -228,7 +230,12 @@ export function queryView(root, params) {
                 graph.replaceChildren(h('p', { class: 'empty' }, 'No data in this range.'));
             } else {
                 state.plot?.destroy();
-                state.plot = drawGraph(graph, last.result, { stacked: state.stacked, grid: state.grid });
+                const shown = last.result.slice(0, MAX_GRAPHED_SERIES);
+                state.plot = drawGraph(graph, shown, { stacked: state.stacked, grid: state.grid });
+                if (shown.length < last.result.length) {
+                    graph.prepend(h('p', { class: 'msg warning', role: 'status' }, `Graphing the first `
+                        + `${shown.length} of ${last.result.length} series; narrow the query to see the rest.`));
+                }
             }
         } else {
             graph.replaceChildren();
