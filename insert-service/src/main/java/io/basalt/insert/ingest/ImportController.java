@@ -88,6 +88,7 @@ public class ImportController {
 
     private Mono<ResponseEntity<Void>> run(TenantId tenant, ExtraLabels extra, ServerHttpRequest request,
             Format format) {
+        IngestBodies.requireDeclaredSizeWithin(request.getHeaders(), props.getMaxInsertRequestSize());
         return pipeline.admit(() -> Mono.fromCallable(() -> {
             BlockBatcher batcher = new BlockBatcher(props.getMaxRowsPerBlock(),
                     block -> pipeline.ingest(tenant, block, extra), props.getStorageTimeout().multipliedBy(2));

@@ -48,6 +48,7 @@ class FailoverTest {
         r.add("basalt.insert.storage-backoff", () -> "300ms");
         r.add("basalt.insert.max-concurrent-inserts", () -> 1);
         r.add("basalt.insert.insert-queue-duration", () -> "300ms");
+        r.add("basalt.insert.max-insert-request-size", () -> 65_536);
     }
 
     @LocalServerPort
@@ -158,10 +159,13 @@ class FailoverTest {
         }
 
         HttpResponse<String> second = http.remoteWrite(series("second", 5));
+        HttpResponse<String> oversized = http.remoteWrite("/insert/0/prometheus/api/v1/write", new byte[70_000]);
 
         assertThat(second.statusCode()).isEqualTo(503);
         assertThat(second.headers().firstValue("Retry-After")).contains("1");
         assertThat(second.body()).contains("insert requests");
+        assertThat(oversized.statusCode()).as("refused from its Content-Length without waiting for a slot")
+            .isEqualTo(413);
         assertThat(first.get().statusCode()).isEqualTo(204);
     }
 
