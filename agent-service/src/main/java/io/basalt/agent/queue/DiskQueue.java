@@ -157,9 +157,11 @@ public final class DiskQueue implements Closeable {
             s.sealed = true;
             totalBytes += s.size;
         }
+        // Never reuse a number at or below the checkpoint's: the next open would take it for sent data.
+        long nextId = Math.max(segments.isEmpty() ? 0 : segments.lastKey() + 1,
+                checkpoint == null ? 0 : checkpoint[0] + 1);
         if (segments.isEmpty()) {
-            newSegment(0);
-            readSegment = 0;
+            readSegment = nextId;
             readOffset = 0;
         }
         else {
@@ -168,8 +170,9 @@ public final class DiskQueue implements Closeable {
             if (checkpoint != null && checkpoint[0] == readSegment) {
                 skipTo(segments.firstEntry().getValue(), checkpoint[1]);
             }
-            newSegment(segments.lastKey() + 1);
         }
+        newSegment(nextId);
+        writeCheckpoint(readSegment, readOffset);
     }
 
     /** Counts the valid blocks of a segment and cuts off a torn or corrupt tail. */

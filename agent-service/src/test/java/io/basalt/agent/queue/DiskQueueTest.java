@@ -56,6 +56,21 @@ class DiskQueueTest {
     }
 
     @Test
+    void dataWrittenAfterAFullyDrainedRestartSurvivesTheNextRestart() throws Exception {
+        try (DiskQueue q = DiskQueue.open(dir, 1 << 20)) {
+            q.append(bytes("old"), 1);
+            q.ack(q.take(NO_WAIT));
+        }
+        try (DiskQueue q = DiskQueue.open(dir, 1 << 20)) {
+            assertThat(q.take(NO_WAIT)).isNull();
+            q.append(bytes("new"), 1);
+        }
+        try (DiskQueue q = DiskQueue.open(dir, 1 << 20)) {
+            assertThat(drain(q)).containsExactly("new");
+        }
+    }
+
+    @Test
     void fullySentSegmentsAreDeleted() throws Exception {
         try (DiskQueue q = DiskQueue.open(dir, 1 << 20)) {
             byte[] big = new byte[40_000];

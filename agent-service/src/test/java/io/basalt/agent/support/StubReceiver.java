@@ -27,6 +27,8 @@ public final class StubReceiver implements AutoCloseable {
 
     private final AtomicInteger requests = new AtomicInteger();
 
+    private final AtomicInteger health = new AtomicInteger(200);
+
     /** One accepted series with the path it was posted to. */
     public record Received(String path, TimeSeries series) {
     }
@@ -39,9 +41,10 @@ public final class StubReceiver implements AutoCloseable {
             return t;
         }));
         server.createContext("/actuator/health", exchange -> {
-            byte[] body = "{\"status\":\"UP\"}".getBytes();
+            boolean up = health.get() == 200;
+            byte[] body = (up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}").getBytes();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(health.get(), body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -65,6 +68,11 @@ public final class StubReceiver implements AutoCloseable {
 
     public void answer(int httpStatus) {
         status.set(httpStatus);
+    }
+
+    /** What {@code /actuator/health} answers: 200 for up, 503 for down. */
+    public void health(int httpStatus) {
+        health.set(httpStatus);
     }
 
     public int requests() {
