@@ -143,6 +143,51 @@ class AgentScrapeIntegrationTest {
         assertThat(errorOf(active, "limited")).isEqualTo("sample limit exceeded");
         assertThat(active).filteredOn(t -> t.get("scrapePool").equals("good")).first()
                 .extracting(t -> t.get("health")).isEqualTo("up");
+
+        String page = get("/targets");
+        assertThat(page).contains("<h2>hang (0/1 up)</h2>", "<h2>good (1/1 up)</h2>", "sample limit exceeded");
+        String metrics = get("/actuator/prometheus");
+        assertThat(metrics).contains("basalt_agent_target_up{instance=\"" + target.address() + "\",job=\"hang\"")
+                .contains("basalt_agent_scrapes_total{job=\"garbage\",result=\"failure\"")
+                .contains("basalt_agent_remote_write_queue_bytes{")
+                .contains("basalt_agent_remote_write_samples_sent_total{");
+        assertThat(get("/api/v1/status")).contains("\"role\":\"agent\"").contains("\"up\":1");
+    }
+
+    @Test
+    void fileSdTargetsAreScrapedAndFollowChangesToTheFile() throws Exception {
+        StubTarget second = new StubTarget().page("/metrics", "second_page 1\n");
+        try {
+            Path targets = dir.resolve("targets.json");
+            Files.writeString(targets, "[{\"targets\": [\"" + target.address() + "\"], \"labels\": {\"from\": \"file\"}}]");
+            agent = start("""
+                    global: {scrape_interval: 500ms}
+                    scrape_configs:
+                      - job_name: files
+                        file_sd_configs: [{files: ['targets*.json']}]
+                    remote_write:
+                      - url: %s/api/v1/write
+                        queue_config: {batch_send_deadline: 100ms}
+                    """.formatted(receiver.baseUrl()), Map.of("basalt.agent.file-sd-check-interval", "200ms"));
+            Await.until(Duration.ofSeconds(30), "the file's target to be scraped", () -> !receiver.series(
+                    s -> s.labels().metricName().equals("http_requests_total") && s.labels().get("from").equals("file"))
+                    .isEmpty());
+
+            Files.writeString(dir.resolve("targets2.json"), "[{\"targets\": [\"" + second.address() + "\"]}]");
+            Await.until(Duration.ofSeconds(30), "a target from a new matching file",
+                    () -> !receiver.series(s -> s.labels().metricName().equals("second_page")).isEmpty());
+            Files.delete(targets);
+            Await.until(Duration.ofSeconds(30), "staleness markers once the first file is gone",
+                    () -> isStaleAtEnd("http_requests_total"));
+        }
+        finally {
+            second.close();
+        }
+    }
+
+    private String get(String path) {
+        return WebClient.create("http://127.0.0.1:" + port() + path).get().retrieve().bodyToMono(String.class)
+                .block(Duration.ofSeconds(10));
     }
 
     @Test
