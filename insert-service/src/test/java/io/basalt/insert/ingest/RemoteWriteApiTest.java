@@ -109,6 +109,14 @@ class RemoteWriteApiTest {
         assertThat(r.statusCode()).isEqualTo(204);
     }
 
+    @Test
+    void theRemoteWrite1ProtoParameterIsAccepted() {
+        HttpResponse<String> r = http.post("/insert/0/prometheus/api/v1/write",
+                RemoteWriteEncoder.encode(series("proto_param", 1)), "Content-Type",
+                "application/x-protobuf;proto=prometheus.WriteRequest", "Content-Encoding", "snappy");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+    }
+
     static Stream<Arguments> badBodies() {
         byte[] good = RemoteWriteEncoder.encode(series("bad_matrix", 20));
         String path = "/insert/0/prometheus/api/v1/write";
