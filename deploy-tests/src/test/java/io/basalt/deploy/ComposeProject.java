@@ -41,7 +41,7 @@ final class ComposeProject implements AutoCloseable {
     Command up(List<String> services) {
         List<String> args = new ArrayList<>(List.of("up", "-d", "--no-build"));
         args.addAll(services);
-        return compose(Duration.ofMinutes(8), args.toArray(String[]::new));
+        return compose(Duration.ofMinutes(15), args.toArray(String[]::new));
     }
 
     /** Health of each started container, keyed by compose service name: healthy, starting, unhealthy or a state. */
