@@ -1,7 +1,5 @@
 package io.basalt.insert.limits;
 
-import java.util.Arrays;
-
 /**
  * The distinct 64-bit series hashes seen in a sliding window, kept as two generations: a hash seen in the current or
  * the previous generation is known. Rotating every window length means a series counts for at least one window after
@@ -132,11 +130,6 @@ final class HashWindow {
 
         private static int spread(long v) {
             return (int) (v ^ (v >>> 32)) * 0x9E3779B9;
-        }
-
-        @Override
-        public String toString() {
-            return "LongSet" + Arrays.toString(Arrays.stream(slots).filter(x -> x != 0).toArray());
         }
     }
 }

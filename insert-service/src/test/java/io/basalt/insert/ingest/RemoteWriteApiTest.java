@@ -13,9 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,12 +253,6 @@ class RemoteWriteApiTest {
             out.add(new TimeSeries(Labels.of("__name__", name, "id", Integer.toString(i)),
                     new long[] { T0, T0 + 15_000 }, new double[] { i, i + 0.25 }));
         }
-        return out;
-    }
-
-    static Set<Labels> labelsOf(List<TimeSeries> series) {
-        Set<Labels> out = new HashSet<>();
-        series.forEach(s -> out.add(s.labels()));
         return out;
     }
 
