@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -46,6 +47,8 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
     private volatile AgentConfig config;
 
     private volatile List<RemoteWriteQueue> queues = List.of();
+
+    private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
 
     private ScrapeManager scrapes;
 
@@ -118,23 +121,38 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
                 reusable.put(q.config(), q);
             }
         }
-        List<RemoteWriteQueue> next2 = new ArrayList<>();
-        for (int i = 0; i < next.remoteWrite().size(); i++) {
-            RemoteWriteConfig rw = next.remoteWrite().get(i);
-            RemoteWriteQueue q = reusable.remove(rw);
-            if (q == null) {
-                q = new RemoteWriteQueue(rw, external, DiskQueue.open(queueDir(rw),
-                        properties.getMaxDiskUsage().toBytes()), transport, properties.getSendShards(),
-                        properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
+        List<RemoteWriteQueue> kept = new ArrayList<>();
+        for (RemoteWriteConfig rw : next.remoteWrite()) {
+            if (reusable.containsKey(rw)) {
+                kept.add(reusable.get(rw));
             }
-            next2.add(q);
         }
-        List<RemoteWriteQueue> old = queues;
-        queues = List.copyOf(next2);
-        for (RemoteWriteQueue q : old) {
-            if (!queues.contains(q)) {
-                q.close();
+        // A changed entry for the same URL reopens the same directory: the old queue must be closed first, and no
+        // sample may be written in between, so writers wait on the lock.
+        switching.writeLock().lock();
+        try {
+            for (RemoteWriteQueue q : queues) {
+                if (!kept.contains(q)) {
+                    q.close();
+                }
             }
+            List<RemoteWriteQueue> opened = new ArrayList<>();
+            for (RemoteWriteConfig rw : next.remoteWrite()) {
+                RemoteWriteQueue q = reusable.get(rw);
+                if (q == null || !kept.contains(q)) {
+                    q = new RemoteWriteQueue(rw, external, DiskQueue.open(queueDir(rw),
+                            properties.getMaxDiskUsage().toBytes()), transport, properties.getSendShards(),
+                            properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
+                }
+                else {
+                    kept.remove(q);
+                }
+                opened.add(q);
+            }
+            queues = List.copyOf(opened);
+        }
+        finally {
+            switching.writeLock().unlock();
         }
     }
 
@@ -167,8 +185,14 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
     /** Scraped and pushed samples go to every remote_write queue. */
     @Override
     public void write(List<TimeSeries> series) {
-        for (RemoteWriteQueue q : queues) {
-            q.write(series);
+        switching.readLock().lock();
+        try {
+            for (RemoteWriteQueue q : queues) {
+                q.write(series);
+            }
+        }
+        finally {
+            switching.readLock().unlock();
         }
     }
 

@@ -83,6 +83,21 @@ class AgentOutageIntegrationTest {
     }
 
     @Test
+    void aReloadThatChangesTheQueueSettingsOfAUrlKeepsItsBacklog() throws Exception {
+        receiver.answer(503);
+        try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of())) {
+            Await.until(Duration.ofSeconds(30), "a backlog of three scrapes", () -> scrapes(agent) >= 3);
+            Files.writeString(config, Files.readString(config).replace("batch_send_deadline: 100ms",
+                    "batch_send_deadline: 200ms"));
+            agent.getBean(AgentRuntime.class).reload();
+            long beforeRecovery = scrapes(agent);
+            receiver.answer(204);
+            Await.until(Duration.ofSeconds(30), "every scrape from before and after the reload",
+                    () -> upTimestamps().size() >= beforeRecovery);
+        }
+    }
+
+    @Test
     void aBatchRefusedWith4xxIsDroppedAndCountedInsteadOfRetriedForever() {
         receiver.answer(400);
         try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of())) {
