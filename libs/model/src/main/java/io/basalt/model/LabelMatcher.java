@@ -1,13 +1,12 @@
 package io.basalt.model;
 
-import com.google.re2j.Pattern;
+import io.basalt.model.regex.GoRegex;
 import java.util.Objects;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * One PromQL label matcher. Regexes use Go's RE2 syntax and semantics (via RE2/J: {@code .} does not match a newline,
- * {@code (?P<name>...)} groups, and matching in linear time, so a hostile regex cannot stall a node) and are fully
- * anchored, as in Prometheus; an absent label matches as the empty string.
+ * One PromQL label matcher. Regexes are {@link GoRegex}: Go's RE2 syntax and semantics, linear-time matching and
+ * fully anchored, as in Prometheus; an absent label matches as the empty string.
  */
 public final class LabelMatcher {
 
@@ -31,25 +30,16 @@ public final class LabelMatcher {
 
     private final String value;
 
-    private final Pattern pattern;
+    private final GoRegex regex;
 
     private LabelMatcher(Type type, String name, String value) {
         this.type = Objects.requireNonNull(type);
         this.name = Objects.requireNonNull(name);
         this.value = Objects.requireNonNull(value);
-        this.pattern = (type == Type.REGEX || type == Type.NOT_REGEX) ? compile(value) : null;
+        this.regex = (type == Type.REGEX || type == Type.NOT_REGEX) ? GoRegex.compile(value) : null;
     }
 
-    private static Pattern compile(String regex) {
-        try {
-            return Pattern.compile("(?:" + regex + ")");
-        }
-        catch (com.google.re2j.PatternSyntaxException e) {
-            throw new PatternSyntaxException(e.getDescription(), regex, e.getIndex());
-        }
-    }
-
-    /** @throws PatternSyntaxException for an invalid regex */
+    /** @throws PatternSyntaxException for an invalid regex, worded as Go words it */
     public static LabelMatcher of(Type type, String name, String value) {
         return new LabelMatcher(type, name, value);
     }
@@ -74,8 +64,8 @@ public final class LabelMatcher {
         return switch (type) {
             case EQUAL -> value.equals(labelValue);
             case NOT_EQUAL -> !value.equals(labelValue);
-            case REGEX -> pattern.matcher(labelValue).matches();
-            case NOT_REGEX -> !pattern.matcher(labelValue).matches();
+            case REGEX -> regex.matches(labelValue);
+            case NOT_REGEX -> !regex.matches(labelValue);
         };
     }
 
