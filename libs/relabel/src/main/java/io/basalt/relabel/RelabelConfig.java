@@ -1,5 +1,6 @@
 package io.basalt.relabel;
 
+import io.basalt.model.regex.GoRegex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.basalt.relabel;
 
 import io.basalt.model.Labels;
+import io.basalt.model.regex.GoRegex;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 
 /**
  * Applies a list of relabel rules in order, as Prometheus 2.42's {@code relabel.Process} does. Instances are
@@ -108,7 +108,7 @@ public final class Relabeler {
                         Long.remainderUnsigned(md5Tail(val), config.modulus())));
                 case LABELMAP -> {
                     for (Map.Entry<String, String> e : new ArrayList<>(labels.entrySet())) {
-                        Matcher m = regex.match(e.getKey());
+                        GoRegex.Match m = regex.match(e.getKey());
                         if (m != null) {
                             String name = regex.expand(config.replacement(), m);
                             if (!name.isEmpty()) {
@@ -125,7 +125,7 @@ public final class Relabeler {
         }
 
         private void replace(TreeMap<String, String> labels, String val) {
-            Matcher m = regex.match(val);
+            GoRegex.Match m = regex.match(val);
             if (m == null) {
                 return;
             }
