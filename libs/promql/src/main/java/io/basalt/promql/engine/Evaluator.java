@@ -4,6 +4,7 @@ import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
 import io.basalt.model.StaleMarker;
 import io.basalt.model.TimeSeries;
+import io.basalt.model.regex.GoRegex;
 import io.basalt.promql.parser.Expr;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +43,7 @@ final class Evaluator {
 
     private final Map<Expr.Subquery, Map<Long, Value.Vector>> subqueryResults = new IdentityHashMap<>();
 
-    private final Map<String, com.google.re2j.Pattern> regexCache = new HashMap<>();
+    private final Map<String, GoRegex> regexCache = new HashMap<>();
 
     private long samples;
 
@@ -63,8 +64,9 @@ final class Evaluator {
         return end;
     }
 
-    com.google.re2j.Pattern anchoredRegex(String regex) {
-        return regexCache.computeIfAbsent(regex, r -> com.google.re2j.Pattern.compile("^(?:" + r + ")$"));
+    /** @throws java.util.regex.PatternSyntaxException for an invalid regex */
+    GoRegex anchoredRegex(String regex) {
+        return regexCache.computeIfAbsent(regex, GoRegex::compile);
     }
 
     // ---- loading

@@ -2,6 +2,7 @@ package io.basalt.promql.engine;
 
 import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
+import io.basalt.model.regex.GoRegex;
 import io.basalt.promql.parser.Expr;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Every function of Prometheus 2.42, following {@code promql/functions.go}. */
 final class Functions {
@@ -268,11 +270,11 @@ final class Functions {
         String replacement = text(ev, args.get(2), t);
         String src = text(ev, args.get(3), t);
         String regex = text(ev, args.get(4), t);
-        com.google.re2j.Pattern pattern;
+        GoRegex pattern;
         try {
             pattern = ev.anchoredRegex(regex);
         }
-        catch (com.google.re2j.PatternSyntaxException e) {
+        catch (PatternSyntaxException e) {
             throw new PromqlException(PromqlException.ErrorType.EXECUTION,
                     "invalid regular expression in label_replace(): " + regex);
         }
@@ -283,10 +285,10 @@ final class Functions {
         Value.Vector v = ev.evalVector(args.get(0), t);
         List<Value.Element> out = new ArrayList<>(v.elements().size());
         for (Value.Element el : v.elements()) {
-            com.google.re2j.Matcher m = pattern.matcher(el.labels().get(src));
+            GoRegex.Match m = pattern.match(el.labels().get(src));
             Labels labels = el.labels();
-            if (m.matches()) {
-                String value = GoTemplate.expand(replacement, m);
+            if (m != null) {
+                String value = pattern.expand(replacement, m);
                 labels = labels.toBuilder().set(dst, value).build();
             }
             out.add(new Value.Element(labels, el.value(), t));

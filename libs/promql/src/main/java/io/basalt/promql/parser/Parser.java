@@ -671,17 +671,12 @@ public final class Parser {
             throw unexpected(value, "in label matching, expected string");
         }
         advance();
-        if (type == LabelMatcher.Type.REGEX || type == LabelMatcher.Type.NOT_REGEX) {
-            String problem = RegexCheck.problem(value.text());
-            if (problem != null) {
-                throw error(value.position(), problem);
-            }
-        }
         try {
             return LabelMatcher.of(type, l.text(), value.text());
         }
         catch (PatternSyntaxException e) {
-            throw error(value.position(), "regular expression not supported: " + e.getDescription());
+            // Worded as Go's regexp package words it, which is what Prometheus reports.
+            throw error(value.position(), e.getMessage());
         }
     }
 
