@@ -15,8 +15,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * README's run command: {@code ./basalt up} starts the whole topology on the product ports, data from mock-exporter
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * running.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
 
     private static final List<Integer> PORTS = List.of(2112, 8429, 8439, 8449, 8459, 8480, 8490, 8481, 8491, 8482,
@@ -56,6 +60,7 @@ class LauncherIT {
     }
 
     @Test
+    @Order(1)
     void statusReportsEveryProcessHealthy() throws Exception {
         Result r = basalt("status", Duration.ofSeconds(60));
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -64,6 +69,7 @@ class LauncherIT {
     }
 
     @Test
+    @Order(2)
     void mockExporterDataIsQueryableThroughBothSelectsWithEveryRegionsLabels() throws Exception {
         for (int port : List.of(8481, 8491)) {
             PrometheusApi api = new PrometheusApi("http://127.0.0.1:" + port + "/select/0/prometheus");
@@ -75,11 +81,13 @@ class LauncherIT {
                 Thread.sleep(1000);
             }
             assertThat(regions).as("regions seen through select :" + port).containsExactlyInAnyOrderElementsOf(REGIONS);
-            assertThat(api.instantVector("sum by (region) (mock_exporter_build_info)")).hasSize(REGIONS.size());
+            // every region keeps the request counters, whatever its write_relabel_configs drop
+            assertThat(api.instantVector("sum by (region) (http_requests_total)")).hasSize(REGIONS.size());
         }
     }
 
     @Test
+    @Order(3)
     void upIsIdempotentAndRestartsAProcessThatDied() throws Exception {
         Path pidFile = data.resolve("run/select-2.pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -94,8 +102,8 @@ class LauncherIT {
     }
 
     @Test
+    @Order(4)
     void downLeavesNoProcessBehind() throws Exception {
-        // Runs last by name order is not guaranteed, so bring the cluster back afterwards for the other tests.
         List<Long> pids = Files.list(data.resolve("run")).map(p -> {
             try {
                 return Long.parseLong(Files.readString(p).trim());
@@ -115,7 +123,6 @@ class LauncherIT {
         for (int port : PORTS) {
             assertThat(listening(port)).as("port " + port).isFalse();
         }
-        assertThat(basalt("up", Duration.ofMinutes(6)).exitCode()).isZero();
     }
 
     private record Result(int exitCode, String output) {
