@@ -29,9 +29,21 @@ public class SeriesLimits {
 
     private final AtomicLong lastLogged = new AtomicLong();
 
+    /** Every reason a single series can be dropped for; each counter exists from start, so dashboards show 0. */
+    public static final List<String> REASONS = List.of("too_many_labels", "label_name_too_long",
+            "label_value_too_long", "tenant_series_limit");
+
     public SeriesLimits(InsertProperties props, MeterRegistry registry) {
         this.props = props;
         this.registry = registry;
+        REASONS.forEach(reason -> counter(reason));
+    }
+
+    private Counter counter(String reason) {
+        return Counter.builder("basalt_insert_rows_rejected")
+            .description("Series dropped at ingestion, by reason")
+            .tag("reason", reason)
+            .register(registry);
     }
 
     /** The series that pass every limit; the others are counted in {@code basalt_insert_rows_rejected_total}. */
@@ -53,11 +65,7 @@ public class SeriesLimits {
     }
 
     public void reject(String reason, TimeSeries series) {
-        Counter.builder("basalt_insert_rows_rejected")
-            .description("Series dropped at ingestion, by reason")
-            .tag("reason", reason)
-            .register(registry)
-            .increment();
+        counter(reason).increment();
         long now = System.currentTimeMillis();
         long last = lastLogged.get();
         if (now - last >= LOG_INTERVAL_MS && lastLogged.compareAndSet(last, now)) {
