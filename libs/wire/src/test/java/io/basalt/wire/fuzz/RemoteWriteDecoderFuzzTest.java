@@ -26,7 +26,6 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.statistics.StatisticsReport;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -52,7 +51,6 @@ class RemoteWriteDecoderFuzzTest {
     }
 
     @Property(tries = 3000)
-    @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
     void randomProtobufInValidSnappyIsDecodedOrRefused(@ForAll @Size(max = 300) byte[] protobuf) {
         decodeOrRefuse(snappy(protobuf));
     }
