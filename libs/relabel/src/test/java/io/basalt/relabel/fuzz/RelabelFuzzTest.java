@@ -37,7 +37,7 @@ class RelabelFuzzTest {
             "hashmod", "labelmap", "labeldrop", "labelkeep", "lowercase", "uppercase", "Replace", "LABELMAP", "",
             "unknown");
 
-    /** Pieces of Go RE2 syntax, including the ones GoRegex translates for java.util.regex. */
+    /** Pieces of Go RE2 syntax, valid and not, so that random regexes reach past the first character. */
     private static final List<String> REGEX_TOKENS = List.of("a", "b", "_", "(", ")", "(?:", "(?P<name>",
             "(?P<", "(?<n>", "(?i)", "(?s)", "(?U)", "(?", "[", "]", "[^", "[[:alpha:]]", "[[:^digit:]]", "[:word:]",
             "[[:", ":]]", "[a-z]", "[z-a]", "-", "&&", "\\", "\\Q", "\\E", "\\d", "\\pL", "\\p{Greek}", "\\x{41}",
