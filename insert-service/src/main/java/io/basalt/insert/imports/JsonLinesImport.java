@@ -29,7 +29,9 @@ public final class JsonLinesImport {
 
     /** @throws IllegalArgumentException naming the line of the first malformed series */
     public static void read(InputStream body, SampleSink sink) {
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body)) {
+        // Always UTF-8, as VictoriaMetrics reads it: a byte stream lets Jackson guess UTF-16/32 from leading NULs.
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(),
+                new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8))) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t != JsonToken.START_OBJECT) {
@@ -39,7 +41,7 @@ public final class JsonLinesImport {
             }
         }
         catch (JacksonException e) {
-            int line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
+            int line = e.getLocation() != null ? Math.max(1, e.getLocation().getLineNr()) : 1;
             throw new IllegalArgumentException("line " + line + ": invalid JSON: "
                     + e.getOriginalMessage(), e);
         }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.insert.imports.JsonLinesImport;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-/** Minimal reproductions of what fuzzing found; each is disabled until its owner fixes the main code. */
+/** Minimal reproductions of what fuzzing found, kept as regression tests once fixed. */
 class JsonLinesImportFuzzFindingsTest {
 
     /**
@@ -18,7 +17,6 @@ class JsonLinesImportFuzzFindingsTest {
      * JacksonException handler of read). The refusal is right; the line is not one of the body's.
      */
     @Test
-    @Disabled("fuzz finding: a body starting with NUL bytes is refused as \"line -1\"")
     void bodyStartingWithNulBytesIsRefusedAtLineOne() {
         byte[] body = "\0\0\0{\"metric\":{\"__name__\":\"up\"},\"values\":[1],\"timestamps\":[1]}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -62,9 +62,11 @@ public record RelabelConfig(List<String> sourceLabels, String separator, String 
      * @throws InvalidRelabelConfigException naming the field, for an unknown key or a rule Prometheus rejects
      */
     public static RelabelConfig fromMap(Map<String, ?> map) {
-        for (String key : map.keySet()) {
-            if (!FIELDS.contains(key)) {
-                throw new InvalidRelabelConfigException(key, "field " + key + " not found in relabel config");
+        // YAML may load a key as a number or boolean ("- 1: replace"): that is an unknown field too, never a crash.
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String name) || !FIELDS.contains(name)) {
+                throw new InvalidRelabelConfigException(String.valueOf(key),
+                        "field " + key + " not found in relabel config");
             }
         }
         List<String> sources = null;

@@ -1,5 +1,6 @@
 package io.basalt.promql.fuzz;
 
+import io.basalt.fuzzing.FuzzBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

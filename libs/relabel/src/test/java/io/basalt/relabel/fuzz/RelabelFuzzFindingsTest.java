@@ -6,13 +6,12 @@ import io.basalt.relabel.InvalidRelabelConfigException;
 import io.basalt.relabel.RelabelConfig;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** Minimal reproductions of what fuzzing found; each is disabled until its owner fixes the main code. */
+/** Minimal reproductions of what fuzzing found, kept as regression tests once fixed. */
 class RelabelFuzzFindingsTest {
 
     /**
@@ -22,7 +21,6 @@ class RelabelFuzzFindingsTest {
      * catches only InvalidRelabelConfigException and IllegalArgumentException, so startup fails with a raw stack trace.
      */
     @Test
-    @Disabled("fuzz finding: a non-string YAML key escapes RelabelConfig.fromMap as ClassCastException")
     void nonStringYamlKeyIsRefusedAsAnUnknownField() {
         @SuppressWarnings("unchecked")
         List<Map<String, ?>> rules = (List<Map<String, ?>>) new Yaml(new SafeConstructor(new LoaderOptions()))

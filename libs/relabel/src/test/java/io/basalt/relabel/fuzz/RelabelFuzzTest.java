@@ -1,5 +1,7 @@
 package io.basalt.relabel.fuzz;
 
+import io.basalt.fuzzing.FuzzBudget;
+import io.basalt.fuzzing.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.model.Labels;
@@ -147,9 +149,8 @@ class RelabelFuzzTest {
 
     @Provide
     Arbitrary<String> ruleYaml() {
-        // YAML keys need not be strings (1, true, ~ and [a] load as Integer, Boolean, null and List keys), but such
-        // keys still fail with a ClassCastException: see RelabelFuzzFindingsTest. Add them here once that is fixed.
-        Arbitrary<String> keys = Arbitraries.of(KEYS);
+        // YAML keys need not be strings: 1, true, ~ and [a] load as Integer, Boolean, null and List keys.
+        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of(KEYS), Arbitraries.of("1", "true", "~", "[a]"));
         Arbitrary<String> entry = Combinators.combine(keys,
                         Arbitraries.of("replace", "labelmap", "hashmod", "keep", "[a, b]", "\"(.*)\"", "'$1'", "~",
                                 "3", "-1", "''", "\"\\u00e9\"", "[]", "{}", "\"a;b\""))

@@ -1,5 +1,8 @@
 package io.basalt.wire.fuzz;
 
+import io.basalt.fuzzing.FuzzBudget;
+import io.basalt.fuzzing.Refusals;
+import io.basalt.fuzzing.ByteMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.model.Labels;

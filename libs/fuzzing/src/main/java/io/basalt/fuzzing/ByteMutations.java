@@ -1,4 +1,4 @@
-package io.basalt.wire.fuzz;
+package io.basalt.fuzzing;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,10 +10,10 @@ import net.jqwik.api.Combinators;
  * Structure-aware fuzzing: valid encodings are damaged the way a faulty network, a buggy client or an attacker would
  * damage them, so the decoder gets past its first check and its deeper paths are exercised.
  */
-final class ByteMutations {
+public final class ByteMutations {
 
     /** One damage to apply; positions are fractions of the input length so they fit any input. */
-    record Mutation(Kind kind, double at, double span, long value) {
+    public record Mutation(Kind kind, double at, double span, long value) {
 
         byte[] apply(byte[] in) {
             int n = in.length;
@@ -46,25 +46,25 @@ final class ByteMutations {
         }
     }
 
-    enum Kind {
+    public enum Kind {
         FLIP_BIT, SET_BYTE, TRUNCATE, DELETE, DUPLICATE, INSERT, INFLATE_LENGTH
     }
 
     private ByteMutations() {
     }
 
-    static Arbitrary<Mutation> mutation() {
+    public static Arbitrary<Mutation> mutation() {
         return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.doubles().between(0, 1),
                         Arbitraries.doubles().between(0, 1), interestingValues())
                 .as(Mutation::new);
     }
 
     /** {@code seeds} with one to four mutations applied. */
-    static Arbitrary<byte[]> mutated(Arbitrary<byte[]> seeds) {
+    public static Arbitrary<byte[]> mutated(Arbitrary<byte[]> seeds) {
         return Combinators.combine(seeds, mutation().list().ofMinSize(1).ofMaxSize(4)).as(ByteMutations::applyAll);
     }
 
-    static byte[] applyAll(byte[] seed, List<Mutation> mutations) {
+    public static byte[] applyAll(byte[] seed, List<Mutation> mutations) {
         byte[] b = seed;
         for (Mutation m : mutations) {
             b = m.apply(b);
@@ -73,7 +73,7 @@ final class ByteMutations {
     }
 
     /** Boundaries where off-by-one and overflow bugs live, mixed with arbitrary values. */
-    static Arbitrary<Long> interestingValues() {
+    public static Arbitrary<Long> interestingValues() {
         return Arbitraries.oneOf(
                 Arbitraries.of(0L, 1L, 0x7FL, 0x80L, 0xFFL, 0x7FFFL, 0xFFFFL, 0x7FFF_FFFFL, 0x8000_0000L,
                         0xFFFF_FFFFL, 1L << 35, Long.MAX_VALUE, -1L, Long.MIN_VALUE, 32L << 20, (32L << 20) + 1),
@@ -84,7 +84,7 @@ final class ByteMutations {
      * Protobuf and Basalt's own formats prefix strings and messages with a varint length. The varint starting at or
      * after {@code from} is replaced by {@code value} (kept positive), so a length can claim more than the body holds.
      */
-    static byte[] inflateLength(byte[] in, int from, long value) {
+    public static byte[] inflateLength(byte[] in, int from, long value) {
         if (from >= in.length) {
             return in;
         }
@@ -96,7 +96,7 @@ final class ByteMutations {
         return splice(in, from, end - from, varint(value & Long.MAX_VALUE));
     }
 
-    static byte[] varint(long value) {
+    public static byte[] varint(long value) {
         byte[] out = new byte[10];
         int n = 0;
         long v = value;
@@ -108,7 +108,7 @@ final class ByteMutations {
         return Arrays.copyOf(out, n);
     }
 
-    static byte[] splice(byte[] in, int at, int removed, byte[] inserted) {
+    public static byte[] splice(byte[] in, int at, int removed, byte[] inserted) {
         byte[] out = new byte[in.length - removed + inserted.length];
         System.arraycopy(in, 0, out, 0, at);
         System.arraycopy(inserted, 0, out, at, inserted.length);

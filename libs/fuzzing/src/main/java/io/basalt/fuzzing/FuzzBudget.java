@@ -1,4 +1,4 @@
-package io.basalt.promql.fuzz;
+package io.basalt.fuzzing;
 
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.lifecycle.AroundPropertyHook;

@@ -1,4 +1,4 @@
-package io.basalt.relabel.fuzz;
+package io.basalt.fuzzing;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -14,10 +14,10 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
  * The contract every fuzzed decoder must keep: it returns, or it refuses with its one documented exception. Anything
  * else (another runtime exception, an error such as a stack overflow or an out-of-memory, or a hang) fails the try.
  */
-final class Refusals {
+public final class Refusals {
 
     /** Generous: it catches a hang or a runaway loop, it does not measure speed. */
-    static final Duration HANG = Duration.ofSeconds(2);
+    public static final Duration HANG = Duration.ofSeconds(2);
 
     /**
      * One long-lived worker instead of JUnit's {@code assertTimeoutPreemptively}, which starts a thread per call and
@@ -33,7 +33,7 @@ final class Refusals {
      *
      * @return what was decoded, or {@code null} when the input was refused
      */
-    static <T, E extends Throwable> T decodeOrRefuse(Class<E> documented, Consumer<E> check,
+    public static <T, E extends Throwable> T decodeOrRefuse(Class<E> documented, Consumer<E> check,
             ThrowingSupplier<T> decode) {
         Future<Outcome<T>> running = worker.submit(() -> {
             try {
