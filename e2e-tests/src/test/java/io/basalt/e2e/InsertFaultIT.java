@@ -49,9 +49,7 @@ class InsertFaultIT {
                 List.of("--basalt.storage.data-path=" + dir.resolve("s1"))));
         storage2 = track(ServiceProcess.start("insfault-storage-2", "storage-service",
                 List.of("--basalt.storage.data-path=" + dir.resolve("s2"))));
-        List<String> nodes = List.of(
-                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage1.baseUrl(),
-                "--spring.cloud.discovery.client.simple.instances.storage[1].uri=" + storage2.baseUrl());
+        List<String> nodes = ServiceProcess.discoveryArgs("storage", storage1, storage2);
         List<String> insertArgs = new ArrayList<>(nodes);
         insertArgs.add("--basalt.insert.replication-factor=2");
         insert = track(ServiceProcess.start("insfault-insert", "insert-service", insertArgs));

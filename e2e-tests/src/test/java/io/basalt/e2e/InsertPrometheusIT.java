@@ -43,9 +43,7 @@ class InsertPrometheusIT {
                 List.of("--basalt.storage.data-path=" + dir.resolve("s1"))));
         ServiceProcess storage2 = track(ServiceProcess.start("insprom-storage-2", "storage-service",
                 List.of("--basalt.storage.data-path=" + dir.resolve("s2"))));
-        List<String> nodes = List.of(
-                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage1.baseUrl(),
-                "--spring.cloud.discovery.client.simple.instances.storage[1].uri=" + storage2.baseUrl());
+        List<String> nodes = ServiceProcess.discoveryArgs("storage", storage1, storage2);
         List<String> insertArgs = new ArrayList<>(nodes);
         insertArgs.add("--basalt.insert.replication-factor=2");
         ServiceProcess insert1 = track(ServiceProcess.start("insprom-insert-1", "insert-service", insertArgs));

@@ -74,9 +74,9 @@ class InsertVmToolsIT {
         dir = tmp;
         ServiceProcess storage = track(ServiceProcess.start("insvm-storage", "storage-service",
                 List.of("--basalt.storage.data-path=" + dir.resolve("s1"))));
-        String node = "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage.baseUrl();
-        insert = track(ServiceProcess.start("insvm-insert", "insert-service", List.of(node)));
-        ServiceProcess select = track(ServiceProcess.start("insvm-select", "select-service", List.of(node)));
+        List<String> node = ServiceProcess.discoveryArgs("storage", storage);
+        insert = track(ServiceProcess.start("insvm-insert", "insert-service", node));
+        ServiceProcess select = track(ServiceProcess.start("insvm-select", "select-service", node));
         for (ServiceProcess p : List.copyOf(processes)) {
             p.awaitReady(Duration.ofSeconds(180));
         }

@@ -58,9 +58,9 @@ class SelectConformanceIT {
         storage = track(ServiceProcess.start("conformance-storage", "storage-service",
                 List.of("--basalt.storage.data-path=" + dir.resolve("storage"),
                         "--basalt.storage.retention-period=100y")));
-        String node = "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage.baseUrl();
-        insert = track(ServiceProcess.start("conformance-insert", "insert-service", List.of(node)));
-        select = track(ServiceProcess.start("conformance-select", "select-service", List.of(node)));
+        List<String> node = ServiceProcess.discoveryArgs("storage", storage);
+        insert = track(ServiceProcess.start("conformance-insert", "insert-service", node));
+        select = track(ServiceProcess.start("conformance-select", "select-service", node));
         for (ServiceProcess p : processes) {
             p.awaitReady(Duration.ofSeconds(180));
         }

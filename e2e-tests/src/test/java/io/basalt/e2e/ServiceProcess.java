@@ -94,6 +94,16 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not answer " + path + " within " + timeout + "; see " + log);
     }
 
+    /** The Spring arguments that list {@code nodes} under a discovery service id ({@code storage}, {@code insert}). */
+    static List<String> discoveryArgs(String serviceId, ServiceProcess... nodes) {
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++) {
+            args.add("--spring.cloud.discovery.client.simple.instances." + serviceId + "[" + i + "].uri="
+                    + nodes[i].baseUrl());
+        }
+        return args;
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

@@ -55,9 +55,7 @@ class ShardingIT {
                 List.of("--basalt.storage.data-path=" + dir.resolve("s1"))));
         storage2 = track(ServiceProcess.start("shard-storage-2", "storage-service",
                 List.of("--basalt.storage.data-path=" + dir.resolve("s2"))));
-        List<String> nodes = List.of(
-                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage1.baseUrl(),
-                "--spring.cloud.discovery.client.simple.instances.storage[1].uri=" + storage2.baseUrl());
+        List<String> nodes = ServiceProcess.discoveryArgs("storage", storage1, storage2);
         insert = track(ServiceProcess.start("shard-insert", "insert-service", nodes));
         select = track(ServiceProcess.start("shard-select", "select-service", nodes));
         for (ServiceProcess p : processes) {

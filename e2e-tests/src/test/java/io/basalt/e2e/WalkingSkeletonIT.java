@@ -51,9 +51,7 @@ class WalkingSkeletonIT {
                 List.of("--basalt.storage.data-path=" + dir.resolve("storage-1"))));
         storage2 = track(ServiceProcess.start("storage-2", "storage-service",
                 List.of("--basalt.storage.data-path=" + dir.resolve("storage-2"))));
-        List<String> storageNodes = List.of(
-                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=" + storage1.baseUrl(),
-                "--spring.cloud.discovery.client.simple.instances.storage[1].uri=" + storage2.baseUrl());
+        List<String> storageNodes = ServiceProcess.discoveryArgs("storage", storage1, storage2);
         List<String> insertArgs = new ArrayList<>(storageNodes);
         insertArgs.add("--basalt.insert.replication-factor=2");
         ServiceProcess insert1 = track(ServiceProcess.start("insert-1", "insert-service", insertArgs));
@@ -75,11 +73,10 @@ class WalkingSkeletonIT {
                 remote_write:
                   - url: http://insert/insert/0/prometheus/api/v1/write
                 """.formatted(exporter.port()));
-        track(ServiceProcess.start("agent", "agent-service", List.of(
-                "--basalt.agent.config-file=" + agentConfig,
-                "--basalt.agent.data-path=" + dir.resolve("agent"),
-                "--spring.cloud.discovery.client.simple.instances.insert[0].uri=" + insert1.baseUrl(),
-                "--spring.cloud.discovery.client.simple.instances.insert[1].uri=" + insert2.baseUrl())));
+        List<String> agentArgs = new ArrayList<>(ServiceProcess.discoveryArgs("insert", insert1, insert2));
+        agentArgs.add("--basalt.agent.config-file=" + agentConfig);
+        agentArgs.add("--basalt.agent.data-path=" + dir.resolve("agent"));
+        track(ServiceProcess.start("agent", "agent-service", agentArgs));
         for (ServiceProcess p : processes) {
             p.awaitReady(STARTUP);
         }
