@@ -101,6 +101,17 @@ class RemoteWriteApiTest {
     }
 
     @Test
+    void aSenderStillWritingAnOversizedBodyReadsThe413InsteadOfABrokenConnection() {
+        byte[] huge = new byte[400 * MAX_BODY];
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = http.remoteWrite("/insert/0/prometheus/api/v1/write", huge);
+
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.body()).contains("exceeds the limit");
+        }
+    }
+
+    @Test
     void aMissingContentTypeIsAcceptedAsPrometheusDoes() {
         HttpResponse<String> r = http.post("/insert/0/prometheus/api/v1/write",
                 RemoteWriteEncoder.encode(series("no_type", 1)));
