@@ -49,6 +49,21 @@ public class SelectProperties {
     @Min(1)
     private int maxSeries = 300_000;
 
+    /**
+     * How long a storage node that could not be connected to is left out of queries before it is tried again; its
+     * share is answered by the replicas meanwhile. 0 asks every node on every query.
+     */
+    @NotNull
+    private Duration storageBackoff = Duration.ofSeconds(5);
+
+    public Duration getStorageBackoff() {
+        return storageBackoff;
+    }
+
+    public void setStorageBackoff(Duration storageBackoff) {
+        this.storageBackoff = storageBackoff;
+    }
+
     /** Queries taking at least this long are logged with their duration and tenant. */
     @NotNull
     private Duration slowQueryThreshold = Duration.ofSeconds(5);

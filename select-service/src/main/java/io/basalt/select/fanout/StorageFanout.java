@@ -43,6 +43,8 @@ public class StorageFanout {
 
     private final MeterRegistry registry;
 
+    private final NodeBackoff backoff;
+
     private record Node(String url, WebClient client) {
     }
 
@@ -65,6 +67,7 @@ public class StorageFanout {
             .toList();
         this.props = props;
         this.registry = registry;
+        this.backoff = new NodeBackoff(props.getStorageBackoff(), System::nanoTime);
     }
 
     public List<String> nodeUrls() {
@@ -112,6 +115,15 @@ public class StorageFanout {
 
     private <T> Mono<NodeAnswer<List<T>>> call(Node node, String path, byte[] body, ReadOptions options,
             Function<byte[], List<T>> decode) {
+        if (backoff.skips(node.url())) {
+            Counter.builder("basalt_select_storage_skipped")
+                .description("Requests not sent to a storage node because it could not be reached lately")
+                .tag("node", node.url())
+                .register(registry)
+                .increment();
+            return Mono.just(new NodeAnswer<>(node.url(), null, new NodeUnreachableException(
+                    "skipped for up to " + props.getStorageBackoff().toSeconds() + "s after a failed connect")));
+        }
         Duration left = options.remaining();
         long start = System.nanoTime();
         return node.client()
@@ -126,7 +138,9 @@ public class StorageFanout {
             .timeout(left)
             .map(decode)
             .map(v -> new NodeAnswer<>(node.url(), v, null))
+            .doOnNext(a -> backoff.record(node.url(), null))
             .onErrorResume(e -> {
+                backoff.record(node.url(), e);
                 Counter.builder("basalt_select_storage_errors")
                     .description("Failed requests per storage node")
                     .tag("node", node.url())
