@@ -10,6 +10,7 @@ BASALT_STORAGE_MAXCONCURRENTINSERTS: {{ $s.maxConcurrentInserts | quote }}
 BASALT_STORAGE_MAXCONCURRENTSELECTS: {{ $s.maxConcurrentSelects | quote }}
 BASALT_STORAGE_MINFREEDISKSPACEBYTES: {{ $s.minFreeDiskSpaceBytes | int64 | quote }}
 BASALT_STORAGE_DEDUPMINSCRAPEINTERVAL: {{ $s.dedupMinScrapeInterval | quote }}
+{{- include "basalt.security.env" . }}
 {{- include "basalt.extraEnv" $s.extraEnv }}
 {{- end -}}
 
@@ -20,6 +21,7 @@ BASALT_INSERT_REPLICATIONFACTOR: {{ $i.replicationFactor | quote }}
 BASALT_INSERT_MAXCONCURRENTINSERTS: {{ $i.maxConcurrentInserts | quote }}
 BASALT_INSERT_MAXINSERTREQUESTSIZE: {{ $i.maxInsertRequestSize | int64 | quote }}
 BASALT_INSERT_MAXROWSPERBLOCK: {{ $i.maxRowsPerBlock | quote }}
+{{- include "basalt.security.env" . }}
 {{- include "basalt.storageNodes" . }}
 {{- include "basalt.extraEnv" $i.extraEnv }}
 {{- end -}}
@@ -32,6 +34,7 @@ BASALT_SELECT_MAXCONCURRENTSELECTS: {{ $q.maxConcurrentSelects | quote }}
 BASALT_SELECT_MAXQUERYDURATION: {{ $q.maxQueryDuration | quote }}
 BASALT_SELECT_MAXQUERYLEN: {{ $q.maxQueryLen | quote }}
 BASALT_SELECT_DENYPARTIALRESPONSE: {{ $q.denyPartialResponse | quote }}
+{{- include "basalt.security.env" . }}
 {{- include "basalt.storageNodes" . }}
 {{- include "basalt.extraEnv" $q.extraEnv }}
 {{- end -}}
@@ -41,8 +44,9 @@ BASALT_SELECT_DENYPARTIALRESPONSE: {{ $q.denyPartialResponse | quote }}
 SERVER_PORT: {{ $a.port | quote }}
 BASALT_AGENT_CONFIGFILE: /etc/basalt/agent.yml
 BASALT_AGENT_DATAPATH: /agent-data
+{{- include "basalt.security.env" . }}
 # `insert` in remote_write URLs resolves to the insert Service, which balances over the insert pods
-SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_0_URI: {{ printf "http://%s-insert:%d" (include "basalt.fullname" .) (int .Values.insert.port) | quote }}
+SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_0_URI: {{ printf "%s://%s-insert:%d" (include "basalt.scheme" .) (include "basalt.fullname" .) (int .Values.insert.port) | quote }}
 {{- include "basalt.extraEnv" $a.extraEnv }}
 {{- end -}}
 
@@ -60,7 +64,40 @@ SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_0_URI: {{ printf "http://%
       (dict "targets" (list (printf "%s-insert:%d" $name (int .Values.insert.port))) "labels" (dict "tier" "insert"))
       (dict "targets" (list (printf "%s-select:%d" $name (int .Values.select.port))) "labels" (dict "tier" "select")) -}}
 {{- $job := dict "job_name" "basalt" "metrics_path" "/actuator/prometheus" "static_configs" $groups -}}
+{{- include "basalt.agent.secureClient" (dict "root" . "client" $job "scrape" true) -}}
 {{- $_ := set $cfg "scrape_configs" (append (default list $cfg.scrape_configs) $job) -}}
 {{- end -}}
+{{- if include "basalt.secured" . -}}
+{{- $writes := list -}}
+{{- range $cfg.remote_write -}}
+{{- $rw := deepCopy . -}}
+{{- if hasPrefix "http://insert/" $rw.url -}}
+{{- if $.Values.security.tls.enabled }}{{ $_ := set $rw "url" (printf "https://%s" (trimPrefix "http://" $rw.url)) }}{{ end -}}
+{{- include "basalt.agent.secureClient" (dict "root" $ "client" $rw) -}}
+{{- end -}}
+{{- $writes = append $writes $rw -}}
+{{- end -}}
+{{- $_ := set $cfg "remote_write" $writes -}}
+{{- end -}}
 {{- toYaml $cfg -}}
+{{- end -}}
+
+
+{{/*
+Adds to a remote_write entry or scrape job (dict "client") what the secured cluster asks of the agent: the CA and its
+client certificate with TLS, the agents' bearer token with authentication; "scrape" also switches the scheme. Entries
+that already carry their own authorization or tls_config keep them.
+*/}}
+{{- define "basalt.agent.secureClient" -}}
+{{- $sec := .root.Values.security -}}
+{{- $c := .client -}}
+{{- if $sec.tls.enabled -}}
+{{- if .scrape }}{{ $_ := set $c "scheme" "https" }}{{ end -}}
+{{- if not (hasKey $c "tls_config") -}}
+{{- $_ := set $c "tls_config" (dict "ca_file" "/etc/basalt/tls/ca.crt" "cert_file" "/etc/basalt/tls/tls.crt" "key_file" "/etc/basalt/tls/tls.key") -}}
+{{- end -}}
+{{- end -}}
+{{- if and $sec.auth.enabled (not (or (hasKey $c "basic_auth") (hasKey $c "authorization") (hasKey $c "bearer_token") (hasKey $c "bearer_token_file"))) -}}
+{{- $_ := set $c "bearer_token_file" "/etc/basalt/secrets/agent_token" -}}
+{{- end -}}
 {{- end -}}

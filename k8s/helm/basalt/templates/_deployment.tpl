@@ -1,13 +1,17 @@
 {{/*
 The stateless tiers (insert, select, agent) share one shape: ConfigMap-fed environment, Actuator probes, a ClusterIP
 Service and a PodDisruptionBudget. Call with (dict "root" $ "component" "insert" "values" .Values.insert
-"config" "basalt.insert.config"), optionally "volumes" and "volumeMounts" (YAML lists as strings).
+"config" "basalt.insert.config"), optionally "volumes" and "volumeMounts" (YAML lists as strings) and "client" (the
+user this tier logs in to storage as when authentication is on).
 */}}
 {{- define "basalt.statelessTier" -}}
 {{- $root := .root -}}
 {{- $v := .values -}}
 {{- $c := dict "root" $root "component" .component -}}
 {{- $name := printf "%s-%s" (include "basalt.fullname" $root) .component -}}
+{{- $security := include "basalt.security.configMapEntry" (dict "root" $root "client" .client) -}}
+{{- $mounts := printf "%s%s" (.volumeMounts | default "") (include "basalt.security.volumeMounts" $root) | trim -}}
+{{- $volumes := printf "%s%s" (.volumes | default "") (include "basalt.security.volumes" (dict "root" $root "configMap" $name)) | trim -}}
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -17,6 +21,9 @@ metadata:
 data:
   {{- include .config $root | nindent 2 }}
 {{- with .files }}
+  {{- . | nindent 2 }}
+{{- end }}
+{{- with $security }}
   {{- . | nindent 2 }}
 {{- end }}
 ---
@@ -57,10 +64,8 @@ spec:
       labels:
         {{- include "basalt.componentLabels" $c | nindent 8 }}
       annotations:
-        checksum/config: {{ printf "%s%s" (include .config $root) (.files | default "") | sha256sum | trunc 16 }}
-        prometheus.io/scrape: "true"
-        prometheus.io/path: /actuator/prometheus
-        prometheus.io/port: {{ $v.port | quote }}
+        checksum/config: {{ printf "%s%s%s" (include .config $root) (.files | default "") $security | sha256sum | trunc 16 }}
+        {{- include "basalt.scrapeAnnotations" (dict "root" $root "port" $v.port) | nindent 8 }}
     spec:
       {{- with $root.Values.imagePullSecrets }}
       imagePullSecrets:
@@ -83,11 +88,11 @@ spec:
           {{- include "basalt.probes" $root | nindent 10 }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}
-          {{- with .volumeMounts }}
+          {{- with $mounts }}
           volumeMounts:
             {{- . | nindent 12 }}
           {{- end }}
-      {{- with .volumes }}
+      {{- with $volumes }}
       volumes:
         {{- . | nindent 8 }}
       {{- end }}

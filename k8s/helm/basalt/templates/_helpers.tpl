@@ -39,24 +39,38 @@ and merge by this order, so it must be the same on every node.
 {{- define "basalt.storageNodes" -}}
 {{- $root := . -}}
 {{- range $i := until (int .Values.storage.replicas) }}
-SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_{{ $i }}_URI: {{ printf "http://%s-storage-%d.%s:%d" (include "basalt.fullname" $root) $i (include "basalt.storageHeadless" $root) (int $root.Values.storage.port) | quote }}
+SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_{{ $i }}_URI: {{ printf "%s://%s-storage-%d.%s:%d" (include "basalt.scheme" $root) (include "basalt.fullname" $root) $i (include "basalt.storageHeadless" $root) (int $root.Values.storage.port) | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* Actuator probes; call with the port number. */}}
+{{/*
+Actuator probes; call with the root context. Liveness and readiness stay open with authentication on; with TLS the
+kubelet speaks HTTPS to them (it does not verify the certificate).
+*/}}
 {{- define "basalt.probes" -}}
+{{- $scheme := ternary ", scheme: HTTPS" "" (eq (include "basalt.scheme" .) "https") -}}
 startupProbe:
-  httpGet: {path: /actuator/health/liveness, port: http}
+  httpGet: {path: /actuator/health/liveness, port: http{{ $scheme }}}
   periodSeconds: 5
   failureThreshold: 60
 livenessProbe:
-  httpGet: {path: /actuator/health/liveness, port: http}
+  httpGet: {path: /actuator/health/liveness, port: http{{ $scheme }}}
   periodSeconds: 10
   failureThreshold: 3
 readinessProbe:
-  httpGet: {path: /actuator/health/readiness, port: http}
+  httpGet: {path: /actuator/health/readiness, port: http{{ $scheme }}}
   periodSeconds: 5
   failureThreshold: 3
+{{- end -}}
+
+{{/* Pod annotations telling Prometheus-style scrapers where the metrics are. */}}
+{{- define "basalt.scrapeAnnotations" -}}
+prometheus.io/scrape: "true"
+prometheus.io/path: /actuator/prometheus
+prometheus.io/port: {{ .port | quote }}
+{{- if .root.Values.security.tls.enabled }}
+prometheus.io/scheme: https
+{{- end }}
 {{- end -}}
 
 {{/* Environment every Basalt container shares. */}}
@@ -85,5 +99,129 @@ tolerations:
 {{- with .affinity }}
 affinity:
   {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* "https" when security.tls.enabled, else "http": the scheme every Basalt tier serves and calls. */}}
+{{- define "basalt.scheme" -}}
+{{- if .Values.security.tls.enabled }}https{{ else }}http{{ end -}}
+{{- end -}}
+
+{{/* Non-empty when TLS or authentication is on, i.e. when pods mount the security configuration. */}}
+{{- define "basalt.secured" -}}
+{{- if or .Values.security.tls.enabled .Values.security.auth.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/*
+Spring configuration for TLS and authentication, a file in each tier's ConfigMap. It names the mounted secret files
+only: certificates under /etc/basalt/tls (tls.crt, tls.key, ca.crt, the shape cert-manager writes) and credentials
+under /etc/basalt/secrets. Call with (dict "root" $ "client" "insert"); "client" is the user a tier logs in to the
+next one as (insert and select call storage), and "clientAuth" turns on mutual TLS for the storage nodes.
+*/}}
+{{- define "basalt.security.file" -}}
+{{- $sec := .root.Values.security -}}
+{{- $cfg := dict -}}
+{{- $security := dict -}}
+{{- if $sec.tls.enabled -}}
+{{- $store := dict "certificate" "file:/etc/basalt/tls/tls.crt" "private-key" "file:/etc/basalt/tls/tls.key" -}}
+{{- $trust := dict "certificate" "file:/etc/basalt/tls/ca.crt" -}}
+{{- $server := dict "bundle" "basalt-server" -}}
+{{- if and .clientAuth (ne $sec.tls.clientAuth "none") -}}
+{{- $_ := set $server "client-auth" $sec.tls.clientAuth -}}
+{{- end -}}
+{{- $_ := set $cfg "server" (dict "ssl" $server) -}}
+{{- $bundles := dict
+      "basalt-server" (dict "reload-on-update" true "keystore" $store "truststore" $trust)
+      "basalt-client" (dict "reload-on-update" true "keystore" $store "truststore" $trust) -}}
+{{- $_ := set $cfg "spring" (dict "ssl" (dict "bundle" (dict "pem" $bundles))) -}}
+{{- end -}}
+{{- if $sec.auth.enabled -}}
+{{- $users := list -}}
+{{- range concat $sec.auth.users (list (dict "username" "insert") (dict "username" "select")) -}}
+{{- $user := dict "username" .username "password-hash-file" (printf "/etc/basalt/secrets/%s_password_hash" .username) -}}
+{{- with .tenants }}{{ $_ := set $user "tenants" . }}{{ end -}}
+{{- $users = append $users $user -}}
+{{- end -}}
+{{- $tokens := list (dict "name" "agent" "token-file" "/etc/basalt/secrets/agent_token") -}}
+{{- $auth := dict "enabled" true "users" $users "tokens" $tokens -}}
+{{- $jwt := $sec.auth.jwt -}}
+{{- if or $jwt.issuerUri $jwt.jwkSetUri -}}
+{{- $j := dict "tenants-claim" $jwt.tenantsClaim -}}
+{{- with $jwt.issuerUri }}{{ $_ := set $j "issuer-uri" . }}{{ end -}}
+{{- with $jwt.jwkSetUri }}{{ $_ := set $j "jwk-set-uri" . }}{{ end -}}
+{{- $_ := set $auth "jwt" $j -}}
+{{- end -}}
+{{- $_ := set $security "auth" $auth -}}
+{{- end -}}
+{{- if .client -}}
+{{- $client := dict -}}
+{{- if $sec.auth.enabled -}}
+{{- $_ := set $client "username" .client -}}
+{{- $_ := set $client "password-file" (printf "/etc/basalt/secrets/%s_password" .client) -}}
+{{- end -}}
+{{- if $sec.tls.enabled }}{{ $_ := set $client "ssl-bundle" "basalt-client" }}{{ end -}}
+{{- $_ := set $security "client" $client -}}
+{{- end -}}
+{{- if $security }}{{ $_ := set $cfg "basalt" (dict "security" $security) }}{{ end -}}
+{{- toYaml $cfg -}}
+{{- end -}}
+
+{{/* ConfigMap entry holding basalt.security.file; same arguments. */}}
+{{- define "basalt.security.configMapEntry" -}}
+{{- if include "basalt.secured" .root -}}
+security.yml: |
+{{ include "basalt.security.file" . | indent 2 }}
+{{- end -}}
+{{- end -}}
+
+{{/* Mounts of the security configuration and secrets (YAML list items), empty when security is off. */}}
+{{- define "basalt.security.volumeMounts" -}}
+{{- if include "basalt.secured" . }}
+- name: security-config
+  mountPath: /etc/basalt/security.yml
+  subPath: security.yml
+  readOnly: true
+{{- end }}
+{{- if .Values.security.tls.enabled }}
+# a directory, not a subPath, so a renewed certificate reaches the pod and the SSL bundle reloads it
+- name: tls
+  mountPath: /etc/basalt/tls
+  readOnly: true
+{{- end }}
+{{- if .Values.security.auth.enabled }}
+- name: auth-secrets
+  mountPath: /etc/basalt/secrets
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Volumes behind basalt.security.volumeMounts; call with (dict "root" $ "configMap" <name>). */}}
+{{- define "basalt.security.volumes" -}}
+{{- $sec := .root.Values.security -}}
+{{- if include "basalt.secured" .root }}
+- name: security-config
+  configMap:
+    name: {{ .configMap }}
+    items: [{key: security.yml, path: security.yml}]
+{{- end }}
+{{- if $sec.tls.enabled }}
+- name: tls
+  secret:
+    secretName: {{ required "security.tls.existingSecret must name a Secret with tls.crt, tls.key and ca.crt" $sec.tls.existingSecret }}
+    # owner and group (fsGroup) read, nobody else: 0440
+    defaultMode: 288
+{{- end }}
+{{- if $sec.auth.enabled }}
+- name: auth-secrets
+  secret:
+    secretName: {{ required "security.auth.existingSecret must name a Secret with the password hashes, passwords and agent token" $sec.auth.existingSecret }}
+    defaultMode: 288
+{{- end }}
+{{- end -}}
+
+{{/* Environment pointing Spring at the mounted security configuration. */}}
+{{- define "basalt.security.env" -}}
+{{- if include "basalt.secured" . }}
+SPRING_CONFIG_ADDITIONALLOCATION: "file:/etc/basalt/security.yml"
 {{- end }}
 {{- end -}}
