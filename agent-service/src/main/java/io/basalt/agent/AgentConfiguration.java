@@ -14,7 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 class AgentConfiguration {
 
     @Bean
-    RemoteWriteTransport remoteWriteTransport(WebClient.Builder builder,
+    RemoteWriteTransport.Factory remoteWriteTransports(WebClient.Builder builder,
             ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancer, ObjectProvider<DiscoveryClient> discovery) {
         return new WebClientTransport(builder, loadBalancer.getIfAvailable(), discovery.getIfAvailable());
     }

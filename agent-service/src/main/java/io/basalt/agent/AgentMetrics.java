@@ -3,12 +3,17 @@ package io.basalt.agent;
 import io.basalt.agent.config.RemoteWriteConfig;
 import io.basalt.agent.remotewrite.RemoteWriteMetrics;
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
+import io.basalt.agent.scrape.ScrapeListener;
 import io.basalt.agent.scrape.ScrapeLoop;
+import io.basalt.agent.scrape.ScrapeTarget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,11 +39,12 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class AgentMetrics {
+public class AgentMetrics implements ScrapeListener {
 
     private final MeterRegistry registry;
 
-    private final Map<String, AtomicInteger> targetUp = new ConcurrentHashMap<>();
+    /** By job and instance; guarded by {@code this}. */
+    private final Map<String, TargetUp> targetUp = new HashMap<>();
 
     private final Map<String, RemoteWriteMetrics> perUrl = new ConcurrentHashMap<>();
 
@@ -52,7 +58,18 @@ public class AgentMetrics {
         this.runtime = runtime;
     }
 
-    void scrapeFinished(ScrapeLoop.ScrapeReport r) {
+    /** One target_up series, shared by the targets of a job that have the same instance label. */
+    private static final class TargetUp {
+
+        final AtomicInteger value = new AtomicInteger();
+
+        final Set<String> targets = new HashSet<>();
+
+        Gauge gauge;
+    }
+
+    @Override
+    public void scrapeFinished(ScrapeLoop.ScrapeReport r) {
         String job = r.target().job().jobName();
         String instance = r.target().labels().get("instance");
         registry.counter("basalt.agent.scrapes", "job", job, "result", r.error() == null ? "success" : "failure")
@@ -61,12 +78,27 @@ public class AgentMetrics {
         registry.counter("basalt.agent.samples.kept", "job", job).increment(r.kept());
         Timer.builder("basalt.agent.scrape.duration").tag("job", job).register(registry)
                 .record((long) (r.durationSeconds() * 1e9), TimeUnit.NANOSECONDS);
-        targetUp.computeIfAbsent(job + "\u0000" + instance, k -> {
-            AtomicInteger v = new AtomicInteger();
-            Gauge.builder("basalt.agent.target.up", v, AtomicInteger::get).tag("job", job).tag("instance", instance)
-                    .register(registry);
-            return v;
-        }).set(r.error() == null ? 1 : 0);
+        synchronized (this) {
+            TargetUp up = targetUp.computeIfAbsent(job + "\u0000" + instance, k -> {
+                TargetUp t = new TargetUp();
+                t.gauge = Gauge.builder("basalt.agent.target.up", t.value, AtomicInteger::get).tag("job", job)
+                        .tag("instance", instance).register(registry);
+                return t;
+            });
+            up.targets.add(r.target().key());
+            up.value.set(r.error() == null ? 1 : 0);
+        }
+    }
+
+    /** A target that is gone leaves no series of its own behind on {@code /actuator/prometheus}. */
+    @Override
+    public synchronized void targetStopped(ScrapeTarget target) {
+        String key = target.job().jobName() + "\u0000" + target.labels().get("instance");
+        TargetUp up = targetUp.get(key);
+        if (up != null && up.targets.remove(target.key()) && up.targets.isEmpty()) {
+            registry.remove(up.gauge);
+            targetUp.remove(key);
+        }
     }
 
     void reloaded(boolean success) {
@@ -74,7 +106,7 @@ public class AgentMetrics {
     }
 
     RemoteWriteMetrics forRemoteWrite(RemoteWriteConfig rw) {
-        String url = rw.url().toString();
+        String url = rw.redactedUrl();
         return perUrl.computeIfAbsent(url, u -> {
             queueGauge("basalt.agent.remote.write.queue.bytes", u, q -> q.disk().sizeBytes());
             queueGauge("basalt.agent.remote.write.queue.blocks", u, q -> q.disk().pendingBlocks());
@@ -113,7 +145,7 @@ public class AgentMetrics {
                 return 0;
             }
             for (RemoteWriteQueue q : m.runtime.queues()) {
-                if (q.config().url().toString().equals(url)) {
+                if (q.config().redactedUrl().equals(url)) {
                     return value.applyAsDouble(q);
                 }
             }

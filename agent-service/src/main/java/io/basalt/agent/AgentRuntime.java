@@ -38,7 +38,7 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
 
     private final AgentProperties properties;
 
-    private final RemoteWriteTransport transport;
+    private final RemoteWriteTransport.Factory transports;
 
     private final AgentMetrics metrics;
 
@@ -58,9 +58,9 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
 
     private volatile boolean lastReloadSucceeded = true;
 
-    public AgentRuntime(AgentProperties properties, RemoteWriteTransport transport, AgentMetrics metrics) {
+    public AgentRuntime(AgentProperties properties, RemoteWriteTransport.Factory transports, AgentMetrics metrics) {
         this.properties = properties;
-        this.transport = transport;
+        this.transports = transports;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
@@ -71,7 +71,7 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
         metrics.bind(this);
         applyRemoteWrite(loaded);
         scrapes = new ScrapeManager(this, clock, properties.getMaxScrapeSize().toBytes(),
-                properties.getFileSdCheckInterval(), jitterSeed(loaded), metrics::scrapeFinished);
+                properties.getFileSdCheckInterval(), jitterSeed(loaded), metrics);
         scrapes.apply(loaded);
         config = loaded;
         lastReloadMillis = clock.millis();
@@ -141,8 +141,8 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
                 RemoteWriteQueue q = reusable.get(rw);
                 if (q == null || !kept.contains(q)) {
                     q = new RemoteWriteQueue(rw, external, DiskQueue.open(queueDir(rw),
-                            properties.getMaxDiskUsage().toBytes()), transport, properties.getSendShards(),
-                            properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
+                            properties.getMaxDiskUsage().toBytes()), transports.forConfig(rw),
+                            properties.getSendShards(), properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
                 }
                 else {
                     kept.remove(q);

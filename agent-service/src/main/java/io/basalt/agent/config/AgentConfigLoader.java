@@ -7,6 +7,7 @@ import io.basalt.relabel.RelabelConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +20,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a Prometheus-format config file. Strict like Prometheus: an unknown key, a wrong type or a rule Prometheus
@@ -39,13 +46,33 @@ public final class AgentConfigLoader {
             "evaluation_interval");
 
     private static final Set<String> SCRAPE = Set.of("job_name", "scrape_interval", "scrape_timeout", "metrics_path",
-            "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "basic_auth", "bearer_token",
-            "bearer_token_file", "authorization", "tls_config", "static_configs", "file_sd_configs", "relabel_configs",
-            "metric_relabel_configs");
+            "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "target_limit", "label_limit",
+            "label_name_length_limit", "label_value_length_limit", "body_size_limit", "basic_auth", "bearer_token",
+            "bearer_token_file", "authorization", "oauth2", "tls_config", "static_configs", "file_sd_configs",
+            "relabel_configs", "metric_relabel_configs");
 
     private static final Set<String> REMOTE_WRITE = Set.of("url", "name", "remote_timeout", "headers",
             "write_relabel_configs", "queue_config", "basic_auth", "bearer_token", "bearer_token_file",
-            "authorization", "tls_config");
+            "authorization", "oauth2", "tls_config");
+
+    /** Secret fields by their section, as {@code section.field}. */
+    private static final Set<String> SECRET_FIELDS = Set.of("basic_auth.password", "authorization.credentials",
+            "oauth2.client_secret", "tls_config.key");
+
+    /** Sections whose entries are HTTP client configs, where {@code bearer_token} sits directly. */
+    private static final Set<String> HTTP_CLIENT_SECTIONS = Set.of("scrape_configs", "remote_write");
+
+    private static final Set<String> TLS = Set.of("ca", "ca_file", "cert", "cert_file", "key", "key_file",
+            "server_name", "insecure_skip_verify", "min_version");
+
+    private static final Map<String, String> TLS_VERSIONS = Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12",
+            "TLSv1.2", "TLS13", "TLSv1.3");
+
+    /** Headers the remote-write protocol or the HTTP client set; Prometheus refuses to let a config change them. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-encoding", "content-length",
+            "content-type", "user-agent", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+            "www-authenticate", "accept-encoding", "x-prometheus-remote-write-version",
+            "x-prometheus-remote-read-version");
 
     private static final Set<String> QUEUE = Set.of("capacity", "max_shards", "min_shards", "max_samples_per_send",
             "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429");
@@ -72,7 +99,7 @@ public final class AgentConfigLoader {
         Node root = compose(name, new StringReader(yaml));
         if (root == null) {
             return new AgentConfig(new GlobalConfig(GlobalConfig.DEFAULT_SCRAPE_INTERVAL,
-                    GlobalConfig.DEFAULT_SCRAPE_TIMEOUT, Labels.EMPTY), List.of(), List.of());
+                    GlobalConfig.DEFAULT_SCRAPE_TIMEOUT, Labels.EMPTY), List.of(), List.of(), "{}\n");
         }
         YamlSection top = new YamlSection(name, "", root).allowOnly(TOP_LEVEL);
         GlobalConfig global = global(top.section("global"));
@@ -87,9 +114,70 @@ public final class AgentConfigLoader {
         }
         List<RemoteWriteConfig> writes = new ArrayList<>();
         for (YamlSection s : top.sections("remote_write")) {
-            writes.add(remoteWrite(s));
+            writes.add(remoteWrite(s, baseDir));
         }
-        return new AgentConfig(global, jobs, writes);
+        return new AgentConfig(global, jobs, writes, redacted(root));
+    }
+
+    /**
+     * The config as YAML with each secret replaced by {@code <secret>} and any password in a URL by {@code xxxxx},
+     * as Prometheus' config page shows it. Only the secret fields of HTTP client configs are touched, so a label
+     * that happens to be called {@code password} keeps its value.
+     */
+    private static String redacted(Node root) {
+        redact(root, List.of());
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        StringWriter out = new StringWriter();
+        new Yaml(options).serialize(root, out);
+        return out.toString();
+    }
+
+    private static void redact(Node node, List<String> path) {
+        if (node instanceof SequenceNode seq) {
+            seq.getValue().forEach(item -> redact(item, path));
+            return;
+        }
+        if (!(node instanceof MappingNode mapping)) {
+            return;
+        }
+        String parent = path.isEmpty() ? "" : path.get(path.size() - 1);
+        List<NodeTuple> tuples = mapping.getValue();
+        for (int i = 0; i < tuples.size(); i++) {
+            NodeTuple t = tuples.get(i);
+            if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                continue;
+            }
+            String key = k.getValue();
+            Node value = t.getValueNode();
+            if (value instanceof ScalarNode v && !Tag.NULL.equals(v.getTag())) {
+                String replacement = null;
+                if (SECRET_FIELDS.contains(parent + "." + key)
+                        || (key.equals("bearer_token") && HTTP_CLIENT_SECTIONS.contains(parent))) {
+                    replacement = "<secret>";
+                }
+                else if (key.equals("url") && parent.equals("remote_write")) {
+                    replacement = redactedUrl(v.getValue());
+                }
+                if (replacement != null) {
+                    tuples.set(i, new NodeTuple(k, new ScalarNode(Tag.STR, replacement, v.getStartMark(),
+                            v.getEndMark(), DumperOptions.ScalarStyle.PLAIN)));
+                }
+                continue;
+            }
+            List<String> child = new ArrayList<>(path);
+            child.add(key);
+            redact(value, child);
+        }
+    }
+
+    private static String redactedUrl(String raw) {
+        try {
+            return RemoteWriteConfig.redacted(new URI(raw));
+        }
+        catch (URISyntaxException e) {
+            return raw;
+        }
     }
 
     static Node compose(String name, Reader reader) {
@@ -152,10 +240,9 @@ public final class AgentConfigLoader {
                 params.put(key, List.copyOf(p.strings(key)));
             }
         }
-        long sampleLimit = s.integer("sample_limit", 0);
-        if (sampleLimit < 0) {
-            throw s.error("sample_limit", "sample_limit must not be negative");
-        }
+        ScrapeLimits limits = new ScrapeLimits(nonNegative(s, "sample_limit"), nonNegative(s, "target_limit"),
+                nonNegative(s, "label_limit"), nonNegative(s, "label_name_length_limit"),
+                nonNegative(s, "label_value_length_limit"), byteSize(s, "body_size_limit"));
         List<TargetGroup> statics = new ArrayList<>();
         List<YamlSection> groups = s.sections("static_configs");
         for (int i = 0; i < groups.size(); i++) {
@@ -175,7 +262,7 @@ public final class AgentConfigLoader {
             fileSd.add(new FileSdConfig(files, positive(f, "refresh_interval", FileSdConfig.DEFAULT_REFRESH_INTERVAL)));
         }
         return new ScrapeJobConfig(job, interval, timeout, metricsPath, scheme, Map.copyOf(params),
-                s.bool("honor_labels", false), s.bool("honor_timestamps", true), sampleLimit, http(s), statics,
+                s.bool("honor_labels", false), s.bool("honor_timestamps", true), limits, http(s, baseDir), statics,
                 fileSd, relabel(s, "relabel_configs"), relabel(s, "metric_relabel_configs"));
     }
 
@@ -191,7 +278,7 @@ public final class AgentConfigLoader {
         return new TargetGroup(targets, labels(g, "labels"), source);
     }
 
-    private static RemoteWriteConfig remoteWrite(YamlSection s) {
+    private static RemoteWriteConfig remoteWrite(YamlSection s, Path baseDir) {
         s.allowOnly(REMOTE_WRITE);
         String rawUrl = s.string("url", null);
         if (rawUrl == null) {
@@ -223,51 +310,189 @@ public final class AgentConfigLoader {
                 throw q.error("min_shards", "min_shards must not exceed max_shards");
             }
         }
+        Map<String, String> headers = s.stringMap("headers");
+        for (String header : headers.keySet()) {
+            if (header.equalsIgnoreCase("authorization")) {
+                throw s.error("headers", "authorization header must be changed via the basic_auth, authorization, "
+                        + "oauth2, or sigv4 parameter");
+            }
+            if (RESERVED_HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT))) {
+                throw s.error("headers", header + " is a reserved header. It must not be changed");
+            }
+        }
         return new RemoteWriteConfig(url, s.string("name", ""),
-                positive(s, "remote_timeout", RemoteWriteConfig.DEFAULT_REMOTE_TIMEOUT), s.stringMap("headers"),
-                relabel(s, "write_relabel_configs"), queue, http(s));
+                positive(s, "remote_timeout", RemoteWriteConfig.DEFAULT_REMOTE_TIMEOUT), headers,
+                relabel(s, "write_relabel_configs"), queue, http(s, baseDir));
     }
 
-    private static HttpClientSettings http(YamlSection s) {
+    /** Prometheus' HTTP client config with its validation, messages as Prometheus 2.42 words them. */
+    private static HttpClientSettings http(YamlSection s, Path baseDir) {
         HttpClientSettings.BasicAuth basic = null;
         YamlSection b = s.section("basic_auth");
         if (b != null) {
             b.allowOnly(Set.of("username", "password", "password_file"));
-            basic = new HttpClientSettings.BasicAuth(b.string("username", ""), b.string("password", null),
-                    b.string("password_file", null));
-            if (basic.password() != null && basic.passwordFile() != null) {
+            Secret password = secret(b, "password");
+            Path passwordFile = file(b, "password_file", baseDir);
+            if (password != null && passwordFile != null) {
                 throw b.error("password_file", "at most one of basic_auth password & password_file must be configured");
             }
+            basic = new HttpClientSettings.BasicAuth(b.string("username", ""), password, passwordFile);
         }
-        String token = s.string("bearer_token", null);
-        String tokenFile = s.string("bearer_token_file", null);
+        Secret token = secret(s, "bearer_token");
+        Path tokenFile = file(s, "bearer_token_file", baseDir);
+        if (token != null && tokenFile != null) {
+            throw s.error("bearer_token_file", "at most one of bearer_token & bearer_token_file must be configured");
+        }
+        String tokenKey = token != null ? "bearer_token" : "bearer_token_file";
+        HttpClientSettings.OAuth2 oauth2 = oauth2(s.section("oauth2"), baseDir);
+        if ((basic != null || oauth2 != null) && (token != null || tokenFile != null)) {
+            throw s.error(tokenKey, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be "
+                    + "configured");
+        }
+        HttpClientSettings.Authorization authorization = null;
         YamlSection a = s.section("authorization");
         if (a != null) {
             a.allowOnly(Set.of("type", "credentials", "credentials_file"));
-            String type = a.string("type", "Bearer");
-            if (!type.equalsIgnoreCase("Bearer")) {
-                throw a.error("type", "only the Bearer authorization type is supported, got \"" + type + "\"");
+            if (token != null || tokenFile != null) {
+                throw s.error("authorization", "authorization is not compatible with bearer_token & bearer_token_file");
             }
-            token = a.string("credentials", token);
-            tokenFile = a.string("credentials_file", tokenFile);
+            Secret credentials = secret(a, "credentials");
+            Path credentialsFile = file(a, "credentials_file", baseDir);
+            if (credentials != null && credentialsFile != null) {
+                throw a.error("credentials_file",
+                        "at most one of authorization credentials & credentials_file must be configured");
+            }
+            String type = a.string("type", "").strip();
+            if (type.isEmpty()) {
+                type = "Bearer";
+            }
+            if (type.equalsIgnoreCase("basic")) {
+                throw a.error("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+            }
+            if (basic != null || oauth2 != null) {
+                throw s.error("authorization", "at most one of basic_auth, oauth2 & authorization must be configured");
+            }
+            authorization = new HttpClientSettings.Authorization(type, credentials, credentialsFile);
         }
-        int auths = (basic != null ? 1 : 0) + (token != null ? 1 : 0) + (tokenFile != null ? 1 : 0);
-        if (auths > 1) {
-            throw s.error(basic != null ? "basic_auth" : "bearer_token",
-                    "at most one of basic_auth, bearer_token & bearer_token_file must be configured");
+        else if (token != null || tokenFile != null) {
+            authorization = new HttpClientSettings.Authorization("Bearer", token, tokenFile);
         }
-        HttpClientSettings.TlsSettings tls = HttpClientSettings.TlsSettings.NONE;
-        YamlSection t = s.section("tls_config");
-        if (t != null) {
-            t.allowOnly(Set.of("ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"));
-            tls = new HttpClientSettings.TlsSettings(t.string("ca_file", null), t.string("cert_file", null),
-                    t.string("key_file", null), t.string("server_name", null), t.bool("insecure_skip_verify", false));
-            if ((tls.certFile() == null) != (tls.keyFile() == null)) {
-                throw t.error(tls.certFile() == null ? "key_file" : "cert_file",
-                        "client cert file and client key file must both be specified");
+        if (oauth2 != null && basic != null) {
+            throw s.error("oauth2", "at most one of basic_auth, oauth2 & authorization must be configured");
+        }
+        return new HttpClientSettings(basic, authorization, oauth2, tls(s.section("tls_config"), baseDir));
+    }
+
+    private static HttpClientSettings.OAuth2 oauth2(YamlSection o, Path baseDir) {
+        if (o == null) {
+            return null;
+        }
+        o.allowOnly(Set.of("client_id", "client_secret", "client_secret_file", "scopes", "token_url",
+                "endpoint_params", "tls_config"));
+        String clientId = o.string("client_id", "");
+        if (clientId.isEmpty()) {
+            throw o.error("client_id", "oauth2 client_id must be configured");
+        }
+        String tokenUrl = o.string("token_url", "");
+        if (tokenUrl.isEmpty()) {
+            throw o.error("token_url", "oauth2 token_url must be configured");
+        }
+        URI uri;
+        try {
+            uri = new URI(tokenUrl);
+        }
+        catch (URISyntaxException e) {
+            throw o.error("token_url", "invalid oauth2 token_url: " + e.getMessage());
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            throw o.error("token_url", "oauth2 token_url must be an http(s) URL");
+        }
+        Secret secret = secret(o, "client_secret");
+        Path secretFile = file(o, "client_secret_file", baseDir);
+        if (secret != null && secretFile != null) {
+            throw o.error("client_secret_file",
+                    "at most one of oauth2 client_secret & client_secret_file must be configured");
+        }
+        return new HttpClientSettings.OAuth2(clientId, secret, secretFile, List.copyOf(o.strings("scopes")), uri,
+                Map.copyOf(o.stringMap("endpoint_params")), tls(o.section("tls_config"), baseDir));
+    }
+
+    private static HttpClientSettings.TlsSettings tls(YamlSection t, Path baseDir) {
+        if (t == null) {
+            return HttpClientSettings.TlsSettings.NONE;
+        }
+        t.allowOnly(TLS);
+        String ca = t.string("ca", null);
+        Path caFile = file(t, "ca_file", baseDir);
+        String cert = t.string("cert", null);
+        Path certFile = file(t, "cert_file", baseDir);
+        Secret key = secret(t, "key");
+        Path keyFile = file(t, "key_file", baseDir);
+        if (ca != null && caFile != null) {
+            throw t.error("ca_file", "at most one of ca and ca_file must be configured");
+        }
+        if (cert != null && certFile != null) {
+            throw t.error("cert_file", "at most one of cert and cert_file must be configured");
+        }
+        if (key != null && keyFile != null) {
+            throw t.error("key_file", "at most one of key and key_file must be configured");
+        }
+        boolean hasCert = cert != null || certFile != null;
+        boolean hasKey = key != null || keyFile != null;
+        if (hasCert && !hasKey) {
+            throw t.error(cert != null ? "cert" : "cert_file",
+                    "exactly one of key or key_file must be configured when a client certificate is configured");
+        }
+        if (hasKey && !hasCert) {
+            throw t.error(key != null ? "key" : "key_file",
+                    "exactly one of cert or cert_file must be configured when a client key is configured");
+        }
+        String minVersion = HttpClientSettings.TlsSettings.DEFAULT_MIN_VERSION;
+        String version = t.string("min_version", null);
+        if (version != null) {
+            minVersion = TLS_VERSIONS.get(version);
+            if (minVersion == null) {
+                throw t.error("min_version", "unknown TLS version: " + version);
             }
         }
-        return new HttpClientSettings(basic, token, tokenFile, tls);
+        return new HttpClientSettings.TlsSettings(ca, caFile, cert, certFile, key, keyFile,
+                t.string("server_name", null), t.bool("insecure_skip_verify", false), minVersion);
+    }
+
+    /** An inline secret; an empty one counts as absent, as in Prometheus. */
+    private static Secret secret(YamlSection s, String key) {
+        String value = s.string(key, null);
+        return value == null || value.isEmpty() ? null : new Secret(value);
+    }
+
+    /** A file path; a relative one resolves against the config file's directory, as Prometheus does. */
+    private static Path file(YamlSection s, String key, Path baseDir) {
+        String value = s.string(key, null);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        return baseDir == null ? Path.of(value) : baseDir.resolve(value);
+    }
+
+    private static long nonNegative(YamlSection s, String key) {
+        long v = s.integer(key, 0);
+        if (v < 0) {
+            throw s.error(key, key + " must not be negative");
+        }
+        return v;
+    }
+
+    private static long byteSize(YamlSection s, String key) {
+        String text = s.string(key, null);
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return ByteSize.parse(text);
+        }
+        catch (IllegalArgumentException e) {
+            throw s.error(key, e.getMessage());
+        }
     }
 
     private static List<RelabelConfig> relabel(YamlSection s, String key) {

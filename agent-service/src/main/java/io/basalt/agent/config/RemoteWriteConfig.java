@@ -12,6 +12,28 @@ public record RemoteWriteConfig(URI url, String name, Duration remoteTimeout, Ma
 
     public static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The URL as logs, metrics and status pages show it: a password in it reads {@code xxxxx}, as Prometheus shows. */
+    public String redactedUrl() {
+        return redacted(url);
+    }
+
+    /** As the record would print itself, with {@link #redactedUrl()} for the URL. */
+    @Override
+    public String toString() {
+        return "RemoteWriteConfig[url=" + redactedUrl() + ", name=" + name + ", remoteTimeout=" + remoteTimeout
+                + ", headers=" + headers + ", writeRelabelConfigs=" + writeRelabelConfigs + ", queue=" + queue
+                + ", http=" + http + "]";
+    }
+
+    static String redacted(URI url) {
+        String info = url.getRawUserInfo();
+        if (info == null || !info.contains(":")) {
+            return url.toString();
+        }
+        String user = info.substring(0, info.indexOf(':'));
+        return url.toString().replace(info + "@", user + ":xxxxx@");
+    }
+
     /**
      * {@code queue_config}; defaults as Prometheus 2.42's.
      *

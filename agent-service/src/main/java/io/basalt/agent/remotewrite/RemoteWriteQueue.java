@@ -1,6 +1,8 @@
 package io.basalt.agent.remotewrite;
 
 import io.basalt.agent.config.RemoteWriteConfig;
+import io.basalt.agent.http.CredentialException;
+import io.basalt.agent.http.RequestAuthorization;
 import io.basalt.agent.queue.DiskQueue;
 import io.basalt.agent.scrape.SampleSink;
 import io.basalt.model.Labels;
@@ -44,6 +46,8 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
 
     private final Map<String, String> headers;
 
+    private final RequestAuthorization authorization;
+
     private final List<Thread> shards = new ArrayList<>();
 
     private final ScheduledExecutorService ticker;
@@ -76,6 +80,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         h.put("X-Prometheus-Remote-Write-Version", RemoteWriteEncoder.VERSION_HEADER_VALUE);
         h.put("User-Agent", "basalt-agent");
         this.headers = Map.copyOf(h);
+        this.authorization = RequestAuthorization.of(config.http());
         String name = config.name().isEmpty() ? config.url().getHost() : config.name();
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "remote-write-ticker-" + name);
@@ -170,7 +175,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
             }
         }
         catch (RuntimeException e) {
-            log.warn("cannot queue a batch for {}: {}", config.url(), e.toString());
+            log.warn("cannot queue a batch for {}: {}", config.redactedUrl(), e.toString());
         }
     }
 
@@ -195,7 +200,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
             disk.sync();
         }
         catch (RuntimeException e) {
-            log.warn("cannot sync the queue of {}: {}", config.url(), e.toString());
+            log.warn("cannot sync the queue of {}: {}", config.redactedUrl(), e.toString());
         }
     }
 
@@ -209,7 +214,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
                 return;
             }
             catch (RuntimeException e) {
-                log.warn("cannot read the queue of {}: {}", config.url(), e.toString());
+                log.warn("cannot read the queue of {}: {}", config.redactedUrl(), e.toString());
                 sleep(config.queue().maxBackoff().toMillis());
                 continue;
             }
@@ -225,7 +230,8 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
             long start = System.nanoTime();
             String cause;
             try {
-                int status = transport.send(config.url(), block.payload(), headers, config.remoteTimeout());
+                int status = transport.send(config.url(), block.payload(), withAuthorization(),
+                        config.remoteTimeout());
                 if (status / 100 == 2) {
                     metrics.samplesSent(block.samples(), block.payload().length, (System.nanoTime() - start) / 1e9);
                     lastError = "";
@@ -242,6 +248,10 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
                 cause = "http_" + status;
                 lastError = "HTTP " + status;
             }
+            catch (CredentialException e) {
+                cause = "credentials";
+                lastError = e.getMessage();
+            }
             catch (Exception e) {
                 cause = "no_answer";
                 lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -252,6 +262,17 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
             }
             backoff = Math.min(backoff * 2, config.queue().maxBackoff().toMillis());
         }
+    }
+
+    /** Credential files are read again for every request, so a rotated token is used from the next one on. */
+    private Map<String, String> withAuthorization() {
+        String value = authorization.header();
+        if (value == null) {
+            return headers;
+        }
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put("Authorization", value);
+        return h;
     }
 
     private boolean sleep(long millis) {
@@ -279,7 +300,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
             flush();
         }
         catch (RuntimeException e) {
-            log.warn("cannot queue the last batch for {}: {}", config.url(), e.toString());
+            log.warn("cannot queue the last batch for {}: {}", config.redactedUrl(), e.toString());
         }
         running = false;
         ticker.shutdownNow();

@@ -1,52 +1,71 @@
 package io.basalt.agent.remotewrite;
 
+import io.basalt.agent.config.HttpClientSettings.TlsSettings;
+import io.basalt.agent.config.RemoteWriteConfig;
+import io.basalt.agent.http.ClientTls;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Sends remote-write bodies with WebClient. A URL whose host is a service id known to discovery ({@code insert}) goes
  * through Spring Cloud LoadBalancer, which picks a healthy replica per request; any other URL is used as is. A
- * retried request therefore usually lands on another replica.
+ * retried request therefore usually lands on another replica. Each remote_write entry gets its own connector with the
+ * entry's {@code tls_config}, so the node-wide client settings ({@code basalt.security.client.*}) never apply here:
+ * the agent's Prometheus config alone says how it reaches insert.
  */
-public final class WebClientTransport implements RemoteWriteTransport {
+public final class WebClientTransport implements RemoteWriteTransport.Factory {
 
-    private final WebClient direct;
+    private final WebClient.Builder builder;
 
-    private final WebClient balanced;
+    private final LoadBalancedExchangeFilterFunction loadBalancer;
 
     private final DiscoveryClient discovery;
 
     public WebClientTransport(WebClient.Builder builder, LoadBalancedExchangeFilterFunction loadBalancer,
             DiscoveryClient discovery) {
-        this.direct = builder.clone().build();
-        this.balanced = loadBalancer == null ? null : builder.clone().filter(loadBalancer).build();
+        this.builder = builder;
+        this.loadBalancer = loadBalancer;
         this.discovery = discovery;
     }
 
     /** Whether requests to {@code url} are load-balanced over discovered instances. */
     public boolean isBalanced(URI url) {
-        return balanced != null && discovery != null && discovery.getServices().contains(url.getHost());
+        return loadBalancer != null && discovery != null && discovery.getServices().contains(url.getHost());
     }
 
     @Override
-    public int send(URI url, byte[] body, Map<String, String> headers, Duration timeout) {
-        WebClient client = isBalanced(url) ? balanced : direct;
-        try {
-            Integer status = client.post().uri(url)
-                    .headers(h -> headers.forEach(h::set))
-                    .bodyValue(body)
-                    .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
-                    .timeout(timeout)
-                    .block();
-            return status == null ? 503 : status;
-        }
-        catch (WebClientRequestException e) {
-            throw e;
-        }
+    public RemoteWriteTransport forConfig(RemoteWriteConfig config) {
+        ReactorClientHttpConnector connector = new ReactorClientHttpConnector(HttpClient.create()
+                .secure(spec -> spec.sslContext(nettyContext(config.http().tls()))));
+        WebClient direct = builder.clone().clientConnector(connector).build();
+        WebClient balanced = loadBalancer == null ? null
+                : builder.clone().clientConnector(connector).filter(loadBalancer).build();
+        return (url, body, headers, timeout) -> send(isBalanced(url) ? balanced : direct, url, body, headers,
+                timeout);
+    }
+
+    private static JdkSslContext nettyContext(TlsSettings tls) {
+        return new JdkSslContext(ClientTls.sslContext(tls), true, null, IdentityCipherSuiteFilter.INSTANCE,
+                ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, ClientTls.protocols(tls), false);
+    }
+
+    private static int send(WebClient client, URI url, byte[] body, Map<String, String> headers, Duration timeout) {
+        Integer status = client.post().uri(url)
+                .headers(h -> headers.forEach(h::set))
+                .bodyValue(body)
+                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+                .timeout(timeout)
+                .block();
+        return status == null ? 503 : status;
     }
 }

@@ -1,5 +1,6 @@
 package io.basalt.agent.scrape;
 
+import io.basalt.agent.config.ScrapeLimits;
 import io.basalt.model.InvalidLabelsException;
 import io.basalt.model.Labels;
 import io.basalt.model.StaleMarker;
@@ -51,6 +52,9 @@ public final class ScrapeLoop {
 
     private volatile TargetHealth health = TargetHealth.UNKNOWN;
 
+    /** Fails every scrape with this reason while set, as Prometheus does for a job over its target_limit. */
+    private volatile String forcedError;
+
     /**
      * What one scrape produced, for metrics.
      *
@@ -79,6 +83,11 @@ public final class ScrapeLoop {
         return health;
     }
 
+    /** While {@code reason} is not {@code null}, scrapes fail with it without fetching the target. */
+    void forceError(String reason) {
+        forcedError = reason;
+    }
+
     /** Starts a scrape unless the previous one is still running. */
     public void tick() {
         if (!inProgress.compareAndSet(false, true)) {
@@ -86,6 +95,16 @@ public final class ScrapeLoop {
         }
         long start = clock.millis();
         long startNanos = System.nanoTime();
+        String forced = forcedError;
+        if (forced != null) {
+            try {
+                complete(start, 0, null, new TargetFetcher.ScrapeFailure(forced));
+            }
+            finally {
+                inProgress.set(false);
+            }
+            return;
+        }
         try {
             fetcher.fetch(target.url(), target.job().scrapeTimeout()).whenCompleteAsync((page, error) -> {
                 try {
@@ -144,7 +163,13 @@ public final class ScrapeLoop {
         health = new TargetHealth(failure == null ? "up" : "down", failure == null ? "" : failure, timestamp, seconds,
                 outcome.kept);
         sink.write(out);
-        reports.accept(new ScrapeReport(target, failure, outcome.scraped, failure == null ? outcome.kept : 0, seconds));
+        synchronized (lock) {
+            // Under the lock, so that no report follows stop(): listeners drop per-target state after it.
+            if (!stopped) {
+                reports.accept(new ScrapeReport(target, failure, outcome.scraped, failure == null ? outcome.kept : 0,
+                        seconds));
+            }
+        }
     }
 
     private static final class Outcome {
@@ -162,7 +187,8 @@ public final class ScrapeLoop {
 
     private void ingest(TargetFetcher.Page page, long timestamp, Outcome outcome) {
         boolean honorTimestamps = target.job().honorTimestamps();
-        long sampleLimit = target.job().sampleLimit();
+        ScrapeLimits limits = target.job().limits();
+        long sampleLimit = limits.sampleLimit();
         ExpositionParser parser = new ExpositionParser(ExpositionFormat.fromContentType(page.contentType()));
         parser.parse(page.body(), (family, exposed, value, ts) -> {
             outcome.scraped++;
@@ -179,6 +205,7 @@ public final class ScrapeLoop {
             if (labels.metricName().isEmpty()) {
                 throw new IllegalArgumentException("missing metric name (__name__ label)");
             }
+            checkLabelLimits(labels, limits);
             if (!outcome.seen.add(labels)) {
                 return; // a repeated series on one page: Prometheus keeps the first sample
             }
@@ -192,6 +219,61 @@ public final class ScrapeLoop {
                 outcome.tracked.add(labels);
             }
         });
+    }
+
+    /** Prometheus' label limits, checked on each sample as it will be stored; the messages are Prometheus'. */
+    static void checkLabelLimits(Labels labels, ScrapeLimits limits) {
+        String metric = labels.metricName();
+        if (limits.labelLimit() > 0 && labels.size() > limits.labelLimit()) {
+            throw new IllegalArgumentException("label_limit exceeded (metric: " + cut(metric) + ", number of labels: "
+                    + labels.size() + ", limit: " + limits.labelLimit() + ")");
+        }
+        if (limits.labelNameLengthLimit() <= 0 && limits.labelValueLengthLimit() <= 0) {
+            return;
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            String name = labels.name(i);
+            long nameLength = utf8Length(name);
+            if (limits.labelNameLengthLimit() > 0 && nameLength > limits.labelNameLengthLimit()) {
+                throw new IllegalArgumentException("label_name_length_limit exceeded (metric: " + cut(metric)
+                        + ", label name: " + cut(name) + ", length: " + nameLength + ", limit: "
+                        + limits.labelNameLengthLimit() + ")");
+            }
+            String value = labels.value(i);
+            long valueLength = utf8Length(value);
+            if (limits.labelValueLengthLimit() > 0 && valueLength > limits.labelValueLengthLimit()) {
+                throw new IllegalArgumentException("label_value_length_limit exceeded (metric: " + cut(metric)
+                        + ", label name: " + cut(name) + ", value: \"" + cut(value) + "\", length: " + valueLength
+                        + ", limit: " + limits.labelValueLengthLimit() + ")");
+            }
+        }
+    }
+
+    /** Prometheus quotes at most 50 characters of a name or value in these messages. */
+    private static String cut(String s) {
+        return s.length() <= 50 ? s : s.substring(0, 50);
+    }
+
+    /** Go counts bytes. */
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            }
+            else if (c < 0x800) {
+                n += 2;
+            }
+            else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            }
+            else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private void addReport(List<TimeSeries> out, long ts, double up, double seconds, int scraped, int kept,

@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ public final class ScrapeManager implements AutoCloseable {
 
     private final long jitterSeed;
 
-    private final Consumer<ScrapeLoop.ScrapeReport> reports;
+    private final ScrapeListener listener;
 
     private final ScheduledExecutorService scheduler;
 
@@ -72,7 +71,8 @@ public final class ScrapeManager implements AutoCloseable {
         Job(ScrapeJobConfig config) {
             this.config = config;
             this.relabeler = Relabeler.of(config.relabelConfigs());
-            this.fetcher = new TargetFetcher(config.http(), workers, maxScrapeBytes);
+            long bodyLimit = config.limits().bodySizeLimit() > 0 ? config.limits().bodySizeLimit() : maxScrapeBytes;
+            this.fetcher = new TargetFetcher(config.http(), workers, bodyLimit);
             for (FileSdConfig f : config.fileSdConfigs()) {
                 fileSd.add(new FileSdReader(f));
             }
@@ -87,12 +87,12 @@ public final class ScrapeManager implements AutoCloseable {
      *                   agents scraping the same targets do not scrape in lockstep
      */
     public ScrapeManager(SampleSink sink, Clock clock, long maxScrapeBytes, Duration fileSdCheckInterval,
-            long jitterSeed, Consumer<ScrapeLoop.ScrapeReport> reports) {
+            long jitterSeed, ScrapeListener listener) {
         this.sink = sink;
         this.clock = clock;
         this.maxScrapeBytes = maxScrapeBytes;
         this.jitterSeed = jitterSeed;
-        this.reports = reports;
+        this.listener = listener;
         AtomicInteger n = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(1, r -> daemon(r, "scrape-scheduler"));
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -176,10 +176,14 @@ public final class ScrapeManager implements AutoCloseable {
                 job.loops.put(e.getKey(), start(e.getValue()));
             }
         }
+        long limit = job.config.limits().targetLimit();
+        String forced = limit > 0 && targets.size() > limit
+                ? "target_limit exceeded (number of targets: " + targets.size() + ", limit: " + limit + ")" : null;
+        job.loops.values().forEach(r -> r.loop.forceError(forced));
     }
 
     private Running start(ScrapeTarget target) {
-        ScrapeLoop loop = new ScrapeLoop(target, fetcherFor(target), sink, workers, clock, reports);
+        ScrapeLoop loop = new ScrapeLoop(target, fetcherFor(target), sink, workers, clock, listener::scrapeFinished);
         long interval = target.job().scrapeInterval().toMillis();
         long offset = offsetMillis(target, interval, clock.millis(), jitterSeed);
         ScheduledFuture<?> f = scheduler.scheduleAtFixedRate(loop::tick, offset, interval, TimeUnit.MILLISECONDS);
@@ -192,7 +196,10 @@ public final class ScrapeManager implements AutoCloseable {
 
     private void stop(Running r) {
         r.schedule.cancel(false);
-        workers.execute(r.loop::stop);
+        workers.execute(() -> {
+            r.loop.stop();
+            listener.targetStopped(r.loop.target());
+        });
     }
 
     /**
@@ -241,7 +248,10 @@ public final class ScrapeManager implements AutoCloseable {
             }
             jobs.clear();
         }
-        stopping.forEach(ScrapeLoop::stop);
+        for (ScrapeLoop loop : stopping) {
+            loop.stop();
+            listener.targetStopped(loop.target());
+        }
         scheduler.shutdownNow();
         workers.shutdown();
         try {

@@ -1,6 +1,9 @@
 package io.basalt.agent.scrape;
 
 import io.basalt.agent.config.HttpClientSettings;
+import io.basalt.agent.http.ClientTls;
+import io.basalt.agent.http.CredentialException;
+import io.basalt.agent.http.RequestAuthorization;
 import io.basalt.wire.exposition.ExpositionFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,11 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -27,7 +26,7 @@ public final class TargetFetcher {
 
     private final HttpClient client;
 
-    private final HttpClientSettings settings;
+    private final RequestAuthorization authorization;
 
     private final long maxBodyBytes;
 
@@ -40,12 +39,13 @@ public final class TargetFetcher {
     }
 
     public TargetFetcher(HttpClientSettings settings, Executor executor, long maxBodyBytes) {
-        this.settings = settings;
+        this.authorization = RequestAuthorization.of(settings);
         this.maxBodyBytes = maxBodyBytes;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(executor)
-                .sslContext(TlsContexts.forSettings(settings.tls()))
+                .sslContext(ClientTls.sslContext(settings.tls()))
+                .sslParameters(ClientTls.sslParameters(settings.tls()))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
     }
@@ -62,7 +62,13 @@ public final class TargetFetcher {
                 .header("User-Agent", "basalt-agent")
                 .header("X-Prometheus-Scrape-Timeout-Seconds", Double.toString(timeout.toMillis() / 1000.0))
                 .GET();
-        String auth = authorization(settings);
+        String auth;
+        try {
+            auth = authorization.header();
+        }
+        catch (CredentialException e) {
+            return CompletableFuture.failedFuture(new ScrapeFailure(e.getMessage()));
+        }
         if (auth != null) {
             rb.header("Authorization", auth);
         }
@@ -125,31 +131,6 @@ public final class TargetFetcher {
         }
         String message = cause.getMessage();
         return new ScrapeFailure(cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
-    }
-
-    static String authorization(HttpClientSettings s) {
-        if (s.basicAuth() != null) {
-            String password = s.basicAuth().password() != null ? s.basicAuth().password()
-                    : s.basicAuth().passwordFile() != null ? readSecret(s.basicAuth().passwordFile()) : "";
-            return "Basic " + Base64.getEncoder().encodeToString(
-                    (s.basicAuth().username() + ":" + password).getBytes(StandardCharsets.UTF_8));
-        }
-        if (s.bearerToken() != null) {
-            return "Bearer " + s.bearerToken();
-        }
-        if (s.bearerTokenFile() != null) {
-            return "Bearer " + readSecret(s.bearerTokenFile());
-        }
-        return null;
-    }
-
-    private static String readSecret(String file) {
-        try {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-        }
-        catch (IOException e) {
-            throw new ScrapeFailure("cannot read secret file " + file + ": " + e.getMessage());
-        }
     }
 
     private static String reason(int status) {

@@ -50,7 +50,7 @@ public class AgentStatus implements NodeStatusContributor {
     public List<PeerStatus> peers() {
         List<PeerStatus> out = new ArrayList<>();
         for (RemoteWriteQueue q : runtime.queues()) {
-            out.add(new PeerStatus("remote_write", q.config().url().toString(), q.lastError().isEmpty(),
+            out.add(new PeerStatus("remote_write", q.config().redactedUrl(), q.lastError().isEmpty(),
                     q.lastError().isEmpty() ? null : q.lastError()));
         }
         return out;
@@ -71,7 +71,7 @@ public class AgentStatus implements NodeStatusContributor {
         List<Map<String, Object>> queues = new ArrayList<>();
         for (RemoteWriteQueue q : runtime.queues()) {
             Map<String, Object> qm = new LinkedHashMap<>();
-            qm.put("url", q.config().url().toString());
+            qm.put("url", q.config().redactedUrl());
             qm.put("queueBytes", q.disk().sizeBytes());
             qm.put("pendingBlocks", q.disk().pendingBlocks());
             qm.put("droppedSamples", q.disk().droppedSamples());

@@ -77,8 +77,8 @@ class AgentConfigLoaderTest {
         assertThat(api.params()).containsEntry("module", List.of("a", "b"));
         assertThat(api.honorLabels()).isTrue();
         assertThat(api.honorTimestamps()).isFalse();
-        assertThat(api.sampleLimit()).isEqualTo(100);
-        assertThat(api.http().basicAuth().password()).isEqualTo("p");
+        assertThat(api.limits().sampleLimit()).isEqualTo(100);
+        assertThat(api.http().basicAuth().password().value()).isEqualTo("p");
         assertThat(api.http().tls().insecureSkipVerify()).isTrue();
         assertThat(api.fileSdConfigs().get(0).files()).containsExactly(Path.of("/etc/basalt/targets/*.json"));
         assertThat(api.fileSdConfigs().get(0).refreshInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -116,7 +116,7 @@ class AgentConfigLoaderTest {
             remote_write:\\n  - url: http://x/\\n    queue_config: {max_shards: 0}       | a.yml:3: max_shards must be a positive integer
             scrape_configs:\\n  - job_name: x\\n    honor_labels: maybe                  | a.yml:3: cannot unmarshal "maybe" into a boolean
             global:\\n  external_labels: {1bad: x}                                      | a.yml:2: "1bad" is not a valid label name
-            scrape_configs:\\n  - job_name: x\\n    basic_auth: {username: u}\\n    bearer_token: t | a.yml:3: at most one of basic_auth
+            scrape_configs:\\n  - job_name: x\\n    basic_auth: {username: u}\\n    bearer_token: t | a.yml:4: at most one of basic_auth, oauth2, bearer_token & bearer_token_file
             global: {scrape_interval: 1m\\n                                               | a.yml:2:
             """)
     void refusesNamingTheLineAndField(String yaml, String message) {
