@@ -1,6 +1,10 @@
 package io.basalt.agent.http;
 
 import io.basalt.agent.config.HttpClientSettings.TlsSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -40,6 +44,29 @@ public final class ClientTls {
         catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Changes when one of the CA, certificate or key files does. A client holding pooled connections rebuilds itself
+     * when this changes, so that the next request makes a full handshake with the new files, as Prometheus' client
+     * does; handshakes on new connections read the files anyway.
+     */
+    public static String filesVersion(TlsSettings tls) {
+        StringBuilder sb = new StringBuilder();
+        for (Path file : new Path[] { tls.caFile(), tls.certFile(), tls.keyFile() }) {
+            if (file != null) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                    sb.append(a.lastModifiedTime().toInstant()).append('/').append(a.size()).append('/')
+                            .append(a.fileKey());
+                }
+                catch (IOException e) {
+                    sb.append("unreadable");
+                }
+            }
+            sb.append(';');
+        }
+        return sb.toString();
     }
 
     /** The protocol versions from {@code min_version} up. */

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -45,13 +46,30 @@ public final class WebClientTransport implements RemoteWriteTransport.Factory {
 
     @Override
     public RemoteWriteTransport forConfig(RemoteWriteConfig config) {
+        TlsSettings tls = config.http().tls();
+        AtomicReference<Clients> current = new AtomicReference<>();
+        return (url, body, headers, timeout) -> {
+            String tlsFiles = ClientTls.filesVersion(tls);
+            Clients c = current.get();
+            if (c == null || !c.tlsFiles().equals(tlsFiles)) {
+                // Changed certificate files: new connections, with a full handshake that presents the new ones.
+                c = clients(tls, tlsFiles);
+                current.set(c);
+            }
+            return send(isBalanced(url) ? c.balanced() : c.direct(), url, body, headers, timeout);
+        };
+    }
+
+    private record Clients(String tlsFiles, WebClient direct, WebClient balanced) {
+    }
+
+    private Clients clients(TlsSettings tls, String tlsFiles) {
         ReactorClientHttpConnector connector = new ReactorClientHttpConnector(HttpClient.create()
-                .secure(spec -> spec.sslContext(nettyContext(config.http().tls()))));
+                .secure(spec -> spec.sslContext(nettyContext(tls))));
         WebClient direct = builder.clone().clientConnector(connector).build();
         WebClient balanced = loadBalancer == null ? null
                 : builder.clone().clientConnector(connector).filter(loadBalancer).build();
-        return (url, body, headers, timeout) -> send(isBalanced(url) ? balanced : direct, url, body, headers,
-                timeout);
+        return new Clients(tlsFiles, direct, balanced);
     }
 
     private static JdkSslContext nettyContext(TlsSettings tls) {

@@ -24,7 +24,15 @@ import java.util.zip.GZIPInputStream;
 /** Fetches one target's page over HTTP(S) without blocking a thread while it waits. */
 public final class TargetFetcher {
 
-    private final HttpClient client;
+    private final HttpClientSettings settings;
+
+    private final Executor executor;
+
+    /** Rebuilt when the TLS files change; see {@link ClientTls#filesVersion}. */
+    private volatile VersionedClient client;
+
+    private record VersionedClient(String tlsFiles, HttpClient http) {
+    }
 
     private final RequestAuthorization authorization;
 
@@ -41,13 +49,29 @@ public final class TargetFetcher {
     public TargetFetcher(HttpClientSettings settings, Executor executor, long maxBodyBytes) {
         this.authorization = RequestAuthorization.of(settings);
         this.maxBodyBytes = maxBodyBytes;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .executor(executor)
-                .sslContext(ClientTls.sslContext(settings.tls()))
-                .sslParameters(ClientTls.sslParameters(settings.tls()))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.settings = settings;
+        this.executor = executor;
+    }
+
+    private HttpClient client() {
+        String tlsFiles = ClientTls.filesVersion(settings.tls());
+        VersionedClient c = client;
+        if (c == null || !c.tlsFiles().equals(tlsFiles)) {
+            synchronized (this) {
+                c = client;
+                if (c == null || !c.tlsFiles().equals(tlsFiles)) {
+                    c = new VersionedClient(tlsFiles, HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .executor(executor)
+                            .sslContext(ClientTls.sslContext(settings.tls()))
+                            .sslParameters(ClientTls.sslParameters(settings.tls()))
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .build());
+                    client = c;
+                }
+            }
+        }
+        return c.http();
     }
 
     /**
@@ -72,7 +96,7 @@ public final class TargetFetcher {
         if (auth != null) {
             rb.header("Authorization", auth);
         }
-        CompletableFuture<HttpResponse<InputStream>> future = client.sendAsync(rb.build(),
+        CompletableFuture<HttpResponse<InputStream>> future = client().sendAsync(rb.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         return future.thenApply(this::read)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -5,17 +5,18 @@ import io.basalt.model.TimeSeries;
 import io.basalt.wire.remotewrite.RemoteWriteDecoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A remote-write receiver on a random loopback port that decodes and keeps what it accepts, answers a settable
- * status, and reports healthy on {@code /actuator/health} for the load balancer's checks.
+ * status, and reports healthy on {@code /actuator/health} for the load balancer's checks. Over HTTPS it requires a
+ * client certificate. It remembers each write's {@code Authorization} header and client certificate subject.
  */
 public final class StubReceiver implements AutoCloseable {
 
@@ -29,12 +30,21 @@ public final class StubReceiver implements AutoCloseable {
 
     private final AtomicInteger health = new AtomicInteger(200);
 
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+    private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
+
     /** One accepted series with the path it was posted to. */
     public record Received(String path, TimeSeries series) {
     }
 
     public StubReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(null);
+    }
+
+    /** @param mutualTls the server's TLS context; {@code null} for plain HTTP */
+    public StubReceiver(SSLContext mutualTls) throws IOException {
+        server = LoopbackServers.create(mutualTls);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "stub-receiver");
             t.setDaemon(true);
@@ -50,6 +60,8 @@ public final class StubReceiver implements AutoCloseable {
         });
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            clientSubjects.add(LoopbackServers.clientSubject(exchange));
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
@@ -80,7 +92,17 @@ public final class StubReceiver implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackServers.scheme(server) + "://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Each write's Authorization header, {@code "null"} where there was none. */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
+    /** Each write's client certificate subject, e.g. {@code CN=agent}. */
+    public List<String> clientSubjects() {
+        return List.copyOf(clientSubjects);
     }
 
     public List<Received> received() {

@@ -3,30 +3,46 @@ package io.basalt.agent.support;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
-/** A scrape target on a random loopback port: each path serves a page, or hangs. */
+/**
+ * A scrape target on a random loopback port: each path serves a page, or hangs. Over HTTPS it requires a client
+ * certificate. It remembers each request's {@code Authorization} header and client certificate subject.
+ */
 public final class StubTarget implements AutoCloseable {
 
     private final HttpServer server;
 
     private final Map<String, Supplier<String>> pages = new ConcurrentHashMap<>();
 
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+    private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
+
     private volatile boolean closed;
 
     public StubTarget() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(null);
+    }
+
+    /** @param mutualTls the server's TLS context; {@code null} for plain HTTP */
+    public StubTarget(SSLContext mutualTls) throws IOException {
+        server = LoopbackServers.create(mutualTls);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "stub-target");
             t.setDaemon(true);
             return t;
         }));
         server.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            clientSubjects.add(LoopbackServers.clientSubject(exchange));
             Supplier<String> page = pages.get(exchange.getRequestURI().getPath());
             if (page == null) {
                 exchange.sendResponseHeaders(404, -1);
@@ -60,6 +76,20 @@ public final class StubTarget implements AutoCloseable {
     public StubTarget hang(String path) {
         pages.put(path, () -> null);
         return this;
+    }
+
+    /** Each request's Authorization header, {@code "null"} where there was none. */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
+    /** Each request's client certificate subject, e.g. {@code CN=client}. */
+    public List<String> clientSubjects() {
+        return List.copyOf(clientSubjects);
+    }
+
+    public String url(String path) {
+        return LoopbackServers.scheme(server) + "://" + address() + path;
     }
 
     public String address() {
