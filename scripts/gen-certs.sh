@@ -116,13 +116,19 @@ crypto_jar() {
         ! -name '*-sources.jar' 2>/dev/null | sort -V | tail -n 1
 }
 
-# bcrypt (cost 10) of the password on stdin: htpasswd (Debian apache2-utils), python3's bcrypt, or Spring Security
-# through the JDK, whichever this machine has; the password never appears on a command line.
-bcrypt() {
+# Writes <file>_hash, the bcrypt (cost 10) of each password file given, with htpasswd (Debian apache2-utils), python3's
+# bcrypt, or else Spring Security's through the JDK (one JVM for all files), whichever this machine has; passwords
+# never appear on a command line.
+bcrypt_files() {
+    local f
+    [ $# -gt 0 ] || return 0
     if command -v htpasswd >/dev/null 2>&1; then
-        htpasswd -niBC 10 basalt | cut -d: -f2- | tr -d '\n'
+        for f in "$@"; do htpasswd -niBC 10 basalt <"$f" | cut -d: -f2- | tr -d '\n' >"${f}_hash"; done
     elif command -v python3 >/dev/null 2>&1 && python3 -c 'import bcrypt' 2>/dev/null; then
-        python3 -c 'import bcrypt, sys; print(bcrypt.hashpw(sys.stdin.buffer.read(), bcrypt.gensalt(10)).decode(), end="")'
+        for f in "$@"; do
+            python3 -c 'import bcrypt, sys; print(bcrypt.hashpw(sys.stdin.buffer.read(), bcrypt.gensalt(10)).decode(), end="")' \
+                <"$f" >"${f}_hash"
+        done
     else
         local jar src
         jar=$(crypto_jar)
@@ -132,30 +138,34 @@ bcrypt() {
         }
         src=$(mktemp -d)/BcryptHash.java
         cat >"$src" <<'EOF'
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.security.crypto.bcrypt.BCrypt;
+
 public class BcryptHash {
-    public static void main(String[] args) throws Exception {
-        String password = new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        System.out.print(org.springframework.security.crypto.bcrypt.BCrypt.hashpw(password,
-                org.springframework.security.crypto.bcrypt.BCrypt.gensalt(10)));
+    public static void main(String[] files) throws Exception {
+        for (String file : files) {
+            Files.writeString(Path.of(file + "_hash"), BCrypt.hashpw(Files.readString(Path.of(file)), BCrypt.gensalt(10)));
+        }
     }
 }
 EOF
-        java -cp "$jar" "$src"
+        java -cp "$jar" "$src" "$@"
         rm -rf "$(dirname "$src")"
+        case "$jar" in */BOOT-INF/lib/*) rm -rf "${jar%%/BOOT-INF/*}" ;; esac
     fi
 }
 
+unhashed=()
 for user in "${USERS[@]}"; do
     if [ -n "$FORCE" ] || [ ! -s "$OUT/${user}_password" ]; then
         random_secret 24 >"$OUT/${user}_password"
         rm -f "$OUT/${user}_password_hash"
         echo "generated password $OUT/${user}_password"
     fi
-    if [ ! -s "$OUT/${user}_password_hash" ]; then
-        bcrypt <"$OUT/${user}_password" >"$OUT/${user}_password_hash.tmp"
-        mv "$OUT/${user}_password_hash.tmp" "$OUT/${user}_password_hash"
-    fi
+    [ -s "$OUT/${user}_password_hash" ] || unhashed+=("$OUT/${user}_password")
 done
+bcrypt_files "${unhashed[@]}"
 if [ -n "$FORCE" ] || [ ! -s "$OUT/agent_token" ]; then
     random_secret 40 >"$OUT/agent_token"
     echo "generated token $OUT/agent_token"
