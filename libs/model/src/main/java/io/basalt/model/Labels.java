@@ -21,6 +21,9 @@ public final class Labels implements Comparable<Labels> {
 
     private int hash;
 
+    /** {@link #withoutMetricName()}, kept because PromQL asks for it at every step of a range query. */
+    private Labels nameless;
+
     private Labels(String[] pairs) {
         this.pairs = pairs;
     }
@@ -107,6 +110,16 @@ public final class Labels implements Comparable<Labels> {
         System.arraycopy(pairs, 0, copy, 0, 2 * i);
         System.arraycopy(pairs, 2 * i + 2, copy, 2 * i, pairs.length - 2 * i - 2);
         return new Labels(copy);
+    }
+
+    /** These labels without {@code __name__}; the same instance on every call. */
+    public Labels withoutMetricName() {
+        Labels n = nameless;
+        if (n == null) {
+            n = without(METRIC_NAME);
+            nameless = n;
+        }
+        return n;
     }
 
     private int indexOf(String name) {

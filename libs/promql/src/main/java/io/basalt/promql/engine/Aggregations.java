@@ -67,7 +67,8 @@ final class Aggregations {
             if (valueLabel != null) {
                 metric = metric.toBuilder().set(valueLabel, Functions.formatPlain(el.value())).build();
             }
-            Labels key = groupLabels(metric, grouping, a.without());
+            Labels key = valueLabel != null ? groupLabels(metric, grouping, a.without())
+                    : ev.groupKey(a, metric, m -> groupLabels(m, grouping, a.without()));
             Group g = groups.get(key);
             double v = el.value();
             if (g == null) {

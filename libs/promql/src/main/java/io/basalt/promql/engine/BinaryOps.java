@@ -110,7 +110,7 @@ final class BinaryOps {
             }
             Labels labels = el.labels();
             if (dropsName(b.op()) || b.returnBool()) {
-                labels = labels.without(Labels.METRIC_NAME);
+                labels = labels.withoutMetricName();
             }
             out.add(new Value.Element(labels, v, t));
         }
@@ -130,7 +130,7 @@ final class BinaryOps {
             return b.build();
         }
         if (m.labels().isEmpty()) {
-            return labels.without(Labels.METRIC_NAME);
+            return labels.withoutMetricName();
         }
         Labels.Builder b = labels.toBuilder();
         b.remove(Labels.METRIC_NAME);

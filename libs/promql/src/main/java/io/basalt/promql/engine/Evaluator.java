@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Evaluates one query over its steps. Every selector's raw data is fetched once up front for the whole time range
@@ -44,6 +45,21 @@ final class Evaluator {
     private final Map<Expr.Subquery, Map<Long, Value.Vector>> subqueryResults = new IdentityHashMap<>();
 
     private final Map<String, GoRegex> regexCache = new HashMap<>();
+
+    /**
+     * Group key of each input label set, per aggregation. A range query aggregates the same series at every step;
+     * keyed by identity because selectors and {@link Labels#withoutMetricName()} hand out the same instances.
+     */
+    private final Map<Expr.Aggregation, Map<Labels, Labels>> groupKeys = new IdentityHashMap<>();
+
+    /**
+     * Per selector, one search position per series (two for range selectors: window start and end). Steps of a range
+     * query move forward, so each search walks on from where the previous step's ended instead of bisecting again.
+     */
+    private final Map<Expr, int[]> cursors = new IdentityHashMap<>();
+
+    /** Past this many remembered keys per aggregation (inputs whose labels are new at every step), start over. */
+    private static final int MAX_REMEMBERED_GROUP_KEYS = 200_000;
 
     private long samples;
 
@@ -134,6 +150,19 @@ final class Evaluator {
         }
     }
 
+    Labels groupKey(Expr.Aggregation a, Labels metric, Function<Labels, Labels> key) {
+        Map<Labels, Labels> memo = groupKeys.computeIfAbsent(a, k -> new IdentityHashMap<>());
+        Labels found = memo.get(metric);
+        if (found == null) {
+            if (memo.size() >= MAX_REMEMBERED_GROUP_KEYS) {
+                memo.clear();
+            }
+            found = key.apply(metric);
+            memo.put(metric, found);
+        }
+        return found;
+    }
+
     /** Counts samples held by the query against {@link EngineSettings#maxSamples()}. */
     void addSamples(long n) {
         samples += n;
@@ -209,7 +238,7 @@ final class Evaluator {
         }
         List<Value.Element> out = new ArrayList<>();
         for (Value.Element el : ((Value.Vector) v).elements()) {
-            out.add(new Value.Element(el.labels().without(Labels.METRIC_NAME), -el.value(), t));
+            out.add(new Value.Element(el.labels().withoutMetricName(), -el.value(), t));
         }
         Value.Vector result = new Value.Vector(out);
         requireDistinctLabels(result);
@@ -220,9 +249,11 @@ final class Evaluator {
         long ref = (vs.at() != null ? vs.at().resolve(start, end) : t) - vs.offsetMs();
         List<TimeSeries> series = data.get(vs);
         List<Value.Element> out = new ArrayList<>();
-        for (TimeSeries s : series) {
+        int[] cursor = cursors(vs, series.size());
+        for (int n = 0; n < series.size(); n++) {
+            TimeSeries s = series.get(n);
             long[] ts = s.timestamps();
-            int i = lastAtOrBefore(ts, ref);
+            int i = lastAtOrBefore(ts, ref, cursor, n);
             if (i < 0 || ts[i] < ref - lookback) {
                 continue;
             }
@@ -240,11 +271,14 @@ final class Evaluator {
         long windowEnd = (vs.at() != null ? vs.at().resolve(start, end) : t) - vs.offsetMs();
         long windowStart = windowEnd - m.rangeMs();
         List<Value.Window> out = new ArrayList<>();
-        for (TimeSeries s : data.get(vs)) {
+        List<TimeSeries> series = data.get(vs);
+        int[] cursor = cursors(m, 2 * series.size());
+        for (int j = 0; j < series.size(); j++) {
+            TimeSeries s = series.get(j);
             long[] ts = s.timestamps();
             double[] vals = s.values();
-            int from = lastAtOrBefore(ts, windowStart - 1) + 1;
-            int to = lastAtOrBefore(ts, windowEnd);
+            int from = lastAtOrBefore(ts, windowStart - 1, cursor, 2 * j) + 1;
+            int to = lastAtOrBefore(ts, windowEnd, cursor, 2 * j + 1);
             if (to < from) {
                 continue;
             }
@@ -255,6 +289,11 @@ final class Evaluator {
                 }
             }
             if (n == 0) {
+                continue;
+            }
+            if (n == to - from + 1) {
+                out.add(new Value.Window(s.labels(), Arrays.copyOfRange(ts, from, to + 1),
+                        Arrays.copyOfRange(vals, from, to + 1)));
                 continue;
             }
             long[] wt = new long[n];
@@ -298,6 +337,36 @@ final class Evaluator {
             out.add(b.window());
         }
         return new Value.Matrix(out, windowStart, windowEnd, sq.rangeMs());
+    }
+
+    private int[] cursors(Expr selector, int size) {
+        int[] c = cursors.get(selector);
+        if (c == null || c.length != size) {
+            c = new int[size];
+            Arrays.fill(c, -1);
+            cursors.put(selector, c);
+        }
+        return c;
+    }
+
+    /**
+     * {@link #lastAtOrBefore(long[], long)} starting from {@code cursor[slot]}, the previous answer for this series,
+     * when {@code t} has not moved back before it and the answer is at most a few samples further; bisects otherwise.
+     */
+    static int lastAtOrBefore(long[] ts, long t, int[] cursor, int slot) {
+        int i = cursor[slot];
+        if (i < ts.length && (i < 0 || ts[i] <= t)) {
+            for (int walked = 0; walked < 16; walked++) {
+                if (i + 1 >= ts.length || ts[i + 1] > t) {
+                    cursor[slot] = i;
+                    return i;
+                }
+                i++;
+            }
+        }
+        int found = lastAtOrBefore(ts, t);
+        cursor[slot] = found;
+        return found;
     }
 
     /** Index of the last timestamp &lt;= {@code t}, or -1. */

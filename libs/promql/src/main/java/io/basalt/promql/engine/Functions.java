@@ -154,7 +154,7 @@ final class Functions {
     private static Value.Vector map(Value.Vector v, DoubleUnaryOperator f, long t) {
         List<Value.Element> out = new ArrayList<>(v.elements().size());
         for (Value.Element el : v.elements()) {
-            out.add(new Value.Element(el.labels().without(Labels.METRIC_NAME), f.applyAsDouble(el.value()), t));
+            out.add(new Value.Element(el.labels().withoutMetricName(), f.applyAsDouble(el.value()), t));
         }
         return new Value.Vector(out);
     }
@@ -169,7 +169,7 @@ final class Functions {
         List<Value.Element> out = new ArrayList<>(v.elements().size());
         for (Value.Element el : v.elements()) {
             long ts = direct ? el.timestamp() : t;
-            out.add(new Value.Element(el.labels().without(Labels.METRIC_NAME), ts / 1000.0, t));
+            out.add(new Value.Element(el.labels().withoutMetricName(), ts / 1000.0, t));
         }
         return new Value.Vector(out);
     }
@@ -385,7 +385,7 @@ final class Functions {
             if (w.size() < minSamples) {
                 continue;
             }
-            Labels labels = dropName ? w.labels().without(Labels.METRIC_NAME) : w.labels();
+            Labels labels = dropName ? w.labels().withoutMetricName() : w.labels();
             out.add(new Value.Element(labels, f.applyAsDouble(w), t));
         }
         return new Value.Vector(out);
@@ -453,7 +453,7 @@ final class Functions {
             if (perSecond) {
                 result = result / (m.rangeMs() / 1000.0);
             }
-            out.add(new Value.Element(w.labels().without(Labels.METRIC_NAME), result, t));
+            out.add(new Value.Element(w.labels().withoutMetricName(), result, t));
         }
         return new Value.Vector(out);
     }
@@ -475,7 +475,7 @@ final class Functions {
             if (perSecond) {
                 result /= interval / 1000.0;
             }
-            out.add(new Value.Element(w.labels().without(Labels.METRIC_NAME), result, t));
+            out.add(new Value.Element(w.labels().withoutMetricName(), result, t));
         }
         return new Value.Vector(out);
     }

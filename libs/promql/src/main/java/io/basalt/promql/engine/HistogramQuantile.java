@@ -38,7 +38,7 @@ final class HistogramQuantile {
                 continue;
             }
             Labels key = el.labels().without("le");
-            Group g = groups.computeIfAbsent(key, k -> new Group(k.without(Labels.METRIC_NAME)));
+            Group g = groups.computeIfAbsent(key, k -> new Group(k.withoutMetricName()));
             g.buckets.add(new Bucket(upper, el.value()));
         }
         List<Value.Element> out = new ArrayList<>(groups.size());

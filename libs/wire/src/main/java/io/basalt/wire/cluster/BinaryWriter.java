@@ -1,27 +1,51 @@
 package io.basalt.wire.cluster;
 
-import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Appends the primitives of Basalt's internal formats: unsigned varints, zig-zag varints, fixed 64-bit, strings. */
+/**
+ * Appends the primitives of Basalt's internal formats: unsigned varints, zig-zag varints, fixed 64-bit, strings.
+ * A plain growable array: storage encodes every search answer with it, and ByteArrayOutputStream's synchronized
+ * single-byte writes cost more than the encoding itself.
+ */
 final class BinaryWriter {
 
-    private final ByteArrayOutputStream out;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    private byte[] buf;
+
+    private int size;
 
     BinaryWriter(int expectedSize) {
-        this.out = new ByteArrayOutputStream(expectedSize);
+        this.buf = new byte[Math.max(16, expectedSize)];
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(size + more, buf.length * 2));
+        }
     }
 
     void bytes(byte[] b) {
-        out.write(b, 0, b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
     }
 
     void uvarint(long v) {
+        ensure(10);
         while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
+            buf[size++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        out.write((int) v);
+        buf[size++] = (byte) v;
     }
 
     void varint(long v) {
@@ -29,32 +53,33 @@ final class BinaryWriter {
     }
 
     void fixed64(long v) {
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (v >>> (8 * i)));
-        }
+        ensure(8);
+        LONG_LE.set(buf, size, v);
+        size += 8;
     }
 
     void fixed32(int v) {
-        for (int i = 0; i < 4; i++) {
-            out.write(v >>> (8 * i));
-        }
+        ensure(4);
+        INT_LE.set(buf, size, v);
+        size += 4;
     }
 
     void string(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         uvarint(b.length);
-        out.write(b, 0, b.length);
+        bytes(b);
     }
 
     void u8(int v) {
-        out.write(v);
+        ensure(1);
+        buf[size++] = (byte) v;
     }
 
     int size() {
-        return out.size();
+        return size;
     }
 
     byte[] toByteArray() {
-        return out.toByteArray();
+        return Arrays.copyOf(buf, size);
     }
 }
