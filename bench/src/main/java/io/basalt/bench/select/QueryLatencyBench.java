@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat cp.txt) io.basalt.bench.select.QueryLatencyBench \
- *     [hosts=20] [hours=24] [intervalSeconds=30] [runs=15] [root=.]
+ *     [hosts=20] [hours=24] [intervalSeconds=30] [runs=15] [warmup=20] [root=.]
  * </pre>
  */
 public final class QueryLatencyBench {
@@ -56,17 +56,20 @@ public final class QueryLatencyBench {
         int hours = intArg(args, "hours", 24);
         int interval = intArg(args, "intervalSeconds", 30);
         int runs = intArg(args, "runs", 15);
+        // Untimed runs of each query first: a server that has run for a while has its hot paths compiled, and a few
+        // runs are not enough for the JVM's JIT (a native binary has nothing to warm).
+        int warmup = intArg(args, "warmup", 20);
         Path root = Path.of(stringArg(args, "root", ".")).toAbsolutePath().normalize();
         QueryLatencyBench bench = new QueryLatencyBench();
         try {
-            bench.run(hosts, hours, interval, runs, root);
+            bench.run(hosts, hours, interval, runs, warmup, root);
         }
         finally {
             bench.stop();
         }
     }
 
-    private void run(int hosts, int hours, int interval, int runs, Path root) throws Exception {
+    private void run(int hosts, int hours, int interval, int runs, int warmup, Path root) throws Exception {
         Path data = Files.createTempDirectory("basalt-query-bench");
         int storagePort = 28482;
         int insertPort = 28480;
@@ -112,7 +115,7 @@ public final class QueryLatencyBench {
                 String params = "?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&start=" + from / 1000
                         + "&end=" + end / 1000 + "&step=" + window[1];
                 // alternate the targets so that background noise hits both alike
-                double[][] t = timeBoth(basalt + params, vm + params, runs);
+                double[][] t = timeBoth(basalt + params, vm + params, runs, warmup);
                 basaltAll = concat(basaltAll, t[0]);
                 vmAll = concat(vmAll, t[1]);
                 System.out.printf(Locale.ROOT, "| %d h | %d s | `%s` | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
@@ -225,8 +228,9 @@ public final class QueryLatencyBench {
         return v;
     }
 
-    private static double[][] timeBoth(String a, String b, int runs) throws IOException, InterruptedException {
-        for (int warm = 0; warm < 3; warm++) {
+    private static double[][] timeBoth(String a, String b, int runs, int warmup)
+            throws IOException, InterruptedException {
+        for (int warm = 0; warm < warmup; warm++) {
             get(a);
             get(b);
         }
