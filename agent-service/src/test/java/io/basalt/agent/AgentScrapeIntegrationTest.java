@@ -131,11 +131,7 @@ class AgentScrapeIntegrationTest {
         assertThat(receiver.series(s -> s.labels().get("job").equals("good")
                 && s.labels().metricName().equals("http_requests_total"))).isNotEmpty();
 
-        Map<String, Object> targets = WebClient.create("http://127.0.0.1:" + port() + "/api/v1/targets").get()
-                .retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(10));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> active = (List<Map<String, Object>>) ((Map<String, Object>) targets.get("data"))
-                .get("activeTargets");
+        List<Map<String, Object>> active = activeTargets();
         assertThat(active).hasSize(4);
         assertThat(errorOf(active, "good")).isEmpty();
         assertThat(errorOf(active, "hang")).contains("deadline exceeded");
@@ -152,6 +148,91 @@ class AgentScrapeIntegrationTest {
                 .contains("basalt_agent_remote_write_queue_bytes{")
                 .contains("basalt_agent_remote_write_samples_sent_total{");
         assertThat(get("/api/v1/status")).contains("\"role\":\"agent\"").contains("\"up\":1");
+    }
+
+    @Test
+    void aTargetOverALabelOrBodyLimitIsDownWithPrometheusReasonAndAJobOverItsTargetLimitHasAllTargetsDown()
+            throws Exception {
+        String localhost = target.address().replace("127.0.0.1", "localhost");
+        agent = start("""
+                global: {scrape_interval: 1s}
+                scrape_configs:
+                  - job_name: good
+                    label_limit: 4
+                    label_name_length_limit: 12
+                    label_value_length_limit: 19
+                    body_size_limit: 1KB
+                    target_limit: 1
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: labels
+                    label_limit: 3
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: name-length
+                    label_name_length_limit: 8
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: value-length
+                    label_value_length_limit: 10
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: body
+                    body_size_limit: 10B
+                    static_configs: [{targets: ['%1$s']}]
+                  - job_name: targets
+                    target_limit: 1
+                    static_configs: [{targets: ['%1$s', '%2$s']}]
+                remote_write:
+                  - url: %3$s/api/v1/write
+                    queue_config: {batch_send_deadline: 100ms}
+                """.formatted(target.address(), localhost, receiver.baseUrl()), Map.of());
+        List<String> jobs = List.of("good", "labels", "name-length", "value-length", "body", "targets");
+        Await.until(Duration.ofSeconds(30), "an up sample for every job", () -> jobs.stream().allMatch(job ->
+                !receiver.series(s -> s.labels().metricName().equals("up") && s.labels().get("job").equals(job))
+                        .isEmpty()));
+
+        List<Map<String, Object>> active = activeTargets();
+        assertThat(errorOf(active, "good")).isEmpty();
+        assertThat(upValue("good")).isEqualTo(1.0);
+        assertThat(errorOf(active, "labels"))
+                .isEqualTo("label_limit exceeded (metric: http_requests_total, number of labels: 4, limit: 3)");
+        assertThat(errorOf(active, "name-length")).isEqualTo("label_name_length_limit exceeded (metric: "
+                + "temperature, label name: exported_job, length: 12, limit: 8)");
+        assertThat(errorOf(active, "value-length")).isEqualTo("label_value_length_limit exceeded (metric: "
+                + "http_requests_total, label name: __name__, value: \"http_requests_total\", length: 19, limit: 10)");
+        assertThat(errorOf(active, "body")).startsWith("body size limit exceeded");
+        assertThat(active).filteredOn(t -> t.get("scrapePool").equals("targets")).hasSize(2)
+                .allSatisfy(t -> assertThat(t.get("lastError"))
+                        .isEqualTo("target_limit exceeded (number of targets: 2, limit: 1)"));
+        for (String job : List.of("labels", "name-length", "value-length", "body", "targets")) {
+            assertThat(upValue(job)).as(job).isEqualTo(0.0);
+            // A failed scrape keeps nothing from its page.
+            assertThat(receiver.series(s -> s.labels().get("job").equals(job)
+                    && s.labels().metricName().equals("http_requests_total"))).as(job).isEmpty();
+        }
+    }
+
+    @Test
+    void aTargetRemovedByReloadLeavesNoPerTargetMetricBehind() throws Exception {
+        String localhost = target.address().replace("127.0.0.1", "localhost");
+        String both = """
+                global: {scrape_interval: 300ms}
+                scrape_configs:
+                  - job_name: stub
+                    static_configs: [{targets: ['%s', '%s']}]
+                """.formatted(target.address(), localhost);
+        agent = start(both, Map.of());
+        String up = "basalt_agent_target_up{instance=\"";
+        Await.until(Duration.ofSeconds(30), "target_up for both targets", () -> {
+            String metrics = get("/actuator/prometheus");
+            return metrics.contains(up + target.address() + "\"") && metrics.contains(up + localhost + "\"");
+        });
+
+        Files.writeString(dir.resolve("agent.yml"), both.replace(", '" + localhost + "'", ""));
+        agent.getBean(AgentRuntime.class).reload();
+
+        // The job changed, so its targets restart: the kept one's series is back after its next scrape.
+        Await.until(Duration.ofSeconds(30), "only the kept target's target_up", () -> {
+            String metrics = get("/actuator/prometheus");
+            return !metrics.contains(up + localhost + "\"") && metrics.contains(up + target.address() + "\"");
+        });
     }
 
     @Test
@@ -179,10 +260,23 @@ class AgentScrapeIntegrationTest {
             Files.delete(targets);
             Await.until(Duration.ofSeconds(30), "staleness markers once the first file is gone",
                     () -> isStaleAtEnd("http_requests_total"));
+            String up = "basalt_agent_target_up{instance=\"";
+            Await.until(Duration.ofSeconds(30), "the gone target's target_up to leave /actuator/prometheus",
+                    () -> !get("/actuator/prometheus").contains(up + target.address() + "\""));
+            assertThat(get("/actuator/prometheus")).contains(up + second.address() + "\"");
         }
         finally {
             second.close();
         }
+    }
+
+    private List<Map<String, Object>> activeTargets() {
+        Map<String, Object> targets = WebClient.create("http://127.0.0.1:" + port() + "/api/v1/targets").get()
+                .retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(10));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> active = (List<Map<String, Object>>) ((Map<String, Object>) targets.get("data"))
+                .get("activeTargets");
+        return active;
     }
 
     private String get(String path) {
