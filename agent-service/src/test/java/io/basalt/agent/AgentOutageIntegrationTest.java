@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,16 +57,21 @@ class AgentOutageIntegrationTest {
     }
 
     @Test
-    void everySampleScrapedDuringAnOutageArrivesEvenAcrossAnAgentRestart() {
+    void everySampleScrapedDuringAnOutageArrivesEvenAcrossAnAgentRestart() throws Exception {
         receiver.answer(503);
         long scrapedByFirst;
+        long samplesScraped;
         try (ConfigurableApplicationContext first = TestAgents.start(config, dir.resolve("data"), Map.of())) {
             Await.until(Duration.ofSeconds(30), "three failed deliveries", () -> receiver.requests() >= 3
                     && scrapes(first) >= 3);
+            // Stopped before counting, so that no scrape happens after the count.
+            first.getBean(AgentRuntime.class).scrapes().close();
             scrapedByFirst = scrapes(first);
+            samplesScraped = samplesScraped(first);
         }
         assertThat(receiver.received()).isEmpty();
 
+        long scrapedBySecond;
         try (ConfigurableApplicationContext second = TestAgents.start(config, dir.resolve("data"), Map.of())) {
             Await.until(Duration.ofSeconds(30), "the second agent to scrape while insert is still down",
                     () -> scrapes(second) >= 2);
@@ -73,13 +79,70 @@ class AgentOutageIntegrationTest {
             long atRecovery = scrapedByFirst + scrapes(second);
             Await.until(Duration.ofSeconds(30), "every scrape's up sample",
                     () -> upTimestamps().size() >= atRecovery);
+            AgentRuntime runtime = second.getBean(AgentRuntime.class);
+            runtime.scrapes().close();
+            scrapedBySecond = scrapes(second);
+            samplesScraped += samplesScraped(second);
+            runtime.queues().get(0).flush();
             Await.until(Duration.ofSeconds(30), "the backlog to drain",
-                    () -> second.getBean(AgentRuntime.class).queues().get(0).disk().pendingBlocks() == 0);
+                    () -> runtime.queues().get(0).disk().pendingBlocks() == 0);
         }
-        assertThat(upTimestamps()).hasSizeGreaterThanOrEqualTo((int) scrapedByFirst + 2);
+        assertThat(upTimestamps()).hasSize((int) (scrapedByFirst + scrapedBySecond));
         // Every successful scrape's page sample came along with its up sample.
         assertThat(timestamps("requests_total", v -> !StaleMarker.isStale(v)))
                 .isEqualTo(timestamps("up", v -> v == 1.0));
+
+        Set<String> distinct = new HashSet<>();
+        long staleMarkers = 0;
+        for (TimeSeries s : receiver.series(s -> true)) {
+            for (int i = 0; i < s.size(); i++) {
+                if (StaleMarker.isStale(s.value(i))) {
+                    staleMarkers++;
+                }
+                else {
+                    distinct.add(s.labels() + "@" + s.timestamps()[i]);
+                }
+            }
+        }
+        long acknowledged = receiver.samplesAcknowledged();
+        report(scrapedByFirst + scrapedBySecond, samplesScraped, receiver.samplesPosted(), acknowledged,
+                distinct.size(), staleMarkers);
+        assertThat(distinct).as("every scraped sample, each (series, timestamp) once after dedup")
+                .hasSize((int) samplesScraped);
+    }
+
+    /** Prints the figures the closing note of the outage drill quotes, and keeps them in target/agent-outage.md. */
+    private static void report(long scrapes, long scraped, long sent, long acknowledged, long found, long stale)
+            throws Exception {
+        String table = """
+                ## Agent outage drill (AgentOutageIntegrationTest)
+
+                Insert answers 503 while agent 1 scrapes; agent 1 stops, agent 2 starts on the same queue directory
+                and scrapes while insert is still down; insert comes back and the backlog drains.
+
+                | figure | samples |
+                | --- | ---: |
+                | scrapes (both agents) | %d |
+                | scraped: page samples kept + 5 report series per scrape | %d |
+                | sent: in every write request, refused attempts and retries included | %d |
+                | acknowledged: in requests answered 2xx | %d |
+                | found: distinct (series, timestamp) at the receiver, staleness markers aside | %d |
+                | missing (scraped - found) | %d |
+                | delivered twice (acknowledged - found - staleness markers) | %d |
+                | staleness markers (written when a scrape loop stops) | %d |
+                """.formatted(scrapes, scraped, sent, acknowledged, found, scraped - found,
+                acknowledged - found - stale, stale);
+        System.out.println(table);
+        Path out = Path.of("target", "agent-outage.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table);
+    }
+
+    /** What the scrapes wrote: the page's samples left after relabeling, and up and the four other report series. */
+    private static long samplesScraped(ConfigurableApplicationContext agent) {
+        double kept = agent.getBean(MeterRegistry.class).find("basalt.agent.samples.kept").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        return (long) kept + 5 * scrapes(agent);
     }
 
     @Test

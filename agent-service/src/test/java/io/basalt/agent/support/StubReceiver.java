@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 
@@ -27,6 +28,10 @@ public final class StubReceiver implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(204);
 
     private final AtomicInteger requests = new AtomicInteger();
+
+    private final AtomicLong samplesPosted = new AtomicLong();
+
+    private final AtomicLong samplesAcknowledged = new AtomicLong();
 
     private final AtomicInteger health = new AtomicInteger(200);
 
@@ -67,8 +72,12 @@ public final class StubReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             int answer = status.get();
+            List<TimeSeries> series = new RemoteWriteDecoder().decode(body).series();
+            long samples = series.stream().mapToLong(TimeSeries::size).sum();
+            samplesPosted.addAndGet(samples);
             if (answer / 100 == 2) {
-                for (TimeSeries ts : new RemoteWriteDecoder().decode(body).series()) {
+                samplesAcknowledged.addAndGet(samples);
+                for (TimeSeries ts : series) {
                     received.add(new Received(exchange.getRequestURI().getPath(), ts));
                 }
             }
@@ -89,6 +98,16 @@ public final class StubReceiver implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** Samples in every write request, refused ones (and so every retry) included. */
+    public long samplesPosted() {
+        return samplesPosted.get();
+    }
+
+    /** Samples in the write requests answered with a 2xx. */
+    public long samplesAcknowledged() {
+        return samplesAcknowledged.get();
     }
 
     public String baseUrl() {
