@@ -116,7 +116,8 @@ affinity:
 Spring configuration for TLS and authentication, a file in each tier's ConfigMap. It names the mounted secret files
 only: certificates under /etc/basalt/tls (tls.crt, tls.key, ca.crt, the shape cert-manager writes) and credentials
 under /etc/basalt/secrets. Call with (dict "root" $ "client" "insert"); "client" is the user a tier logs in to the
-next one as (insert and select call storage), and "clientAuth" turns on mutual TLS for the storage nodes.
+next one as (insert and select call storage), and "clientAuth" turns on mutual TLS for the storage nodes. With TLS
+every WebClient of every tier trusts the CA (basalt-client), which the agents' load-balancer health checks need too.
 */}}
 {{- define "basalt.security.file" -}}
 {{- $sec := .root.Values.security -}}
@@ -153,15 +154,17 @@ next one as (insert and select call storage), and "clientAuth" turns on mutual T
 {{- end -}}
 {{- $_ := set $security "auth" $auth -}}
 {{- end -}}
-{{- if .client -}}
 {{- $client := dict -}}
-{{- if $sec.auth.enabled -}}
+{{- if and .client $sec.auth.enabled -}}
 {{- $_ := set $client "username" .client -}}
 {{- $_ := set $client "password-file" (printf "/etc/basalt/secrets/%s_password" .client) -}}
 {{- end -}}
-{{- if $sec.tls.enabled }}{{ $_ := set $client "ssl-bundle" "basalt-client" }}{{ end -}}
-{{- $_ := set $security "client" $client -}}
+{{- if $sec.tls.enabled -}}
+{{- $_ := set $client "ssl-bundle" "basalt-client" -}}
+{{- /* the agents switch node-wide client settings off, but their load-balancer health checks need the CA */ -}}
+{{- $_ := set $client "apply-to-all" true -}}
 {{- end -}}
+{{- with $client }}{{ $_ := set $security "client" . }}{{ end -}}
 {{- if $security }}{{ $_ := set $cfg "basalt" (dict "security" $security) }}{{ end -}}
 {{- toYaml $cfg -}}
 {{- end -}}

@@ -100,6 +100,9 @@ class HelmSecurityTest {
             assertThat(at(file, "spring.ssl.bundle.pem.basalt-client.truststore.certificate"))
                     .isEqualTo("file:/etc/basalt/tls/ca.crt");
             assertThat(at(file, "basalt.security.auth.enabled")).isEqualTo(true);
+            // every WebClient trusts the CA, the agents' load-balancer health checks included
+            assertThat(at(file, "basalt.security.client.ssl-bundle")).as(tier).isEqualTo("basalt-client");
+            assertThat(at(file, "basalt.security.client.apply-to-all")).as(tier).isEqualTo(true);
         }
         for (String tier : List.of("prod-insert", "prod-select")) {
             assertThat(configOf(objects, tier)).containsEntry(
@@ -142,7 +145,8 @@ class HelmSecurityTest {
             assertThat(at(file, "server.ssl.client-auth")).isNull();
         }
         assertThat(at(securityFile(objects, "prod-storage"), "server.ssl.client-auth")).isEqualTo("need");
-        assertThat(at(securityFile(objects, "prod-storage"), "basalt.security.client")).isNull();
+        assertThat(Yaml.asMap(at(securityFile(objects, "prod-storage"), "basalt.security.client")))
+                .doesNotContainKeys("username", "password-file");
     }
 
     @Test

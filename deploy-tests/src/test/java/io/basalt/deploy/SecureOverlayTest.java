@@ -90,8 +90,7 @@ class SecureOverlayTest {
                     .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_1_URI",
                             "https://basalt-storage-1.basalt-storage-headless:8482")
                     .containsEntry("BASALT_SECURITY_CLIENT_USERNAME", tier)
-                    .containsEntry("BASALT_SECURITY_CLIENT_PASSWORDFILE", "/etc/basalt/secrets/" + tier + "_password")
-                    .containsEntry("BASALT_SECURITY_CLIENT_SSLBUNDLE", "basalt-client");
+                    .containsEntry("BASALT_SECURITY_CLIENT_PASSWORDFILE", "/etc/basalt/secrets/" + tier + "_password");
         }
         assertThat(configMap(objects, "basalt-agent"))
                 .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_0_URI", "https://basalt-insert:8480");
@@ -121,7 +120,7 @@ class SecureOverlayTest {
         List<HasMetadata> plain = kustomize();
         List<HasMetadata> chart = secureChart();
 
-        // the chart's storage file has no client section, which the overlay's shared file leaves to the .env files
+        // the chart's storage file has no client user, which the overlay's shared file leaves to the .env files
         assertThat(Yaml.load(configMap(plain, "basalt-security").get("security.yml")))
                 .isEqualTo(Yaml.load(configMap(chart, "basalt-storage").get("security.yml")));
         assertThat(Yaml.load(configMap(plain, "basalt-agent").get("agent.yml")))
