@@ -13,9 +13,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Configuration(proxyBeanMethods = false)
 class AgentConfiguration {
 
+    /**
+     * A plain builder rather than Boot's: the node-wide client settings ({@code basalt.security.client.*}, applied by
+     * a customizer to Boot's builder) must not reach remote write, whose credentials and TLS come from the agent's
+     * Prometheus config alone. Everything else (the load balancer's health checks) keeps the node-wide settings.
+     */
     @Bean
-    RemoteWriteTransport.Factory remoteWriteTransports(WebClient.Builder builder,
-            ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancer, ObjectProvider<DiscoveryClient> discovery) {
-        return new WebClientTransport(builder, loadBalancer.getIfAvailable(), discovery.getIfAvailable());
+    RemoteWriteTransport.Factory remoteWriteTransports(ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancer,
+            ObjectProvider<DiscoveryClient> discovery) {
+        return new WebClientTransport(WebClient.builder(), loadBalancer.getIfAvailable(), discovery.getIfAvailable());
     }
 }

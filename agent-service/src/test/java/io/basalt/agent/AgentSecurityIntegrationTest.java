@@ -24,7 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -177,6 +181,35 @@ class AgentSecurityIntegrationTest {
         }
         assertThat(get("/api/v1/status")).contains("http://writer:xxxxx@");
         assertThat(output.getAll()).doesNotContain("wrong-credentials").doesNotContain("url-password");
+    }
+
+    /** Stands for node-runtime's {@code basalt.security.client.*} customizer: credentials for every WebClient. */
+    @Configuration(proxyBeanMethods = false)
+    static class NodeWideClientCredentials {
+
+        @Bean
+        WebClientCustomizer nodeWideCredentials() {
+            return builder -> builder.defaultHeader("X-Node-Wide", "yes").filter((request, next) -> next.exchange(
+                    ClientRequest.from(request).headers(h -> h.setBearerAuth("node-wide-token")).build()));
+        }
+    }
+
+    @Test
+    void nodeWideClientCredentialsNeverReachRemoteWrite() throws Exception {
+        Files.writeString(dir.resolve("agent.yml"), """
+                global: {scrape_interval: 300ms}
+                scrape_configs:
+                  - job_name: stub
+                    static_configs: [{targets: ['%s']}]
+                remote_write:
+                  - url: %s/api/v1/write
+                    queue_config: {batch_send_deadline: 100ms}
+                """.formatted(target.address(), bearer.baseUrl()));
+        agent = TestAgents.start(dir.resolve("agent.yml"), dir.resolve("data"), Map.of(),
+                NodeWideClientCredentials.class);
+
+        Await.until(Duration.ofSeconds(30), "writes", () -> bearer.received().size() >= 2);
+        assertThat(bearer.authorizations()).containsOnly("null");
     }
 
     private String get(String path) {

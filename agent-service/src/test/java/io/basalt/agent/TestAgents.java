@@ -14,6 +14,12 @@ final class TestAgents {
     }
 
     static ConfigurableApplicationContext start(Path config, Path data, Map<String, String> extra) {
+        return start(config, data, extra, new Class<?>[0]);
+    }
+
+    /** @param sources configuration classes added to the agent's, as another module's auto-configuration would be */
+    static ConfigurableApplicationContext start(Path config, Path data, Map<String, String> extra,
+            Class<?>... sources) {
         List<String> props = new ArrayList<>(List.of(
                 "server.port=0",
                 "basalt.agent.config-file=" + config,
@@ -23,7 +29,7 @@ final class TestAgents {
                 "spring.cloud.loadbalancer.health-check.interval=500ms"));
         extra.forEach((k, v) -> props.add(k + "=" + v));
         // As command-line arguments, so they override application.yml as an operator's flags would.
-        return new SpringApplicationBuilder(AgentApplication.class)
+        return new SpringApplicationBuilder(AgentApplication.class).sources(sources)
                 .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
     }
 }

@@ -21,8 +21,8 @@ import reactor.netty.http.client.HttpClient;
  * Sends remote-write bodies with WebClient. A URL whose host is a service id known to discovery ({@code insert}) goes
  * through Spring Cloud LoadBalancer, which picks a healthy replica per request; any other URL is used as is. A
  * retried request therefore usually lands on another replica. Each remote_write entry gets its own connector with the
- * entry's {@code tls_config}, so the node-wide client settings ({@code basalt.security.client.*}) never apply here:
- * the agent's Prometheus config alone says how it reaches insert.
+ * entry's {@code tls_config}; give it a builder without the node-wide client settings
+ * ({@code basalt.security.client.*}), as the agent's Prometheus config alone says how it reaches insert.
  */
 public final class WebClientTransport implements RemoteWriteTransport.Factory {
 
