@@ -3,16 +3,12 @@ package io.basalt.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,14 +26,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
 
-    private static final List<Integer> PORTS = List.of(2112, 8429, 8439, 8449, 8459, 8480, 8490, 8481, 8491, 8482,
-            8492);
+    private static final List<Integer> PORTS = Launcher.PORTS;
 
     private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-southeast-1", "sa-east-1");
 
-    private final Path root = Path.of(System.getProperty("basalt.root", "..")).toAbsolutePath().normalize();
+    private final Launcher launcher = new Launcher("launcher-data");
 
-    private final Path data = root.resolve("e2e-tests/target/launcher-data");
+    private final Path data = launcher.data();
 
     private boolean started;
 
@@ -48,7 +43,7 @@ class LauncherIT {
                     + "skipping the launcher test");
         }
         started = true;
-        Result r = basalt("up", Duration.ofMinutes(6));
+        Launcher.Result r = basalt("up", Duration.ofMinutes(6));
         assertThat(r.exitCode()).as("./basalt up output:%n%s", r.output()).isZero();
     }
 
@@ -62,7 +57,7 @@ class LauncherIT {
     @Test
     @Order(1)
     void statusReportsEveryProcessHealthy() throws Exception {
-        Result r = basalt("status", Duration.ofSeconds(60));
+        Launcher.Result r = basalt("status", Duration.ofSeconds(60));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("storage-2", "insert-2", "select-2", "agent-sa-east-1", "mock-exporter")
             .doesNotContain("stopped", "unhealthy");
@@ -94,7 +89,7 @@ class LauncherIT {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         waitUntil(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(20));
 
-        Result r = basalt("up", Duration.ofMinutes(3));
+        Launcher.Result r = basalt("up", Duration.ofMinutes(3));
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("started select-2").doesNotContain("started select-1");
@@ -104,17 +99,10 @@ class LauncherIT {
     @Test
     @Order(4)
     void downLeavesNoProcessBehind() throws Exception {
-        List<Long> pids = Files.list(data.resolve("run")).map(p -> {
-            try {
-                return Long.parseLong(Files.readString(p).trim());
-            }
-            catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        List<Long> pids = launcher.pids();
         assertThat(pids).hasSizeGreaterThanOrEqualTo(PORTS.size());
 
-        Result r = basalt("down", Duration.ofMinutes(1));
+        Launcher.Result r = basalt("down", Duration.ofMinutes(1));
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         for (long pid : pids) {
@@ -125,31 +113,12 @@ class LauncherIT {
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result basalt(String command, Duration timeout) throws Exception {
-        Path log = Files.createTempFile("basalt-" + command, ".log");
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("basalt").toString(), command).directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-        pb.environment().put("BASALT_DATA", data.toString());
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, "timed out after " + timeout + "\n" + Files.readString(log));
-        }
-        return new Result(p.exitValue(), Files.readString(log));
+    private Launcher.Result basalt(String command, Duration timeout) throws Exception {
+        return launcher.run(timeout, command);
     }
 
     private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 300);
-            return true;
-        }
-        catch (IOException e) {
-            return false;
-        }
+        return Launcher.listening(port);
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, Duration timeout)
