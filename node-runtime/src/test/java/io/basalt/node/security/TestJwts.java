@@ -53,7 +53,12 @@ final class TestJwts {
 
     /** A token for {@code subject} valid for {@code lifetime} from {@code issuedAt}; {@code tenants} null = no claim. */
     String sign(String subject, List<String> tenants, Instant issuedAt, Duration lifetime) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject)
+        return sign(null, subject, tenants, issuedAt, lifetime);
+    }
+
+    /** Like {@link #sign(String, List, Instant, Duration)} with an {@code iss} claim unless {@code issuer} is null. */
+    String sign(String issuer, String subject, List<String> tenants, Instant issuedAt, Duration lifetime) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer)
             .issueTime(Date.from(issuedAt))
             .expirationTime(Date.from(issuedAt.plus(lifetime)));
         if (tenants != null) {
