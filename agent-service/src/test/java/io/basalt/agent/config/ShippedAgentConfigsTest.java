@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The region configs the deployment ships under {@code config/agents} must load in the agent as they are. */
+/**
+ * The region configs the deployment ships under {@code config/agents} (and their secure variants in
+ * {@code config/agents/secure}) must load in the agent as they are.
+ */
 class ShippedAgentConfigsTest {
 
     @Test
@@ -18,7 +21,7 @@ class ShippedAgentConfigsTest {
         Path dir = Path.of("..", "config", "agents");
         assumeTrue(Files.isDirectory(dir), "no config/agents directory next to agent-service");
         List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.walk(dir, 2)) {
             files = s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         }
         assumeTrue(!files.isEmpty(), "no agent configs shipped yet");
