@@ -50,6 +50,11 @@ final class OAuth2ClientCredentials extends RequestAuthorization {
     }
 
     @Override
+    public boolean mayBlock() {
+        return true;
+    }
+
+    @Override
     public synchronized String header() {
         String secret = read(config.clientSecret(), config.clientSecretFile(), "client_secret_file");
         if (header != null && secret.equals(secretUsed)

@@ -29,6 +29,11 @@ public abstract class RequestAuthorization {
      */
     public abstract String header();
 
+    /** Whether {@link #header()} may wait on the network, so callers on a shared thread should call it elsewhere. */
+    public boolean mayBlock() {
+        return false;
+    }
+
     public static RequestAuthorization of(HttpClientSettings settings) {
         HttpClientSettings.BasicAuth basic = settings.basicAuth();
         if (basic != null) {

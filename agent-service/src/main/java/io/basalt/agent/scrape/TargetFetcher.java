@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 
 /** Fetches one target's page over HTTP(S) without blocking a thread while it waits. */
@@ -86,27 +87,39 @@ public final class TargetFetcher {
                 .header("User-Agent", "basalt-agent")
                 .header("X-Prometheus-Scrape-Timeout-Seconds", Double.toString(timeout.toMillis() / 1000.0))
                 .GET();
-        String auth;
-        try {
-            auth = authorization.header();
-        }
-        catch (CredentialException e) {
-            return CompletableFuture.failedFuture(new ScrapeFailure(e.getMessage()));
-        }
-        if (auth != null) {
-            rb.header("Authorization", auth);
-        }
-        CompletableFuture<HttpResponse<InputStream>> future = client().sendAsync(rb.build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        return future.thenApply(this::read)
+        AtomicReference<CompletableFuture<?>> exchange = new AtomicReference<>();
+        return authorizationHeader().thenCompose(auth -> {
+            if (auth != null) {
+                rb.header("Authorization", auth);
+            }
+            CompletableFuture<HttpResponse<InputStream>> sent = client().sendAsync(rb.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            exchange.set(sent);
+            return sent;
+        })
+                .thenApply(this::read)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((p, e) -> {
-                    if (e != null) {
+                    CompletableFuture<?> sent = exchange.get();
+                    if (e != null && sent != null) {
                         // Aborts the exchange, so a hanging target does not keep a connection per attempt.
-                        future.cancel(true);
+                        sent.cancel(true);
                     }
                 })
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(asFailure(e, timeout)));
+    }
+
+    /** An OAuth2 token may need a request of its own: that happens off the scheduler's thread. */
+    private CompletableFuture<String> authorizationHeader() {
+        if (authorization.mayBlock()) {
+            return CompletableFuture.supplyAsync(authorization::header, executor);
+        }
+        try {
+            return CompletableFuture.completedFuture(authorization.header());
+        }
+        catch (CredentialException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private Page read(HttpResponse<InputStream> response) {
@@ -149,6 +162,9 @@ public final class TargetFetcher {
         }
         if (cause instanceof ScrapeFailure f) {
             return f;
+        }
+        if (cause instanceof CredentialException c) {
+            return new ScrapeFailure(c.getMessage());
         }
         if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
             return new ScrapeFailure("context deadline exceeded (timeout " + timeout.toMillis() + "ms)");

@@ -3,11 +3,13 @@ package io.basalt.agent.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.basalt.agent.config.HttpClientSettings;
 import io.basalt.agent.config.HttpClientSettings.TlsSettings;
 import io.basalt.agent.config.Secret;
 import io.basalt.agent.support.StubTarget;
 import io.basalt.agent.support.TestCertificates;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +18,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +47,13 @@ class TargetFetcherSecurityTest {
 
     private static StubTarget plain;
 
+    /** Its certificate names only elsewhere.example. */
+    private static StubTarget elsewhere;
+
+    private static HttpServer tokenEndpoint;
+
+    private static final AtomicInteger tokens = new AtomicInteger();
+
     private static final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fetcher-test");
         t.setDaemon(true);
@@ -56,12 +68,25 @@ class TargetFetcherSecurityTest {
         agent2 = certs.issue("agent-2");
         https = new StubTarget(certs.serverContext(server)).page("/metrics", PAGE);
         plain = new StubTarget().page("/metrics", PAGE);
+        elsewhere = new StubTarget(certs.serverContext(certs.issue("elsewhere", "dns:elsewhere.example")))
+                .page("/metrics", PAGE);
+        tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tokenEndpoint.createContext("/token", exchange -> {
+            byte[] answer = ("{\"access_token\":\"scrape-token-" + tokens.incrementAndGet()
+                    + "\",\"expires_in\":3600}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        tokenEndpoint.start();
     }
 
     @AfterAll
     static void stop() {
         https.close();
         plain.close();
+        elsewhere.close();
+        tokenEndpoint.stop(0);
         executor.shutdownNow();
     }
 
@@ -150,6 +175,32 @@ class TargetFetcherSecurityTest {
                 "metrics.example.org", false)), byAddress))
                 .isInstanceOf(TargetFetcher.ScrapeFailure.class)
                 .hasMessageContaining("not valid for metrics.example.org");
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRefusedUnlessServerNameSaysWhichNameToExpect() throws Exception {
+        assertThatThrownBy(() -> fetch(withTls(tls(certs.caFile(), agent.certFile(), agent.keyFile(), null, false)),
+                elsewhere.url("/metrics")))
+                .isInstanceOf(TargetFetcher.ScrapeFailure.class)
+                .hasMessageContaining("SSLHandshakeException");
+
+        assertThat(fetch(withTls(tls(certs.caFile(), agent.certFile(), agent.keyFile(), "elsewhere.example", false)),
+                elsewhere.url("/metrics"))).isEqualTo(PAGE);
+    }
+
+    @Test
+    void anOAuth2TokenIsFetchedOnceAndSentWithEveryScrape() throws Exception {
+        HttpClientSettings.OAuth2 oauth2 = new HttpClientSettings.OAuth2("scraper", new Secret("s3"), null,
+                List.of(), URI.create("http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/token"),
+                Map.of(), TlsSettings.NONE);
+        TargetFetcher fetcher = new TargetFetcher(new HttpClientSettings(null, null, oauth2, TlsSettings.NONE),
+                executor, 1 << 20);
+        int before = tokens.get();
+        fetcher.fetch(URI.create(plain.url("/metrics")), Duration.ofSeconds(20)).get();
+        fetcher.fetch(URI.create(plain.url("/metrics")), Duration.ofSeconds(20)).get();
+
+        assertThat(tokens.get()).isEqualTo(before + 1);
+        assertThat(plain.authorizations()).last().isEqualTo("Bearer scrape-token-" + tokens.get());
     }
 
     @Test

@@ -55,8 +55,13 @@ public final class TestCertificates {
 
     /** A certificate for {@code CN=name}, valid for localhost and 127.0.0.1, for servers and clients alike. */
     public Issued issue(String name) throws Exception {
+        return issue(name, "dns:localhost,ip:127.0.0.1");
+    }
+
+    /** @param san keytool's subject alternative names, e.g. {@code dns:metrics.example,ip:10.0.0.1} */
+    public Issued issue(String name, String san) throws Exception {
         keytool("-genkeypair", "-alias", name, "-dname", "CN=" + name, "-signer", "ca",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-ext", "EKU=serverAuth,clientAuth");
+                "-ext", "SAN=" + san, "-ext", "EKU=serverAuth,clientAuth");
         KeyStore ks = load();
         Certificate[] chain = ks.getCertificateChain(name);
         PrivateKey key = (PrivateKey) ks.getKey(name, PASSWORD.toCharArray());
