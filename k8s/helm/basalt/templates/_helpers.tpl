@@ -159,11 +159,7 @@ every WebClient of every tier trusts the CA (basalt-client), which the agents' l
 {{- $_ := set $client "username" .client -}}
 {{- $_ := set $client "password-file" (printf "/etc/basalt/secrets/%s_password" .client) -}}
 {{- end -}}
-{{- if $sec.tls.enabled -}}
-{{- $_ := set $client "ssl-bundle" "basalt-client" -}}
-{{- /* the agents switch node-wide client settings off, but their load-balancer health checks need the CA */ -}}
-{{- $_ := set $client "apply-to-all" true -}}
-{{- end -}}
+{{- if $sec.tls.enabled }}{{ $_ := set $client "ssl-bundle" "basalt-client" }}{{ end -}}
 {{- with $client }}{{ $_ := set $security "client" . }}{{ end -}}
 {{- if $security }}{{ $_ := set $cfg "basalt" (dict "security" $security) }}{{ end -}}
 {{- toYaml $cfg -}}

@@ -102,7 +102,6 @@ class HelmSecurityTest {
             assertThat(at(file, "basalt.security.auth.enabled")).isEqualTo(true);
             // every WebClient trusts the CA, the agents' load-balancer health checks included
             assertThat(at(file, "basalt.security.client.ssl-bundle")).as(tier).isEqualTo("basalt-client");
-            assertThat(at(file, "basalt.security.client.apply-to-all")).as(tier).isEqualTo(true);
         }
         for (String tier : List.of("prod-insert", "prod-select")) {
             assertThat(configOf(objects, tier)).containsEntry(
