@@ -37,12 +37,16 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code <module>/target/<module>.jar} with {@code --server.port} and the given Spring arguments. */
     static ServiceProcess start(String name, String module, List<String> springArgs) throws IOException {
+        return start(name, module, freePort(), springArgs);
+    }
+
+    /** Like {@link #start(String, String, List)} on a given port: a restarted node where its peers expect it. */
+    static ServiceProcess start(String name, String module, int port, List<String> springArgs) throws IOException {
         Path root = Path.of(System.getProperty("basalt.root", "..")).toAbsolutePath().normalize();
         Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B package -DskipTests)");
         }
-        int port = freePort();
         Path logDir = root.resolve("e2e-tests").resolve("target").resolve("e2e-logs");
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
