@@ -137,19 +137,21 @@ public final class ScrapeLoop {
                 failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
         }
-        List<TimeSeries> out;
-        int seriesAdded = 0;
+        // One critical section from the stopped check to the report: a scrape finishing as the target goes away
+        // either writes and reports all of its samples before stop()'s markers, or nothing; and no report follows
+        // stop(), after which listeners drop what they keep per target.
         synchronized (lock) {
             if (stopped) {
                 return;
             }
             Set<Labels> current = failure == null ? outcome.tracked : Set.of();
-            out = failure == null ? outcome.series : new ArrayList<>();
+            List<TimeSeries> out = failure == null ? outcome.series : new ArrayList<>();
             for (Labels old : previous) {
                 if (!current.contains(old)) {
                     out.add(TimeSeries.single(old, timestamp, StaleMarker.VALUE));
                 }
             }
+            int seriesAdded = 0;
             if (failure == null) {
                 for (Labels l : current) {
                     if (!previous.contains(l)) {
@@ -158,17 +160,12 @@ public final class ScrapeLoop {
                 }
             }
             previous = current;
-        }
-        addReport(out, timestamp, failure == null ? 1 : 0, seconds, outcome.scraped, outcome.kept, seriesAdded);
-        health = new TargetHealth(failure == null ? "up" : "down", failure == null ? "" : failure, timestamp, seconds,
-                outcome.kept);
-        sink.write(out);
-        synchronized (lock) {
-            // Under the lock, so that no report follows stop(): listeners drop per-target state after it.
-            if (!stopped) {
-                reports.accept(new ScrapeReport(target, failure, outcome.scraped, failure == null ? outcome.kept : 0,
-                        seconds));
-            }
+            addReport(out, timestamp, failure == null ? 1 : 0, seconds, outcome.scraped, outcome.kept, seriesAdded);
+            health = new TargetHealth(failure == null ? "up" : "down", failure == null ? "" : failure, timestamp,
+                    seconds, outcome.kept);
+            sink.write(out);
+            reports.accept(new ScrapeReport(target, failure, outcome.scraped, failure == null ? outcome.kept : 0,
+                    seconds));
         }
     }
 

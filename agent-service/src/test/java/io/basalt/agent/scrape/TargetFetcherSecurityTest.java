@@ -91,7 +91,8 @@ class TargetFetcherSecurityTest {
     }
 
     private static TlsSettings tls(Path ca, Path cert, Path key, String serverName, boolean skipVerify) {
-        return new TlsSettings(null, ca, null, cert, null, key, serverName, skipVerify, TlsSettings.DEFAULT_MIN_VERSION);
+        return new TlsSettings(null, ca, null, cert, null, key, serverName, skipVerify,
+                TlsSettings.DEFAULT_MIN_VERSION);
     }
 
     private static String fetch(HttpClientSettings settings, String url) throws Exception {
