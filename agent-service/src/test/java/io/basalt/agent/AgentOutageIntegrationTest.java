@@ -36,7 +36,11 @@ class AgentOutageIntegrationTest {
 
     @BeforeEach
     void stubs() throws Exception {
-        target = new StubTarget().page("/metrics", "requests_total 5\n");
+        StringBuilder page = new StringBuilder("requests_total 5\n");
+        for (int i = 0; i < 49; i++) {
+            page.append("worker_busy{worker=\"").append(i).append("\"} ").append(i % 2).append('\n');
+        }
+        target = new StubTarget().page("/metrics", page.toString());
         receiver = new StubReceiver();
         config = dir.resolve("agent.yml");
         Files.writeString(config, """
