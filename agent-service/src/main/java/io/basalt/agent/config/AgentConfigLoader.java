@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -61,6 +62,8 @@ public final class AgentConfigLoader {
 
     /** Sections whose entries are HTTP client configs, where {@code bearer_token} sits directly. */
     private static final Set<String> HTTP_CLIENT_SECTIONS = Set.of("scrape_configs", "remote_write");
+
+    private static final Pattern URL_PASSWORD = Pattern.compile("//([^/:@]*):[^/@]*@");
 
     private static final Set<String> TLS = Set.of("ca", "ca_file", "cert", "cert_file", "key", "key_file",
             "server_name", "insecure_skip_verify", "min_version");
@@ -171,12 +174,17 @@ public final class AgentConfigLoader {
         }
     }
 
+    /** For a URL that may not parse: a password between {@code //user:} and {@code @} reads {@code xxxxx}. */
+    private static String redactedUrlText(String raw) {
+        return URL_PASSWORD.matcher(raw).replaceFirst("//$1:xxxxx@");
+    }
+
     private static String redactedUrl(String raw) {
         try {
             return RemoteWriteConfig.redacted(new URI(raw));
         }
         catch (URISyntaxException e) {
-            return raw;
+            return redactedUrlText(raw);
         }
     }
 
@@ -289,11 +297,13 @@ public final class AgentConfigLoader {
             url = new URI(rawUrl);
         }
         catch (URISyntaxException e) {
-            throw s.error("url", "invalid remote_write url \"" + rawUrl + "\": " + e.getMessage());
+            // Not e.getMessage(): it repeats the input, password included.
+            throw s.error("url", "invalid remote_write url \"" + redactedUrlText(rawUrl) + "\": " + e.getReason());
         }
         if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
                 || url.getHost() == null) {
-            throw s.error("url", "remote_write url must be http(s)://host[:port]/path, got \"" + rawUrl + "\"");
+            throw s.error("url", "remote_write url must be http(s)://host[:port]/path, got \""
+                    + redactedUrlText(rawUrl) + "\"");
         }
         RemoteWriteConfig.QueueConfig d = RemoteWriteConfig.QueueConfig.DEFAULT;
         RemoteWriteConfig.QueueConfig queue = d;

@@ -156,6 +156,16 @@ class HttpClientConfigTest {
                 .hasMessage(message);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            http://writer:hunter2@insert/api/v1/wr ite | invalid remote_write url "http://writer:xxxxx@insert/api/v1/wr ite": Illegal character in path
+            ftp://writer:hunter2@insert/api/v1/write   | remote_write url must be http(s)://host[:port]/path, got "ftp://writer:xxxxx@insert/api/v1/write"
+            """)
+    void aRefusedUrlIsQuotedWithoutItsPassword(String url, String message) {
+        assertThatThrownBy(() -> parse("remote_write:\n  - url: " + url + "\n"))
+                .hasMessage("a.yml:2: " + message);
+    }
+
     private static final String WITH_SECRETS = """
             global:
               external_labels: {password: visible-label}
