@@ -10,7 +10,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
-import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -22,7 +23,7 @@ import reactor.core.publisher.Mono;
 /**
  * What this node presents to the next tier ({@code basalt.security.client}): one of HTTP basic, a static bearer
  * token or an OAuth2 client-credentials token (fetched once and reused until shortly before it expires), and the
- * trust (and, for mutual TLS, the key) of an SSL bundle. A request that already carries an {@code Authorization}
+ * trust (and, for mutual TLS, the key) of an SSL bundle, also used for the token endpoint. A request that already carries an {@code Authorization}
  * header keeps it, so a caller with credentials of its own (the agent's per-remote_write settings) is not
  * overridden. Applied to every WebClient from Boot's builder unless {@code apply-to-all=false}; then call
  * {@link #applyTo} where wanted.
@@ -79,16 +80,29 @@ public final class ClientCredentials {
             String header = "Bearer " + bearer;
             authorization = request -> Mono.just(header);
         }
-        else if (!kinds.isEmpty()) {
-            authorization = clientCredentialsGrant(oauth2, secrets);
+        String sslBundle = BasaltSecurityProperties.present(client.sslBundle()) ? client.sslBundle() : null;
+        ClientCredentials trustOnly = new ClientCredentials(null, sslBundle, ssl);
+        if (authorization == null && !kinds.isEmpty()) {
+            authorization = clientCredentialsGrant(oauth2, secrets, trustOnly.trustingClient());
         }
-        return new ClientCredentials(authorization,
-                BasaltSecurityProperties.present(client.sslBundle()) ? client.sslBundle() : null, ssl);
+        return new ClientCredentials(authorization, sslBundle, ssl);
     }
 
     /** Whether there is anything to apply. */
     public boolean configured() {
         return authorization != null || sslBundle != null;
+    }
+
+    /**
+     * A WebClient with the SSL bundle's trust (and key) but no credentials: for fetching tokens and signing keys from
+     * an identity provider that has a certificate of the same private CA.
+     */
+    public WebClient trustingClient() {
+        WebClient.Builder builder = WebClient.builder();
+        if (sslBundle != null) {
+            ssl.getObject().fromBundle(sslBundle).accept(builder);
+        }
+        return builder.build();
     }
 
     /** Adds the credentials and the SSL bundle to {@code builder}; does nothing when none are configured. */
@@ -121,7 +135,7 @@ public final class ClientCredentials {
     }
 
     private static Function<ClientRequest, Mono<String>> clientCredentialsGrant(BasaltSecurityProperties.OAuth2 o,
-            Secrets secrets) {
+            Secrets secrets, WebClient tokenEndpoint) {
         String prefix = "basalt.security.client.oauth2.";
         if (!BasaltSecurityProperties.present(o.clientId())) {
             throw new IllegalStateException(prefix + "client-id is required with " + prefix + "token-uri");
@@ -137,8 +151,13 @@ public final class ClientCredentials {
             registration.scope(Arrays.stream(o.scope().split("[,\\s]+")).filter(s -> !s.isEmpty()).toList());
         }
         var registrations = new InMemoryReactiveClientRegistrationRepository(registration.build());
-        ReactiveOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(
-                registrations, new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
+        var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations,
+                new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
+        var tokenClient = new WebClientReactiveClientCredentialsTokenResponseClient();
+        tokenClient.setWebClient(tokenEndpoint);
+        manager.setAuthorizedClientProvider(ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
+            .clientCredentials(c -> c.accessTokenResponseClient(tokenClient))
+            .build());
         // One fixed principal: the node itself is the client, whoever made the request being served.
         OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION)
             .principal("basalt-node")

@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,8 +26,11 @@ final class JwtValidation {
     private JwtValidation() {
     }
 
-    /** @return the authentication manager for JWTs, or {@code null} when none of the key sources is configured */
-    static JwtReactiveAuthenticationManager of(BasaltSecurityProperties.Jwt jwt) {
+    /**
+     * @param keyFetcher fetches the JWK set and issuer metadata (trusting the node's client SSL bundle)
+     * @return the authentication manager for JWTs, or {@code null} when none of the key sources is configured
+     */
+    static JwtReactiveAuthenticationManager of(BasaltSecurityProperties.Jwt jwt, WebClient keyFetcher) {
         if (!jwt.configured()) {
             return null;
         }
@@ -35,11 +39,11 @@ final class JwtValidation {
             decoder = NimbusReactiveJwtDecoder.withPublicKey(publicKey(jwt.publicKeyLocation())).build();
         }
         else if (BasaltSecurityProperties.present(jwt.jwkSetUri())) {
-            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwt.jwkSetUri()).build();
+            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwt.jwkSetUri()).webClient(keyFetcher).build();
         }
         else {
             // Resolved on the first token, so the node starts while the issuer is unreachable.
-            decoder = NimbusReactiveJwtDecoder.withIssuerLocation(jwt.issuerUri()).build();
+            decoder = NimbusReactiveJwtDecoder.withIssuerLocation(jwt.issuerUri()).webClient(keyFetcher).build();
         }
         decoder.setJwtValidator(BasaltSecurityProperties.present(jwt.issuerUri())
                 ? JwtValidators.createDefaultWithIssuer(jwt.issuerUri())

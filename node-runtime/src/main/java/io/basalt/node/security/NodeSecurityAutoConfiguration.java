@@ -64,7 +64,7 @@ public class NodeSecurityAutoConfiguration {
     static class Server {
 
         @Bean
-        SecurityWebFilterChain basaltSecurityFilterChain(BasaltSecurityProperties props,
+        SecurityWebFilterChain basaltSecurityFilterChain(BasaltSecurityProperties props, ClientCredentials client,
                 ObjectProvider<ServerHttpSecurity> http, ObjectProvider<MeterRegistry> registry) {
             BasaltSecurityProperties.Auth auth = props.auth();
             if (!auth.enabled()) {
@@ -72,14 +72,14 @@ public class NodeSecurityAutoConfiguration {
                 WebFilter open = (exchange, chain) -> chain.filter(exchange);
                 return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), List.of(open));
             }
-            return secured(auth, http.getObject(), registry.getIfAvailable(SimpleMeterRegistry::new));
+            return secured(auth, client, http.getObject(), registry.getIfAvailable(SimpleMeterRegistry::new));
         }
 
-        private static SecurityWebFilterChain secured(BasaltSecurityProperties.Auth auth, ServerHttpSecurity http,
-                MeterRegistry registry) {
+        private static SecurityWebFilterChain secured(BasaltSecurityProperties.Auth auth, ClientCredentials client,
+                ServerHttpSecurity http, MeterRegistry registry) {
             Secrets secrets = Secrets.fromSystem();
             BasicUsers users = auth.users().isEmpty() ? null : BasicUsers.of(auth.users(), secrets);
-            BearerTokens bearer = BearerTokens.of(auth.tokens(), secrets, JwtValidation.of(auth.jwt()));
+            BearerTokens bearer = BearerTokens.of(auth.tokens(), secrets, JwtValidation.of(auth.jwt(), client.trustingClient()));
             List<String> challenges = new ArrayList<>();
             if (users != null || !bearer.acceptsAny()) {
                 challenges.add("Basic realm=\"basalt\"");

@@ -3,11 +3,16 @@ package io.basalt.node.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -61,6 +66,27 @@ class ClientCredentialsTest {
         assertThat(next.authorizations).containsExactly("Bearer issued-1", "Bearer issued-1", "Bearer issued-1");
         assertThat(next.tokensIssued).hasValue(1);
         assertThat(next.tokenRequestAuthorizations).containsExactly("Basic c2VsZWN0OmNsaWVudC1wdw==");
+    }
+
+    @Test
+    void theTokenEndpointAndTheNextTierAreReachedOverTlsWithTheClientBundle(@TempDir Path dir) throws IOException {
+        TestCertificates ca = new TestCertificates();
+        ca.ca().writePem(dir, "ca");
+        try (RecordingServer idp = new RecordingServer(ca.clientContext(ca.issue("idp")))) {
+            context.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class,
+                    ReactiveHttpClientAutoConfiguration.class))
+                .withPropertyValues("spring.ssl.bundle.pem.basalt-client.truststore.certificate=file:"
+                        + dir.resolve("ca.crt"), "basalt.security.client.ssl-bundle=basalt-client",
+                        "basalt.security.client.oauth2.token-uri=" + idp.url("/token"),
+                        "basalt.security.client.oauth2.client-id=insert",
+                        "basalt.security.client.oauth2.client-secret=pw")
+                .run(ctx -> {
+                    ctx.getBean(WebClient.Builder.class).build().get().uri(idp.url("/next")).retrieve()
+                        .toBodilessEntity().block(Duration.ofSeconds(10));
+                    assertThat(idp.tokensIssued).hasValue(1);
+                    assertThat(idp.authorizations).containsExactly("Bearer issued-1");
+                });
+        }
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.basalt.node.security;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A loopback HTTP server that records the {@code Authorization} header of every request to {@code /next} and plays
@@ -24,9 +27,25 @@ final class RecordingServer implements AutoCloseable {
 
     private final HttpServer server;
 
+    private final String scheme;
+
     RecordingServer() {
+        this(null);
+    }
+
+    /** @param tls serves HTTPS with this context's key when not {@code null} */
+    RecordingServer(SSLContext tls) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                scheme = "http";
+            }
+            else {
+                HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+                scheme = "https";
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,7 +66,7 @@ final class RecordingServer implements AutoCloseable {
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
