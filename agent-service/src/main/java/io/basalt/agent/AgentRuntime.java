@@ -182,13 +182,31 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
         return fnv(host + config.global().externalLabels());
     }
 
-    /** Scraped and pushed samples go to every remote_write queue. */
+    /** Scraped samples go to every remote_write queue, in batches. */
     @Override
     public void write(List<TimeSeries> series) {
         switching.readLock().lock();
         try {
             for (RemoteWriteQueue q : queues) {
                 q.write(series);
+            }
+        }
+        finally {
+            switching.readLock().unlock();
+        }
+    }
+
+    /**
+     * Samples pushed to the agent, whose sender is told they are safe once this returns: they go to the disk queue of
+     * every remote_write at once instead of waiting in memory for a full batch, so a {@code kill -9} after the
+     * acknowledgement cannot lose them.
+     */
+    public void push(List<TimeSeries> series) {
+        switching.readLock().lock();
+        try {
+            for (RemoteWriteQueue q : queues) {
+                q.write(series);
+                q.flush();
             }
         }
         finally {

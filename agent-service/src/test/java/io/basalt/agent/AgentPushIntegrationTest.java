@@ -73,4 +73,33 @@ class AgentPushIntegrationTest {
             }
         }
     }
+
+    @Test
+    void aPushIsOnTheDiskQueueBeforeItIsAcknowledged() throws Exception {
+        try (StubReceiver down = new StubReceiver()) {
+            down.answer(503);
+            // A batch would wait an hour in memory: only an explicit flush can put the push on disk.
+            Path config = Files.writeString(dir.resolve("agent.yml"), """
+                    remote_write:
+                      - url: http://insert/insert/0/prometheus/api/v1/write
+                        queue_config: {batch_send_deadline: 1h, max_samples_per_send: 100000}
+                    """);
+            try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of(
+                    "spring.cloud.discovery.client.simple.instances.insert[0].uri", down.baseUrl()))) {
+                WebClient web = WebClient.create("http://127.0.0.1:"
+                        + agent.getEnvironment().getProperty("local.server.port"));
+                byte[] body = RemoteWriteEncoder.encode(List.of(TimeSeries.single(
+                        Labels.of("__name__", "pushed"), 1_700_000_000_000L, 1)));
+                int status = web.post().uri("/api/v1/write").header("Content-Encoding", "snappy")
+                        .header("Content-Type", RemoteWriteEncoder.CONTENT_TYPE).bodyValue(body)
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+                        .block(Duration.ofSeconds(10));
+                String metrics = web.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+                        .block(Duration.ofSeconds(10));
+
+                assertThat(status).isEqualTo(204);
+                assertThat(metrics).containsPattern("basalt_agent_remote_write_queue_blocks\\{[^}]*\\} 1\\.0");
+            }
+        }
+    }
 }

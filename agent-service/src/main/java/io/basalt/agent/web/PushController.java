@@ -45,7 +45,7 @@ public class PushController {
     public Mono<ResponseEntity<String>> write(ServerWebExchange exchange) {
         return body(exchange).publishOn(Schedulers.boundedElastic()).map(bytes -> {
             try {
-                runtime.write(decoder.decode(bytes).series());
+                runtime.push(decoder.decode(bytes).series());
                 return ResponseEntity.noContent().<String>build();
             }
             catch (RemoteWriteException e) {
@@ -68,7 +68,7 @@ public class PushController {
             catch (ExpositionParseException e) {
                 return ResponseEntity.badRequest().body("cannot parse the body: " + e.getMessage());
             }
-            runtime.write(series);
+            runtime.push(series);
             return ResponseEntity.noContent().<String>build();
         }).onErrorResume(DataBufferLimitException.class, e -> Mono.just(tooLarge()));
     }
