@@ -1,5 +1,6 @@
 package io.basalt.node.security;
 
+import io.basalt.node.status.StatusSection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientSsl;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
@@ -49,6 +51,11 @@ public class NodeSecurityAutoConfiguration {
     @Bean
     ClientCredentials basaltClientCredentials(BasaltSecurityProperties props, ObjectProvider<WebClientSsl> ssl) {
         return ClientCredentials.of(props.client(), Secrets.fromSystem(), ssl);
+    }
+
+    @Bean
+    StatusSection basaltSecurityStatus(BasaltSecurityProperties props, Environment environment) {
+        return new SecurityStatus(props, environment);
     }
 
     /** Opt out with {@code basalt.security.client.apply-to-all=false} and apply {@link ClientCredentials} by hand. */

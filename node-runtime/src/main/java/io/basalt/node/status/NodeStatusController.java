@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -18,8 +19,12 @@ public class NodeStatusController {
 
     private final String version;
 
-    public NodeStatusController(NodeStatusContributor contributor, ObjectProvider<BuildProperties> build) {
+    private final List<StatusSection> sections;
+
+    public NodeStatusController(NodeStatusContributor contributor, ObjectProvider<BuildProperties> build,
+            ObjectProvider<StatusSection> sections) {
         this.contributor = contributor;
+        this.sections = sections.orderedStream().toList();
         BuildProperties props = build.getIfAvailable();
         String v = props != null ? props.getVersion() : NodeStatusController.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : "dev";
@@ -36,6 +41,7 @@ public class NodeStatusController {
         data.put("config", contributor.configSummary());
         data.put("peers", contributor.peers());
         data.putAll(contributor.details());
+        sections.forEach(section -> data.put(section.name(), section.describe()));
         return Map.of("status", "success", "data", data);
     }
 }
