@@ -16,6 +16,8 @@ import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientSsl;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -58,8 +60,12 @@ public class NodeSecurityAutoConfiguration {
         return new SecurityStatus(props, environment);
     }
 
-    /** Opt out with {@code basalt.security.client.apply-to-all=false} and apply {@link ClientCredentials} by hand. */
+    /**
+     * Opt out with {@code basalt.security.client.apply-to-all=false} and apply {@link ClientCredentials} by hand. Last
+     * in order, so its SSL connector replaces the one Boot's own connector customizer sets.
+     */
     @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     @ConditionalOnProperty(name = "basalt.security.client.apply-to-all", havingValue = "true", matchIfMissing = true)
     WebClientCustomizer basaltClientCredentialsCustomizer(ClientCredentials credentials) {
         return credentials::applyTo;
