@@ -6,6 +6,7 @@ import io.basalt.insert.imports.JsonLinesImport;
 import io.basalt.insert.imports.PrometheusTextImport;
 import io.basalt.insert.imports.SampleSink;
 import io.basalt.model.TenantId;
+import io.basalt.node.web.BoundedBody;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,8 +89,8 @@ public class ImportController {
 
     private Mono<ResponseEntity<Void>> run(TenantId tenant, ExtraLabels extra, ServerHttpRequest request,
             Format format) {
-        IngestBodies.requireDeclaredSizeWithin(request.getHeaders(), props.getMaxInsertRequestSize());
-        return pipeline.admit(() -> Mono.fromCallable(() -> {
+        return BoundedBody.refuseIfDeclaredOver(request, props.getMaxInsertRequestSize())
+            .then(pipeline.admit(() -> Mono.fromCallable(() -> {
             BlockBatcher batcher = new BlockBatcher(props.getMaxRowsPerBlock(),
                     block -> pipeline.ingest(tenant, block, extra), props.getStorageTimeout().multipliedBy(2));
             try (InputStream in = IngestBodies.open(request, props.getMaxInsertRequestSize())) {
@@ -104,7 +105,7 @@ public class ImportController {
             }
             batcher.finish();
             return ResponseEntity.noContent().<Void>build();
-        }).subscribeOn(Schedulers.boundedElastic()));
+        }).subscribeOn(Schedulers.boundedElastic())));
     }
 
     @FunctionalInterface

@@ -52,25 +52,13 @@ final class IngestBodies {
     }
 
     /**
-     * Refuses a body whose declared {@code Content-Length} is over the limit, before the request waits for an
-     * ingestion slot or anything of it is read.
-     */
-    static void requireDeclaredSizeWithin(HttpHeaders headers, long maxBytes) {
-        long declared = headers.getContentLength();
-        if (declared > maxBytes) {
-            throw tooLarge("request body of " + declared + " bytes", maxBytes);
-        }
-    }
-
-    /**
      * A blocking stream over the request body, gunzipped when {@code Content-Encoding: gzip}. Reading past
-     * {@code maxBytes} (received or decompressed) throws {@link PayloadTooLargeException}; a declared
-     * {@code Content-Length} over the limit is refused before anything is read.
+     * {@code maxBytes} (received or decompressed) throws {@link PayloadTooLargeException}. A declared
+     * {@code Content-Length} over the limit is refused before this, by {@code BoundedBody.refuseIfDeclaredOver}.
      */
     static InputStream open(ServerHttpRequest request, long maxBytes) throws IOException {
         HttpHeaders headers = request.getHeaders();
         boolean gzip = isGzip(headers.getFirst(HttpHeaders.CONTENT_ENCODING));
-        requireDeclaredSizeWithin(headers, maxBytes);
         InputStream raw = new Bounded(DataBufferUtils.subscriberInputStream(request.getBody(), PREFETCH_BUFFERS),
                 maxBytes, "request body");
         if (!gzip) {

@@ -50,10 +50,11 @@ public class RemoteWriteController {
 
     private Mono<ResponseEntity<Void>> write(TenantId tenant, ExtraLabels extra, ServerHttpRequest request) {
         IngestBodies.requireRemoteWrite(request.getHeaders());
-        IngestBodies.requireDeclaredSizeWithin(request.getHeaders(), props.getMaxInsertRequestSize());
-        return pipeline.admit(() -> BoundedBody.read(request, props.getMaxInsertRequestSize())
-            .map(decoder::decode)
-            .flatMap(decoded -> pipeline.ingest(tenant, decoded.series(), extra)))
+        // An oversized body is refused before waiting for a slot.
+        return BoundedBody.refuseIfDeclaredOver(request, props.getMaxInsertRequestSize())
+            .then(pipeline.admit(() -> BoundedBody.read(request, props.getMaxInsertRequestSize())
+                .map(decoder::decode)
+                .flatMap(decoded -> pipeline.ingest(tenant, decoded.series(), extra))))
             .thenReturn(ResponseEntity.noContent().build());
     }
 }

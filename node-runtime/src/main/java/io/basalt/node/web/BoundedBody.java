@@ -8,8 +8,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reads a request body into memory, refusing one larger than a limit. A refused body is still read and thrown away
- * (up to {@link #DISCARD_CAP} bytes): answering while the sender is still writing and then closing the connection
- * makes the kernel reset it, and the sender sees a broken connection instead of the 413 it must not retry.
+ * (up to {@link #DISCARD_CAP} bytes) before the answer: answering while the sender is still writing and then closing
+ * the connection makes the kernel reset it, and the sender sees a broken connection instead of the 413 it must not
+ * retry.
  */
 public final class BoundedBody {
 
@@ -32,6 +33,29 @@ public final class BoundedBody {
         return body.flatMap(acc -> acc.received > maxBytes || declared > maxBytes
                 ? Mono.error(tooLarge(Math.max(declared, acc.received), maxBytes))
                 : Mono.just(acc.bytes()));
+    }
+
+    /**
+     * For a body whose declared {@code Content-Length} is over {@code maxBytes}: reads it through and fails with
+     * {@link PayloadTooLargeException}, without holding any of it; completes empty when the declared length is within
+     * the limit (or unknown), so that the caller goes on to read the body itself.
+     */
+    public static Mono<Void> refuseIfDeclaredOver(ServerHttpRequest request, long maxBytes) {
+        long declared = request.getHeaders().getContentLength();
+        if (declared <= maxBytes) {
+            return Mono.empty();
+        }
+        long[] seen = { 0 };
+        return request.getBody()
+            .map(BoundedBody::releaseCounting)
+            .takeWhile(n -> (seen[0] += n) <= DISCARD_CAP)
+            .then(Mono.error(tooLarge(declared, maxBytes)));
+    }
+
+    private static int releaseCounting(DataBuffer buffer) {
+        int n = buffer.readableByteCount();
+        DataBufferUtils.release(buffer);
+        return n;
     }
 
     private static PayloadTooLargeException tooLarge(long size, long max) {
