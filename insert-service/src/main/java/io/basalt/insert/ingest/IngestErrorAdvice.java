@@ -3,6 +3,7 @@ package io.basalt.insert.ingest;
 import io.basalt.insert.forward.NotEnoughStorageNodesException;
 import io.basalt.insert.forward.RejectedByStorageException;
 import io.basalt.node.admission.TooBusyException;
+import io.basalt.node.web.BoundedBody;
 import io.basalt.node.web.PayloadTooLargeException;
 import io.basalt.wire.remotewrite.RemoteWriteException;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +17,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * Status codes as the remote-write spec tells senders to act on them: 4xx only for data that can never succeed,
@@ -71,9 +74,10 @@ public class IngestErrorAdvice {
         return retryLater("storage_unavailable", "5", e.getMessage());
     }
 
+    /** Refused before its body was read: the body is read and dropped first, see {@link BoundedBody#discard}. */
     @ExceptionHandler(TooBusyException.class)
-    public ResponseEntity<String> tooBusy(TooBusyException e) {
-        return retryLater("too_busy", "1", e.getMessage());
+    public Mono<ResponseEntity<String>> tooBusy(TooBusyException e, ServerWebExchange exchange) {
+        return BoundedBody.discard(exchange.getRequest()).thenReturn(retryLater("too_busy", "1", e.getMessage()));
     }
 
     private ResponseEntity<String> retryLater(String reason, String retryAfterSeconds, String message) {

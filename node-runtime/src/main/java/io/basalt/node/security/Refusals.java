@@ -1,5 +1,6 @@
 package io.basalt.node.security;
 
+import io.basalt.node.web.BoundedBody;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -79,8 +79,10 @@ final class Refusals implements ServerAuthenticationEntryPoint, ServerAccessDeni
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
         byte[] body = (status.value() + " " + refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
-        DataBuffer buffer = response.bufferFactory().wrap(body);
-        return response.writeWith(Mono.just(buffer));
+        // The body of a refused request is never read by a handler; read it before answering, or the refusal may
+        // not reach a sender still writing, and a kept-alive connection hangs on the sender's next request.
+        return BoundedBody.discard(exchange.getRequest())
+            .then(Mono.defer(() -> response.writeWith(Mono.just(response.bufferFactory().wrap(body)))));
     }
 
     private Counter counter(String reason) {

@@ -45,11 +45,20 @@ public final class BoundedBody {
         if (declared <= maxBytes) {
             return Mono.empty();
         }
+        return discard(request).then(Mono.error(tooLarge(declared, maxBytes)));
+    }
+
+    /**
+     * Reads a body that will not be used and throws it away, up to {@link #DISCARD_CAP} bytes, so that an answer
+     * given without reading it (a refusal) reaches the sender and the connection stays usable for its next request.
+     */
+    public static Mono<Void> discard(ServerHttpRequest request) {
         long[] seen = { 0 };
         return request.getBody()
             .map(BoundedBody::releaseCounting)
             .takeWhile(n -> (seen[0] += n) <= DISCARD_CAP)
-            .then(Mono.error(tooLarge(declared, maxBytes)));
+            .then()
+            .onErrorComplete();
     }
 
     private static int releaseCounting(DataBuffer buffer) {

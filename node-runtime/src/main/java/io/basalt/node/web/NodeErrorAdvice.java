@@ -8,6 +8,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * Answers shared by every node: overload is retryable (503 with {@code Retry-After}, as the remote-write spec tells
@@ -17,12 +19,14 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class NodeErrorAdvice {
 
+    /** The refused request's body was never read: it is read and dropped first, see {@link BoundedBody#discard}. */
     @ExceptionHandler(TooBusyException.class)
-    public ResponseEntity<String> tooBusy(TooBusyException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-            .header("Retry-After", "1")
-            .contentType(MediaType.TEXT_PLAIN)
-            .body(e.getMessage() + "\n");
+    public Mono<ResponseEntity<String>> tooBusy(TooBusyException e, ServerWebExchange exchange) {
+        return BoundedBody.discard(exchange.getRequest())
+            .thenReturn(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1")
+                .contentType(MediaType.TEXT_PLAIN)
+                .body(e.getMessage() + "\n"));
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

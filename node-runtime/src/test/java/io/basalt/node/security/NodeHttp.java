@@ -12,7 +12,8 @@ import java.util.Base64;
 /** Plain requests to a test node, with or without an {@code Authorization} header. */
 final class NodeHttp {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** One client, so one connection pool, per test: no test's kept-alive connection is reused by another. */
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
 
@@ -37,12 +38,12 @@ final class NodeHttp {
                 authorization);
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request, String authorization) {
+    private HttpResponse<String> send(HttpRequest.Builder request, String authorization) {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         try {
-            return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
