@@ -148,7 +148,8 @@ public final class Printer {
             return "NaN";
         }
         if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
+            // No "+": a leading sign reads back as a unary operator, which binds looser than "^" ("+Inf ^ x").
+            return v > 0 ? "Inf" : "-Inf";
         }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return (Double.doubleToRawLongBits(v) == Long.MIN_VALUE ? "-" : "") + (long) v;

@@ -6,6 +6,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -26,6 +27,14 @@ class ParserPropertiesTest {
         catch (ParseException expected) {
             assertThat(expected.getMessage()).matches("(?s)\\d+:\\d+: parse error: .+");
         }
+    }
+
+    @Example
+    void positiveInfinityOnTheLeftOfAPowerPrintsWithoutASign() {
+        Expr e = Parser.parse("Inf ^ x");
+
+        assertThat(e.toString()).isEqualTo("Inf ^ x");
+        assertThat(Parser.parse(e.toString())).isEqualTo(e);
     }
 
     @Property(tries = 1000)
