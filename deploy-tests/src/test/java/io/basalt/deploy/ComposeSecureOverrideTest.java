@@ -33,7 +33,7 @@ class ComposeSecureOverrideTest {
     }
 
     @Test
-    void everyBasaltServiceServesItsCertificateAndIsHealthCheckedOnTheOpenReadinessEndpointOverHttps() {
+    void everyBasaltServiceServesItsCertificateAndIsHealthCheckedOnItsPort() {
         SECURED.forEach((name, cert) -> {
             Map<String, Object> svc = service(name);
             Map<String, Object> env = Yaml.map(svc, "environment");
@@ -43,10 +43,11 @@ class ComposeSecureOverrideTest {
                     .contains("./config/security/secure.yml:/etc/basalt/secure.yml:ro");
             assertThat(Yaml.list(svc, "secrets")).as(name).contains("ca.crt", cert + ".crt", cert + ".key",
                     "admin_password_hash", "agent_token");
+            // busybox wget's TLS client cannot talk to the JDK's TLS, so the check is that the port accepts
+            // connections, which it does only once startup is done.
             List<Object> test = Yaml.list(Yaml.map(svc, "healthcheck"), "test");
-            assertThat(test).as(name).startsWith("CMD", "wget").contains("--no-check-certificate");
-            assertThat(test.get(test.size() - 1)).as(name).isEqualTo("https://127.0.0.1:"
-                    + ComposeFileTest.SERVICES.get(name) + "/actuator/health/readiness");
+            assertThat(test).as(name).containsExactly("CMD-SHELL", "nc 127.0.0.1 "
+                    + ComposeFileTest.SERVICES.get(name) + " </dev/null");
         });
     }
 
