@@ -1,5 +1,6 @@
 package io.basalt.wire.fuzz;
 
+import io.basalt.wire.remotewrite.GoldenFiles;
 import io.basalt.fuzzing.FuzzBudget;
 import io.basalt.fuzzing.Refusals;
 import io.basalt.fuzzing.ByteMutations;
