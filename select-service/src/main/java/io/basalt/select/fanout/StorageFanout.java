@@ -148,11 +148,18 @@ public class StorageFanout {
                     .increment();
                 return Mono.just(new NodeAnswer<>(node.url(), null, e));
             })
-            .doFinally(s -> Timer.builder("basalt_select_storage_request_duration")
-                .description("Latency of requests to each storage node")
-                .tag("node", node.url())
-                .register(registry)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+            // Recorded before the answer moves on (not in doFinally, which runs after the merged response may
+            // already be on the wire), so a scrape right after a query sees it.
+            .doOnSuccess(a -> recordLatency(node.url(), start))
+            .doOnCancel(() -> recordLatency(node.url(), start));
+    }
+
+    private void recordLatency(String node, long start) {
+        Timer.builder("basalt_select_storage_request_duration")
+            .description("Latency of requests to each storage node")
+            .tag("node", node)
+            .register(registry)
+            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private <T, R> PartialResult<R> combine(List<NodeAnswer<List<T>>> answers, ReadOptions options,

@@ -93,7 +93,11 @@ public class RequestMetrics implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().value();
         if (path.equals("/internal/insert")) {
-            return chain.filter(exchange).doFinally(s -> countRejection(exchange.getResponse().getStatusCode()));
+            // Counted as the response commits, not after it completes: a client that has read a refusal must
+            // already find it in the metrics.
+            exchange.getResponse().beforeCommit(() -> Mono.fromRunnable(
+                    () -> countRejection(exchange.getResponse().getStatusCode())));
+            return chain.filter(exchange);
         }
         Timer timer = READ_PATHS.containsKey(path) ? selectTimers.get(READ_PATHS.get(path))
                 : path.startsWith("/internal/label/") ? labelValuesTimer : null;
