@@ -6,18 +6,30 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
-/** The limits every node gets from node-runtime: header size, and the idle timeout for clients that stall. */
+/** The limits every node gets from node-runtime: header size, and the timeouts for clients that stall. */
 @SpringBootTest(classes = HardenedServerTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "server.netty.idle-timeout=500ms")
+        properties = { "server.netty.idle-timeout=500ms", "basalt.server.body-read-timeout=500ms",
+            "basalt.server.body-timeout=2s" })
 class HardenedServerTest {
 
     @SpringBootApplication
+    @RestController
     static class App {
+
+        @PostMapping("/upload")
+        Mono<String> upload(@RequestBody Mono<byte[]> body) {
+            return body.map(b -> b.length + " bytes");
+        }
     }
 
     @LocalServerPort
@@ -41,17 +53,67 @@ class HardenedServerTest {
         }
     }
 
+    @Test
+    void aClientThatStopsHalfWayThroughItsBodyIsDisconnected() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 1000\r\n\r\n" + "x".repeat(10)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Nothing useful comes back, and the connection ends well before the 10 s socket timeout would fire.
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                .doesNotContain("bytes");
+        }
+    }
+
+    @Test
+    void aClientThatDribblesItsBodyIsDisconnectedWhenTheWholeBodyTakesTooLong() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            // One byte every 200 ms never trips the 500 ms gap limit, only the 2 s limit on the whole body.
+            try {
+                for (int i = 0; i < 40; i++) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            }
+            catch (IOException closedByServer) {
+                // expected once the server gives up
+            }
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                .doesNotContain("bytes");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void aClientThatSendsItsBodyInTimeIsAnswered() throws IOException {
+        String response = exchange("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
+        assertThat(response).startsWith("HTTP/1.1 200").endsWith("5 bytes");
+    }
+
     private static String request(String header) {
         return "GET /nothing HTTP/1.1\r\nHost: localhost\r\n" + header + "\r\nConnection: close\r\n\r\n";
     }
 
     private String statusLine(String request) throws IOException {
+        return exchange(request).lines().findFirst().orElse("");
+    }
+
+    private String exchange(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            return response.lines().findFirst().orElse("");
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
 }
