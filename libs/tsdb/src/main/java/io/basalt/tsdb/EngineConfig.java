@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param dataPath directory holding the write-ahead log, partitions and snapshots
  * @param retention how long samples are kept; whole partitions older than this are dropped (partitions are UTC days
  *        up to 31 days of retention, UTC months above), and searches ignore older samples at once
+ * @param futureRetention samples stamped more than this ahead of {@code clock} are dropped from an append (the rest
+ *        of it is stored), as VictoriaMetrics drops samples more than two days ahead: a client with a wrong clock or
+ *        unit would otherwise create partitions that retention only removes years later
  * @param fsync when the write-ahead log is forced to disk (acknowledged samples survive {@code kill -9} either way)
  * @param dedupInterval keep one sample per window of this length per series ({@code ZERO} disables, VictoriaMetrics'
  *        {@code -dedup.minScrapeInterval})
@@ -24,11 +27,13 @@ import java.util.Objects;
  * @param clock time source for retention and partition choice
  * @param freeSpaceProbe measures usable disk space
  */
-public record EngineConfig(Path dataPath, Duration retention, FsyncPolicy fsync, Duration dedupInterval,
+public record EngineConfig(Path dataPath, Duration retention, Duration futureRetention, FsyncPolicy fsync, Duration dedupInterval,
         long minFreeDiskSpaceBytes, Duration headFlushInterval, long maxHeadSamples, long walSegmentBytes,
         Duration freeSpaceCheckInterval, boolean backgroundTasks, Clock clock, FreeSpaceProbe freeSpaceProbe) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(365);
+
+    public static final Duration DEFAULT_FUTURE_RETENTION = Duration.ofDays(2);
 
     public static final long DEFAULT_MIN_FREE_DISK_SPACE_BYTES = 10L * 1024 * 1024;
 
@@ -37,6 +42,7 @@ public record EngineConfig(Path dataPath, Duration retention, FsyncPolicy fsync,
         requirePositive(retention, "retentionPeriod");
         require(retention.compareTo(Duration.ofHours(1)) >= 0, "retentionPeriod must be at least 1h, got "
                 + retention);
+        requirePositive(futureRetention, "futureRetention");
         require(fsync != null, "fsync must be set ('always' or an interval)");
         require(dedupInterval != null && !dedupInterval.isNegative(),
                 "dedup.minScrapeInterval must be zero (off) or positive, got " + dedupInterval);
@@ -65,19 +71,21 @@ public record EngineConfig(Path dataPath, Duration retention, FsyncPolicy fsync,
     }
 
     public Builder toBuilder() {
-        return new Builder(dataPath).retention(retention).fsync(fsync).dedupInterval(dedupInterval)
+        return new Builder(dataPath).retention(retention).futureRetention(futureRetention).fsync(fsync).dedupInterval(dedupInterval)
             .minFreeDiskSpaceBytes(minFreeDiskSpaceBytes).headFlushInterval(headFlushInterval)
             .maxHeadSamples(maxHeadSamples).walSegmentBytes(walSegmentBytes)
             .freeSpaceCheckInterval(freeSpaceCheckInterval).backgroundTasks(backgroundTasks).clock(clock)
             .freeSpaceProbe(freeSpaceProbe);
     }
 
-    /** Defaults: 1y retention, fsync every 1 s, no dedup, 10 MiB disk floor, head flushed every minute. */
+    /** Defaults: 1y retention, samples up to 2 days ahead, fsync every 1 s, no dedup, 10 MiB disk floor, head flushed every minute. */
     public static final class Builder {
 
         private final Path dataPath;
 
         private Duration retention = DEFAULT_RETENTION;
+
+        private Duration futureRetention = DEFAULT_FUTURE_RETENTION;
 
         private FsyncPolicy fsync = FsyncPolicy.DEFAULT;
 
@@ -111,6 +119,11 @@ public record EngineConfig(Path dataPath, Duration retention, FsyncPolicy fsync,
         /** VictoriaMetrics syntax: {@code 12h}, {@code 30d}, {@code 4w}, {@code 1y}. */
         public Builder retention(String v) {
             retention = RetentionPeriod.parse(v);
+            return this;
+        }
+
+        public Builder futureRetention(Duration v) {
+            futureRetention = v;
             return this;
         }
 
@@ -165,7 +178,7 @@ public record EngineConfig(Path dataPath, Duration retention, FsyncPolicy fsync,
         }
 
         public EngineConfig build() {
-            return new EngineConfig(dataPath, retention, fsync, dedupInterval, minFreeDiskSpaceBytes,
+            return new EngineConfig(dataPath, retention, futureRetention, fsync, dedupInterval, minFreeDiskSpaceBytes,
                     headFlushInterval, maxHeadSamples, walSegmentBytes, freeSpaceCheckInterval, backgroundTasks, clock,
                     freeSpaceProbe);
         }

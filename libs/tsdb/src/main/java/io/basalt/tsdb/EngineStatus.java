@@ -5,8 +5,9 @@ package io.basalt.tsdb;
  *
  * @param diskUsageBytes bytes of parts and write-ahead log under the data path
  * @param rowsIngested samples accepted since open (replayed ones excluded)
- * @param rowsDroppedOutsideRetention samples refused because they were older than the retention period (or past
- *        year 9999)
+ * @param rowsDroppedOutsideRetention samples refused because they were older than the retention period
+ * @param rowsDroppedTooFarInFuture samples refused because they were stamped more than
+ *        {@link EngineConfig#futureRetention()} ahead of the engine's clock (or past year 9999)
  * @param activeSeries series that currently resolve to an id (seen since open, not deleted)
  * @param headSamples samples held in memory awaiting a flush
  * @param partitions time partitions on disk or in memory
@@ -20,7 +21,7 @@ package io.basalt.tsdb;
  * @param quarantinedPartsTotal parts moved aside because a checksum failed
  */
 public record EngineStatus(long diskUsageBytes, long rowsIngested, long rowsDroppedOutsideRetention,
-        long activeSeries, long headSamples, int partitions, int parts, long mergesTotal, long flushesTotal,
-        long walSizeBytes, long walCorruptionsTotal, boolean readOnly, String readOnlyReason,
-        long quarantinedPartsTotal) {
+        long rowsDroppedTooFarInFuture, long activeSeries, long headSamples, int partitions, int parts,
+        long mergesTotal, long flushesTotal, long walSizeBytes, long walCorruptionsTotal, boolean readOnly,
+        String readOnlyReason, long quarantinedPartsTotal) {
 }

@@ -69,8 +69,10 @@ public final class TsdbEngine implements Storage {
 
     private static final java.time.Duration MONTHLY_PARTITIONS_ABOVE = java.time.Duration.ofDays(31);
 
-    /** 9999-12-31T23:59:59.999Z. */
+    /** 9999-12-31T23:59:59.999Z: the newest timestamp whose partition still has a plain {@code yyyy_MM_dd} name. */
     private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
+
+    private static final long FUTURE_DROP_LOG_INTERVAL_MS = 10_000;
 
     /** Keep merged parts well under the 2 GiB a single mapping can address. */
     private static final long MAX_PART_BYTES = 1L << 30;
@@ -103,6 +105,11 @@ public final class TsdbEngine implements Storage {
     private final AtomicLong rowsIngested = new AtomicLong();
 
     private final AtomicLong rowsDropped = new AtomicLong();
+
+    private final AtomicLong rowsTooFarInFuture = new AtomicLong();
+
+    /** A client with a broken clock sends future samples in every request; one log line per request would flood. */
+    private final ThrottledReport futureDrops;
 
     private final AtomicLong merges = new AtomicLong();
 
@@ -137,6 +144,8 @@ public final class TsdbEngine implements Storage {
         quarantineDir = data.resolve("quarantine");
         snapshotsDir = data.resolve("snapshots");
         monthlyPartitions = config.retention().compareTo(MONTHLY_PARTITIONS_ABOVE) > 0;
+        futureDrops = new ThrottledReport(FUTURE_DROP_LOG_INTERVAL_MS, System::currentTimeMillis,
+                line -> LOG.log(Level.WARNING, line));
         long flushedSeq;
         try {
             Files.createDirectories(partitionsDir);
@@ -190,11 +199,13 @@ public final class TsdbEngine implements Storage {
     public void append(TenantId tenant, List<TimeSeries> series) {
         ensureOpen();
         checkWritable();
-        long cutoff = retentionCutoff();
+        long now = config.clock().millis();
+        long cutoff = now - config.retention().toMillis();
+        long latest = latestAccepted(now);
         List<TimeSeries> accepted = new ArrayList<>(series.size());
         long rows = 0;
         for (TimeSeries ts : series) {
-            TimeSeries kept = withinRetention(ts, cutoff);
+            TimeSeries kept = admissible(tenant, ts, cutoff, latest);
             if (kept.size() > 0) {
                 accepted.add(kept);
                 rows += kept.size();
@@ -222,34 +233,60 @@ public final class TsdbEngine implements Storage {
         rowsIngested.addAndGet(rows);
     }
 
-    private TimeSeries withinRetention(TimeSeries ts, long cutoff) {
-        int keep = 0;
+    /**
+     * The newest timestamp an append stores. Replay does not apply it: those samples were acknowledged, and the clock
+     * may since have been set back.
+     */
+    private long latestAccepted(long now) {
+        long ahead = config.futureRetention().compareTo(java.time.Duration.ofMillis(MAX_TIMESTAMP)) >= 0
+                ? MAX_TIMESTAMP : config.futureRetention().toMillis();
+        return now > MAX_TIMESTAMP - ahead ? MAX_TIMESTAMP : now + ahead;
+    }
+
+    /** The samples of {@code ts} in {@code [cutoff, latest]}; the others are counted as dropped, by reason. */
+    private TimeSeries admissible(TenantId tenant, TimeSeries ts, long cutoff, long latest) {
+        int old = 0;
+        int future = 0;
+        long newest = Long.MIN_VALUE;
         for (long t : ts.timestamps()) {
-            keep += accepted(t, cutoff) ? 1 : 0;
+            if (t < cutoff) {
+                old++;
+            }
+            else if (t > latest) {
+                future++;
+                newest = Math.max(newest, t);
+            }
         }
-        if (keep == ts.size()) {
+        if (old + future == 0) {
             return ts;
         }
-        rowsDropped.addAndGet(ts.size() - keep);
+        rowsDropped.addAndGet(old);
+        if (future > 0) {
+            rowsTooFarInFuture.addAndGet(future);
+            long example = newest;
+            futureDrops.record(future, count -> "dropped " + count + " samples stamped more than "
+                    + config.futureRetention().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                    + " ahead of this node's clock (the other samples of those inserts are kept); latest: tenant "
+                    + tenant + " series " + ts.labels() + " at " + java.time.Instant.ofEpochMilli(example)
+                    + ", accepted up to " + java.time.Instant.ofEpochMilli(latest)
+                    + "; check the sender's clock and timestamp unit");
+        }
+        int keep = ts.size() - old - future;
         long[] t = new long[keep];
         double[] v = new double[keep];
         int n = 0;
         for (int i = 0; i < ts.size(); i++) {
-            if (accepted(ts.timestamp(i), cutoff)) {
-                t[n] = ts.timestamp(i);
+            long at = ts.timestamp(i);
+            if (at >= cutoff && at <= latest) {
+                t[n] = at;
                 v[n++] = ts.value(i);
             }
         }
         return new TimeSeries(ts.labels(), t, v);
     }
 
-    /** Within retention, and not past year 9999 so every partition keeps a plain {@code yyyy_MM_dd} name. */
-    private static boolean accepted(long t, long cutoff) {
-        return t >= cutoff && t <= MAX_TIMESTAMP;
-    }
-
     private void replay(TenantId tenant, Labels labels, long[] ts, double[] vs) {
-        TimeSeries kept = withinRetention(new TimeSeries(labels, ts, vs), retentionCutoff());
+        TimeSeries kept = admissible(tenant, new TimeSeries(labels, ts, vs), retentionCutoff(), MAX_TIMESTAMP);
         if (kept.size() > 0) {
             int id = registry.idOf(new SeriesKey(tenant, labels));
             insert(id, tenant, labels, kept.timestamps(), kept.values(), 0, kept.size());
@@ -843,9 +880,9 @@ public final class TsdbEngine implements Storage {
         }
         long walBytes = wal.sizeBytes();
         String reason = readOnlyReason;
-        return new EngineStatus(partsBytes + walBytes, rowsIngested.get(), rowsDropped.get(), registry.size(), head,
-                partitions.size(), parts, merges.get(), flushes.get(), walBytes, wal.corruptionsTotal(),
-                reason != null, reason, quarantined.get());
+        return new EngineStatus(partsBytes + walBytes, rowsIngested.get(), rowsDropped.get(),
+                rowsTooFarInFuture.get(), registry.size(), head, partitions.size(), parts, merges.get(), flushes.get(),
+                walBytes, wal.corruptionsTotal(), reason != null, reason, quarantined.get());
     }
 
     /** Whether appends are currently refused; see {@link EngineStatus#readOnlyReason()}. */

@@ -32,6 +32,7 @@ class EngineConfigTest {
         assertThat(c.fsync()).isEqualTo(FsyncPolicy.DEFAULT);
         assertThat(c.fsync().interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.dedupInterval()).isZero();
+        assertThat(c.futureRetention()).isEqualTo(Duration.ofDays(2));
     }
 
     @Test
@@ -42,6 +43,8 @@ class EngineConfigTest {
         assertThatThrownBy(() -> EngineConfig.builder(Path.of("d")).minFreeDiskSpaceBytes(-1).build())
             .hasMessageContaining("minFreeDiskSpaceBytes");
         assertThatThrownBy(() -> EngineConfig.builder(null).build()).hasMessageContaining("dataPath");
+        assertThatThrownBy(() -> EngineConfig.builder(Path.of("d")).futureRetention(Duration.ZERO).build())
+            .hasMessageContaining("futureRetention");
         assertThatThrownBy(() -> FsyncPolicy.parse("sometimes")).hasMessageContaining("fsync");
     }
 

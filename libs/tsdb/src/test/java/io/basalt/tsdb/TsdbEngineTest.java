@@ -249,6 +249,55 @@ class TsdbEngineTest {
     }
 
     @Test
+    void samplesTooFarAheadOfTheClockAreDroppedAloneAndCountedApartFromRetention() {
+        long now = clock.millis();
+        long limit = now + Duration.ofDays(2).toMillis();
+        Labels m = series("m");
+        try (TsdbEngine e = TsdbEngine.open(config(dir).retention("2d").build())) {
+            e.append(T, List.of(
+                    ts(m, new long[] { now - 10 * 86_400_000L, now, limit, limit + 1, 253_402_300_800_000L },
+                            new double[] { 1, 2, 3, 4, 5 }),
+                    ts(series("only_future"), new long[] { limit + 60_000 }, new double[] { 6 })));
+
+            assertThat(all(e, T)).containsExactly(ts(m, new long[] { now, limit }, new double[] { 2, 3 }));
+            assertThat(e.status().rowsDroppedTooFarInFuture()).isEqualTo(3);
+            assertThat(e.status().rowsDroppedOutsideRetention()).isEqualTo(1);
+            assertThat(e.status().rowsIngested()).isEqualTo(2);
+            assertThat(e.status().activeSeries()).isEqualTo(1);
+            // What moves the limit is the clock: a minute later, the same sample is stored.
+            clock.advance(Duration.ofMinutes(1));
+            e.append(T, List.of(ts(series("only_future"), new long[] { limit + 60_000 }, new double[] { 6 })));
+            assertThat(all(e, T, LabelMatcher.equal("__name__", "only_future"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void theFutureLimitIsConfigurable() {
+        long now = clock.millis();
+        Labels m = series("m");
+        try (TsdbEngine e = TsdbEngine.open(config(dir).futureRetention(Duration.ofHours(1)).build())) {
+            e.append(T, List.of(ts(m, new long[] { now + 3_600_000, now + 3_600_001 }, new double[] { 1, 2 })));
+
+            assertThat(all(e, T)).containsExactly(ts(m, new long[] { now + 3_600_000 }, new double[] { 1 }));
+            assertThat(e.status().rowsDroppedTooFarInFuture()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void acknowledgedFutureSamplesSurviveReplayAfterTheClockIsSetBack() {
+        long ahead = clock.millis() + Duration.ofDays(1).toMillis();
+        Labels m = series("m");
+        EngineConfig cfg = config(dir).fsync(FsyncPolicy.parse("always")).build();
+        TsdbEngine crashed = TsdbEngine.open(cfg); // never closed, so the sample comes back only from the log
+        crashed.append(T, List.of(ts(m, new long[] { ahead }, new double[] { 1 })));
+        clock.advance(Duration.ofDays(-2));
+        try (TsdbEngine e = TsdbEngine.open(cfg)) {
+            assertThat(all(e, T)).containsExactly(ts(m, new long[] { ahead }, new double[] { 1 }));
+            assertThat(e.status().rowsDroppedTooFarInFuture()).isZero();
+        }
+    }
+
+    @Test
     void snapshotRestoredIntoAFreshDataPathAnswersLikeTheOriginal(@TempDir Path restored) {
         List<TimeSeries> expected;
         String name;

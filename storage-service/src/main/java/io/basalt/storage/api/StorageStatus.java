@@ -39,6 +39,7 @@ public class StorageStatus implements NodeStatusContributor {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("dataPath", props.getDataPath());
         c.put("retentionPeriod", props.getRetentionPeriod());
+        c.put("futureRetention", props.getFutureRetention().toString());
         c.put("maxConcurrentInserts", props.getMaxConcurrentInserts());
         c.put("maxConcurrentSelects", props.getMaxConcurrentSelects());
         c.put("minFreeDiskSpaceBytes", props.getMinFreeDiskSpaceBytes());

@@ -20,6 +20,7 @@ public class StorageConfiguration {
         try {
             config = EngineConfig.builder(Path.of(props.getDataPath()))
                 .retention(props.getRetentionPeriod())
+                .futureRetention(props.getFutureRetention())
                 .fsync(FsyncPolicy.parse(props.getFsync()))
                 .dedupInterval(props.getDedupMinScrapeInterval())
                 .minFreeDiskSpaceBytes(props.getMinFreeDiskSpaceBytes())

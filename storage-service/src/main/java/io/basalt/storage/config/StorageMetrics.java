@@ -68,6 +68,12 @@ public class StorageMetrics implements MeterBinder {
         counter(registry, "basalt_storage_rows_dropped_outside_retention",
                 "Samples refused because they are older than the retention period",
                 s -> s.rowsDroppedOutsideRetention());
+        // The engine counts these, but they join RequestMetrics' refusals in one family so that a single alert on
+        // basalt_storage_rows_rejected_total catches a sender whose samples this node does not keep.
+        FunctionCounter.builder("basalt_storage_rows_rejected", this, m -> m.status().rowsDroppedTooFarInFuture())
+            .description("Samples of decoded insert requests that were refused, by reason")
+            .tag("reason", "too_far_in_future")
+            .register(registry);
         counter(registry, "basalt_storage_merges", "Part merges completed", s -> s.mergesTotal());
         counter(registry, "basalt_storage_flushes", "Head flushes completed", s -> s.flushesTotal());
         counter(registry, "basalt_storage_wal_corruptions", "Torn or corrupt log records cut off at replay",

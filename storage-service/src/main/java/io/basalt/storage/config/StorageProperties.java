@@ -22,6 +22,13 @@ public class StorageProperties {
     @Pattern(regexp = "\\d+[hdwy]", message = "must be a whole number with unit h, d, w or y, e.g. 1y, 90d, 12h")
     private String retentionPeriod = "1y";
 
+    /**
+     * Samples stamped more than this ahead of the node's clock are dropped from an insert (counted in
+     * {@code basalt_storage_rows_rejected_total{reason="too_far_in_future"}}); the rest of the insert is stored.
+     */
+    @NotNull
+    private Duration futureRetention = Duration.ofDays(2);
+
     /** Insert requests processed at once; more wait up to insertQueueDuration, then get 503. */
     @Min(1)
     private int maxConcurrentInserts = 16;
@@ -72,6 +79,14 @@ public class StorageProperties {
 
     public void setRetentionPeriod(String retentionPeriod) {
         this.retentionPeriod = retentionPeriod;
+    }
+
+    public Duration getFutureRetention() {
+        return futureRetention;
+    }
+
+    public void setFutureRetention(Duration futureRetention) {
+        this.futureRetention = futureRetention;
     }
 
     public int getMaxConcurrentInserts() {

@@ -33,11 +33,12 @@ import reactor.core.publisher.Mono;
 /**
  * The internal API as insert and select nodes use it: streamed search answers that decode as one rows block,
  * admission limits that queue and then refuse with 503 + Retry-After, and 400 for bodies that can never succeed.
- * One slot each for inserts and selects, so a test can occupy it.
+ * One slot each for inserts and selects, so a test can occupy it; samples may be at most an hour ahead.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "basalt.storage.max-concurrent-inserts=1", "basalt.storage.max-concurrent-selects=1",
-    "basalt.storage.insert-queue-duration=400ms", "basalt.storage.select-queue-duration=400ms" })
+    "basalt.storage.insert-queue-duration=400ms", "basalt.storage.select-queue-duration=400ms",
+    "basalt.storage.future-retention=1h" })
 class InternalApiTest {
 
     private static final TenantId TENANT = new TenantId(7, 3);
@@ -171,6 +172,33 @@ class InternalApiTest {
     }
 
     @Test
+    void samplesTooFarAheadAreDroppedAloneAndCountedWhileTheInsertSucceeds() throws Exception {
+        long now = System.currentTimeMillis() / 1000 * 1000;
+        double before = futureRows();
+        TimeSeries mixed = new TimeSeries(Labels.of("__name__", "clock_skew"),
+                new long[] { now - 60_000, now + 1_800_000, now + 7_200_000, now + 7_200_001 },
+                new double[] { 1, 2, 3, 4 });
+
+        assertThat(client.insert(TENANT, List.of(mixed)).statusCode()).isEqualTo(204);
+
+        HttpResponse<byte[]> r = client.search(new SearchQuery(TENANT, now - 3_600_000, Long.MAX_VALUE,
+                List.of(LabelMatcher.equal("__name__", "clock_skew")), 0));
+        assertThat(RowsCodec.decode(r.body()).series()).containsExactly(new TimeSeries(mixed.labels(),
+                new long[] { now - 60_000, now + 1_800_000 }, new double[] { 1, 2 }));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (futureRows() - before < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the engine's figures are read at most once a second
+        }
+        assertThat(futureRows() - before).isEqualTo(2);
+        assertThat(client.get("/api/v1/status").body()).contains("\"futureRetention\":\"PT1H\"");
+    }
+
+    private double futureRows() {
+        return registry.get("basalt_storage_rows_rejected").tag("reason", "too_far_in_future").functionCounter()
+            .count();
+    }
+
+    @Test
     void bodiesThatAreNotOurBinaryFormatsAre400AndStoreNothing() {
         long ingested = engine.status().rowsIngested();
         double malformed = rejected("basalt_storage_insert_requests_rejected", "malformed");
@@ -240,6 +268,7 @@ class InternalApiTest {
                 "basalt_storage_insert_queue_size", "basalt_storage_select_queue_size", "basalt_storage_read_only",
                 "basalt_storage_wal_size_bytes", "basalt_storage_rows_ingested_total",
                 "basalt_storage_rows_rejected_total{reason=\"read_only\"",
+                "basalt_storage_rows_rejected_total{reason=\"too_far_in_future\"",
                 "basalt_storage_insert_requests_rejected_total{reason=\"too_large\"",
                 "basalt_storage_select_duration_seconds_count{api=\"search\"");
     }
