@@ -4,9 +4,12 @@ import com.sun.net.httpserver.HttpServer;
 import io.basalt.wire.remotewrite.RemoteWriteDecoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,111 +19,154 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Scrape-and-forward cost of the Basalt agent against vmagent, as CPU-seconds per million samples delivered.
  *
- * <p>Both run as separate processes, one after the other, against the same in-process targets (each a page of
- * {@code series} node_exporter-like series) and remote-write to an in-process receiver that decodes and counts what
- * arrives. A process's CPU time is read from {@code /proc/<pid>/stat} (user + system) at the end of a warm-up and at the
- * end of the measured window; only samples that arrived within the window count.
+ * <p>Both run as separate processes, one after the other, scraping the same mock-exporter process (its virtual
+ * targets {@code /metrics?target=n}, each a page of the simulated fleet) with the same rules: external labels, a
+ * target relabel rule, a metric relabel rule that drops a family and a write relabel rule that drops another. Both
+ * remote-write to an in-process receiver that decodes and counts what arrives. A process's CPU time is read from
+ * {@code /proc/<pid>/stat} (user + system) at the end of a warm-up and at the end of the measured window; only
+ * samples that arrived within the window count. The mock-exporter's own CPU is not counted.
  *
- * <p>Run: {@code java -cp bench/target/classes:<deps> io.basalt.bench.agent.AgentVsVmagentBench
- * [targets=20] [series=1000] [interval=1s] [warmup=20] [seconds=60] [jar=agent-service/target/agent-service.jar]
- * [only=basalt|vmagent] [jvmArgs='-Xmx512m ...']}.
+ * <p>Run after {@code ./mvnw -B -q -pl agent-service,mock-exporter,bench -am package -DskipTests}:
+ * {@code java -cp bench/target/classes:<deps> io.basalt.bench.agent.AgentVsVmagentBench
+ * [targets=200] [podsPerTarget=6] [interval=5s] [warmup=60] [seconds=60] [jar=agent-service/target/agent-service.jar]
+ * [mockExporterJar=mock-exporter/target/mock-exporter.jar] [only=basalt|vmagent] [jvmArgs='-Xmx512m ...']}.
  * Figures belong in docs/benchmarks.md with the machine they were measured on, never in test assertions.
  */
 public final class AgentVsVmagentBench {
 
     private static final long CLOCK_TICKS = 100;
 
+    /** Applied by both agents: the families dropped here are in every mock-exporter page. */
+    private static final String SCRAPE_RULES = """
+                relabel_configs:
+                  - {target_label: env, replacement: bench}
+                metric_relabel_configs:
+                  - {source_labels: [__name__], regex: 'go_gc_.*', action: drop}
+            """;
+
+    private static final String WRITE_RULES = """
+            - {source_labels: [__name__], regex: 'process_.*', action: drop}
+            """;
+
     private AgentVsVmagentBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int targets = intArg(args, "targets", 20);
-        int series = intArg(args, "series", 1000);
-        String interval = strArg(args, "interval", "1s");
-        int warmup = intArg(args, "warmup", 20);
+        int targets = intArg(args, "targets", 200);
+        String interval = strArg(args, "interval", "5s");
+        int warmup = intArg(args, "warmup", 60);
         int seconds = intArg(args, "seconds", 60);
         String jar = strArg(args, "jar", "agent-service/target/agent-service.jar");
+        String mockJar = strArg(args, "mockExporterJar", "mock-exporter/target/mock-exporter.jar");
+        // Six simulated pods per target make a page of about 1,000 series, the scale the agent issue names.
+        int pods = intArg(args, "podsPerTarget", 6);
         Path work = Files.createTempDirectory("agent-bench");
 
-        byte[] page = page(series);
-        List<HttpServer> servers = new ArrayList<>();
-        StringBuilder addresses = new StringBuilder();
-        for (int i = 0; i < targets; i++) {
-            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            s.createContext("/metrics", ex -> {
-                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-                ex.sendResponseHeaders(200, page.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(page);
-                }
-            });
-            s.setExecutor(Executors.newFixedThreadPool(2));
-            s.start();
-            servers.add(s);
-            addresses.append(i == 0 ? "" : ", ").append("'127.0.0.1:").append(s.getAddress().getPort()).append('\'');
-        }
+        int mockPort = freePort();
+        Process mock = new ProcessBuilder("java", "-Xmx1g", "-jar", mockJar, "--server.port=" + mockPort,
+                "--server.address=127.0.0.1", "--basalt.mock-exporter.targets=" + targets, "--basalt.mock-exporter.instances=" + pods)
+            .redirectErrorStream(true).redirectOutput(work.resolve("mock-exporter.log").toFile()).start();
         AtomicLong samples = new AtomicLong();
-        RemoteWriteDecoder decoder = new RemoteWriteDecoder();
+        AtomicReference<String> example = new AtomicReference<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/", ex -> {
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readAllBytes();
+        try {
+            int seriesPerTarget = awaitPage("http://127.0.0.1:" + mockPort + "/metrics?target=0");
+            StringBuilder groups = new StringBuilder();
+            for (int i = 0; i < targets; i++) {
+                groups.append("      - {targets: ['127.0.0.1:").append(mockPort).append("'], labels: {__param_target: '")
+                    .append(i).append("'}}\n");
             }
-            if (ex.getRequestMethod().equals("POST")) {
-                samples.addAndGet(decoder.decode(body).sampleCount());
-                ex.sendResponseHeaders(204, -1);
-            }
-            else {
-                ex.sendResponseHeaders(400, -1);
-            }
-            ex.close();
-        });
-        receiver.setExecutor(Executors.newFixedThreadPool(4));
-        receiver.start();
-        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/write";
+            RemoteWriteDecoder decoder = new RemoteWriteDecoder();
+            receiver.createContext("/", ex -> {
+                byte[] body;
+                try (InputStream in = ex.getRequestBody()) {
+                    body = in.readAllBytes();
+                }
+                if (ex.getRequestMethod().equals("POST")) {
+                    var request = decoder.decode(body);
+                    samples.addAndGet(request.sampleCount());
+                    if (!request.series().isEmpty()) {
+                        example.set(request.series().get(0).labels().toString());
+                    }
+                    ex.sendResponseHeaders(204, -1);
+                }
+                else {
+                    ex.sendResponseHeaders(400, -1);
+                }
+                ex.close();
+            });
+            receiver.setExecutor(Executors.newFixedThreadPool(4));
+            receiver.start();
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/write";
 
-        Path config = work.resolve("scrape.yml");
-        Files.writeString(config, """
-                global: {scrape_interval: %s, scrape_timeout: %s}
-                scrape_configs:
-                  - job_name: bench
-                    static_configs: [{targets: [%s]}]
-                remote_write:
-                  - url: %s
-                """.formatted(interval, interval, addresses, url));
-        Path vmConfig = work.resolve("vmagent.yml");
-        Files.writeString(vmConfig, """
-                global: {scrape_interval: %s, scrape_timeout: %s}
-                scrape_configs:
-                  - job_name: bench
-                    static_configs: [{targets: [%s]}]
-                """.formatted(interval, interval, addresses));
+            String scrape = """
+                    global: {scrape_interval: %s, scrape_timeout: %s, external_labels: {region: bench}}
+                    scrape_configs:
+                      - job_name: bench
+                        static_configs:
+                    %s%s""".formatted(interval, interval, groups, SCRAPE_RULES);
+            Path config = work.resolve("scrape.yml");
+            Files.writeString(config, scrape + """
+                    remote_write:
+                      - url: %s
+                        write_relabel_configs:
+                    %s""".formatted(url, WRITE_RULES.indent(6)));
+            Path vmConfig = work.resolve("vmagent.yml");
+            Files.writeString(vmConfig, scrape);
+            Path vmWriteRules = work.resolve("vmagent-write-relabel.yml");
+            Files.writeString(vmWriteRules, WRITE_RULES);
 
-        System.out.printf(Locale.ROOT, "targets=%d series/target=%d interval=%s warmup=%ds window=%ds%n", targets,
-                series, interval, warmup, seconds);
-        String only = strArg(args, "only", "");
-        if (!only.equals("vmagent")) {
-            List<String> java = new ArrayList<>(List.of("java"));
-            String jvmArgs = strArg(args, "jvmArgs", "");
-            if (!jvmArgs.isEmpty()) {
-                java.addAll(List.of(jvmArgs.split(" ")));
+            System.out.printf(Locale.ROOT, "targets=%d series/target=%d interval=%s warmup=%ds window=%ds%n", targets,
+                    seriesPerTarget, interval, warmup, seconds);
+            String only = strArg(args, "only", "");
+            if (!only.equals("vmagent")) {
+                List<String> java = new ArrayList<>(List.of("java"));
+                String jvmArgs = strArg(args, "jvmArgs", "");
+                if (!jvmArgs.isEmpty()) {
+                    java.addAll(List.of(jvmArgs.split(" ")));
+                }
+                java.addAll(List.of("-jar", jar, "--server.port=" + freePort(), "--server.address=127.0.0.1",
+                        "--basalt.agent.config-file=" + config, "--basalt.agent.data-path=" + work.resolve("basalt-data")));
+                System.out.println(measure("basalt-agent", java, samples, warmup, seconds));
+                System.out.println("  a series as delivered: " + example.get());
             }
-            java.addAll(List.of("-jar", jar, "--server.port=" + freePort(), "--basalt.agent.config-file=" + config,
-                    "--basalt.agent.data-path=" + work.resolve("basalt-data")));
-            System.out.println(measure("basalt-agent", java, samples, warmup, seconds));
+            if (!only.equals("basalt")) {
+                System.out.println(measure("vmagent", List.of("/usr/bin/vmagent", "-promscrape.config=" + vmConfig,
+                        "-remoteWrite.url=" + url, "-remoteWrite.urlRelabelConfig=" + vmWriteRules,
+                        "-remoteWrite.tmpDataPath=" + work.resolve("vm-data"),
+                        "-httpListenAddr=127.0.0.1:" + freePort(), "-loggerLevel=ERROR"), samples, warmup, seconds));
+                System.out.println("  a series as delivered: " + example.get());
+            }
         }
-        if (!only.equals("basalt")) {
-            System.out.println(measure("vmagent", List.of("/usr/bin/vmagent", "-promscrape.config=" + vmConfig,
-                    "-remoteWrite.url=" + url, "-remoteWrite.tmpDataPath=" + work.resolve("vm-data"),
-                    "-httpListenAddr=127.0.0.1:" + freePort(), "-loggerLevel=ERROR"), samples, warmup, seconds));
+        finally {
+            receiver.stop(0);
+            mock.destroy();
+            mock.waitFor(15, TimeUnit.SECONDS);
         }
-        receiver.stop(0);
-        servers.forEach(s -> s.stop(0));
+    }
+
+    /** Waits for the mock-exporter to serve a page; answers how many samples a target's page has. */
+    private static int awaitPage(String url) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            try {
+                String page = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                return (int) page.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+            }
+            catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("mock-exporter did not answer " + url, notYet);
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     /** One measured run. */
@@ -166,17 +212,6 @@ public final class AgentVsVmagentBench {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After the command name: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
-    }
-
-    /** A node_exporter-like page: a few families with label fan-out, mostly counters. */
-    static byte[] page(int series) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# TYPE node_cpu_seconds_total counter\n");
-        for (int i = 0; i < series; i++) {
-            sb.append("node_cpu_seconds_total{cpu=\"").append(i / 8).append("\",mode=\"mode").append(i % 8)
-                    .append("\"} ").append(1000.25 + i * 3.5).append('\n');
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static int freePort() throws IOException {

@@ -81,8 +81,11 @@ public final class QueryLatencyBench {
                 "--basalt.storage.data-path=" + data.resolve("storage"), "--basalt.storage.retention-period=100y"));
         start(data, "insert", List.of(java(), "-Xmx1g", "-jar", jar(root, "insert-service"),
                 "--server.port=" + insertPort, "--server.address=127.0.0.1", node));
+        // The bench times the query, so it must not be cut short by the default 30 s limit (the HTTP client waits
+        // up to 120 s, as for VictoriaMetrics).
         start(data, "select", List.of(java(), "-Xmx4g", "-jar", jar(root, "select-service"),
-                "--server.port=" + selectPort, "--server.address=127.0.0.1", node));
+                "--server.port=" + selectPort, "--server.address=127.0.0.1", "--basalt.select.max-query-duration=120s",
+                node));
         start(data, "victoria-metrics", List.of("/usr/bin/victoria-metrics",
                 "-storageDataPath=" + data.resolve("vm"), "-httpListenAddr=127.0.0.1:" + vmPort,
                 "-retentionPeriod=100y", "-search.disableCache", "-loggerLevel=ERROR"));
@@ -231,8 +234,8 @@ public final class QueryLatencyBench {
     private static double[][] timeBoth(String a, String b, int runs, int warmup)
             throws IOException, InterruptedException {
         for (int warm = 0; warm < warmup; warm++) {
-            get(a);
-            get(b);
+            timed(a);
+            timed(b);
         }
         double[] ta = new double[runs];
         double[] tb = new double[runs];
@@ -243,9 +246,16 @@ public final class QueryLatencyBench {
         return new double[][] { ta, tb };
     }
 
-    private static double timed(String url) throws IOException, InterruptedException {
+    /** Milliseconds, or infinity for a failed or timed-out query (it sorts last, so it shows in p95 first). */
+    private static double timed(String url) throws InterruptedException {
         long t0 = System.nanoTime();
-        get(url);
+        try {
+            get(url);
+        }
+        catch (IOException | IllegalStateException e) {
+            System.out.println("failed: " + e.getMessage().lines().findFirst().orElse("") + " (" + url + ")");
+            return Double.POSITIVE_INFINITY;
+        }
         return (System.nanoTime() - t0) / 1e6;
     }
 
