@@ -6,7 +6,8 @@ import java.util.List;
 import org.springframework.http.server.PathContainer;
 
 /**
- * Which tenant a request path addresses. {@code /insert/{tenant}/...} and {@code /select/{tenant}/...} name it;
+ * Which tenant a request path addresses. {@code /insert/{tenant}/...}, {@code /select/{tenant}/...} and
+ * {@code /delete/{tenant}/...} name it;
  * {@code /internal/...} and {@code /snapshot/...} act on every tenant of a storage node; any other path (tenant-less
  * ingestion such as {@code /api/v1/write}, agent push, metrics, status) addresses the default tenant 0:0.
  */
@@ -42,7 +43,7 @@ sealed interface PathTenant {
         switch (first) {
             case "internal", "snapshot":
                 return new AllTenants();
-            case "insert", "select":
+            case "insert", "select", "delete":
                 if (segments.size() < 2) {
                     return new One(TenantId.DEFAULT);
                 }

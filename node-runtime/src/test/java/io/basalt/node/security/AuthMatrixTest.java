@@ -41,6 +41,8 @@ class AuthMatrixTest {
 
     private static final String QUERY = "/select/%s/prometheus/api/v1/query";
 
+    private static final String DELETE = "/delete/%s/prometheus/api/v1/admin/tsdb/delete_series";
+
     @DynamicPropertySource
     static void security(DynamicPropertyRegistry r) throws IOException {
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
@@ -79,6 +81,7 @@ class AuthMatrixTest {
     void withoutCredentialsEveryEndpointIs401WithAChallengeForEachScheme() {
         for (HttpResponse<String> r : List.of(http.get(QUERY.formatted(1), null),
                 http.post("/insert/1/prometheus/api/v1/write", null), http.post("/api/v1/write", null),
+                http.post(DELETE.formatted(1), null),
                 http.post("/internal/search", null), http.get("/api/v1/status", null),
                 http.get("/actuator/health/nonexistent", null))) {
             assertThat(r.statusCode()).as(r.uri().getPath()).isEqualTo(401);
@@ -111,11 +114,17 @@ class AuthMatrixTest {
         assertThat(ok.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(http.get(QUERY.formatted("1:0"), GRAFANA).statusCode()).isEqualTo(200);
         assertThat(http.post("/insert/1/prometheus/api/v1/write", GRAFANA).statusCode()).isEqualTo(200);
+        assertThat(http.post(DELETE.formatted(1), GRAFANA).statusCode()).isEqualTo(200);
 
         HttpResponse<String> other = http.get(QUERY.formatted(2), GRAFANA);
         assertThat(other.statusCode()).isEqualTo(403);
         assertThat(other.body()).isEqualTo("403 credential 'grafana' may not address tenant 2:0\n");
         assertThat(http.get(QUERY.formatted("1:1"), GRAFANA).statusCode()).isEqualTo(403);
+        // Deleting is tenant-scoped like reading and writing: not a default-tenant path.
+        HttpResponse<String> delete = http.post(DELETE.formatted(2), GRAFANA);
+        assertThat(delete.statusCode()).isEqualTo(403);
+        assertThat(delete.body()).isEqualTo("403 credential 'grafana' may not address tenant 2:0\n");
+        assertThat(http.post(DELETE.formatted("bad"), GRAFANA).statusCode()).isEqualTo(403);
         // Tenant-less paths address tenant 0:0.
         assertThat(http.post("/api/v1/write", GRAFANA).statusCode()).isEqualTo(403);
         assertThat(http.get("/api/v1/status", GRAFANA).statusCode()).isEqualTo(403);
@@ -133,6 +142,7 @@ class AuthMatrixTest {
     @Test
     void unboundCredentialsReachEveryTenantAndTheInternalApiButBoundOnesDoNot() {
         assertThat(http.get(QUERY.formatted(7), ADMIN).statusCode()).isEqualTo(200);
+        assertThat(http.post(DELETE.formatted(7), ADMIN).statusCode()).isEqualTo(200);
         assertThat(http.post("/api/v1/write", ADMIN).statusCode()).isEqualTo(200);
         assertThat(http.post("/internal/search", ADMIN).statusCode()).isEqualTo(200);
         assertThat(http.post("/internal/search", bearer("agent-token-123")).statusCode()).isEqualTo(200);

@@ -42,6 +42,11 @@ class SecuredTestApp {
             return "write " + tenant;
         }
 
+        @PostMapping("/delete/{tenant}/prometheus/api/v1/admin/tsdb/delete_series")
+        String delete(@PathVariable String tenant, @RequestBody(required = false) String body) {
+            return "delete " + tenant;
+        }
+
         @PostMapping("/api/v1/write")
         String defaultWrite(@RequestBody(required = false) String body) {
             return "write 0";

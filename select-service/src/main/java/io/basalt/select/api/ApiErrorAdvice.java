@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Errors in Prometheus' envelope, with the status codes and {@code errorType}s Prometheus uses. */
-@RestControllerAdvice(assignableTypes = PrometheusApiController.class)
+@RestControllerAdvice(assignableTypes = { PrometheusApiController.class, DeleteSeriesController.class })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ApiErrorAdvice {
 

@@ -410,7 +410,7 @@ public class PrometheusApiController {
     }
 
     /** Query-string and form parameters together, as Prometheus reads them. */
-    private static Mono<MultiValueMap<String, String>> params(ServerWebExchange exchange) {
+    static Mono<MultiValueMap<String, String>> params(ServerWebExchange exchange) {
         MultiValueMap<String, String> all = new LinkedMultiValueMap<>(exchange.getRequest().getQueryParams());
         return exchange.getFormData().map(form -> {
             form.forEach((k, v) -> all.addAll(k, v));

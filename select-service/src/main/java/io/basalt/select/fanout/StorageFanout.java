@@ -24,6 +24,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Asks every storage node in parallel and merges their answers. Series are spread (and replicated) over all nodes,
@@ -36,6 +37,8 @@ public class StorageFanout {
 
     /** Time the select node still waits, in ms; storage stops scanning after it. */
     public static final String TIMEOUT_HEADER = "X-Basalt-Timeout-Ms";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final List<Node> nodes;
 
@@ -97,6 +100,39 @@ public class StorageFanout {
         return ask("/internal/status/tsdb", query, options, body -> List.of(NodeCardinality.parse(body)),
                 answers -> NodeCardinality.merge(answers.stream().flatMap(List::stream).toList(),
                         props.getReplicationFactor()));
+    }
+
+    /**
+     * Deletes the query's series on every storage node (its time range is ignored: whole series go).
+     *
+     * @return series deleted, summed over nodes (so each replica counts)
+     * @throws StorageUnavailableException unless every node confirmed: a delete missing on one node would let that
+     *         node's copies reappear in answers, so it is never reported as done
+     */
+    public Mono<Long> deleteSeries(SearchQuery query, ReadOptions options) {
+        byte[] body = query.encode();
+        return Flux.fromIterable(nodes)
+            .flatMap(node -> call(node, "/internal/delete_series", body, options,
+                    answer -> List.of(JSON.readTree(answer).path("deletedSeries").asLong())))
+            .collectList()
+            .map(answers -> {
+                long deleted = 0;
+                List<String> failures = new ArrayList<>();
+                for (NodeAnswer<List<Long>> a : answers) {
+                    if (a.error() == null) {
+                        deleted += a.value().get(0);
+                    }
+                    else {
+                        failures.add("storage node " + a.url() + " did not delete: " + describe(a.error()));
+                    }
+                }
+                if (!failures.isEmpty()) {
+                    throw new StorageUnavailableException("delete_series did not complete on " + failures.size()
+                            + " of " + answers.size() + " storage nodes, so matching series may still be stored; "
+                            + "retry once they are back (deleting again is harmless): " + String.join("; ", failures));
+                }
+                return deleted;
+            });
     }
 
     private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, ReadOptions options,

@@ -3,6 +3,7 @@ package io.basalt.select.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.model.Labels;
+import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import java.util.ArrayList;
 import java.util.List;
@@ -279,6 +280,63 @@ class PrometheusApiTest {
             .contains("type=\"bad_data\"")
             .containsPattern("basalt_select_partial_responses_total\\{[^}]*} [1-9]")
             .contains("basalt_select_storage_request_duration_seconds_count{node=\"" + NODE_2.url() + "\"");
+    }
+
+    static final String DELETE = "/delete/%s/prometheus/api/v1/admin/tsdb/delete_series";
+
+    @Test
+    void deleteSeriesRemovesTheMatchingSeriesFromEveryNodeForThatTenantOnly() {
+        TenantId tenant = new TenantId(9, 0);
+        TenantId neighbour = new TenantId(10, 0);
+        NODE_1.add(tenant, series("gone", 1, "instance", "a"), series("kept", 1, "instance", "a"),
+                series("gone_too", 1, "instance", "a"));
+        NODE_2.add(tenant, series("gone", 1, "instance", "b"), series("gone_too", 1, "instance", "b"));
+        NODE_1.add(neighbour, series("gone", 1, "instance", "a"));
+
+        var post = api().postForm(DELETE.formatted(9), form("match[]", "gone"));
+        var get = api().get(DELETE.formatted(9) + "?match%5B%5D=gone_too&match%5B%5D=%7B__name__%3D%22absent%22%7D");
+
+        assertThat(post.status()).isEqualTo(204);
+        assertThat(get.status()).isEqualTo(204);
+        assertThat(names(tenant)).containsExactly("kept");
+        assertThat(names(neighbour)).containsExactly("gone");
+    }
+
+    @Test
+    void aDeleteThatOneNodeMissesIs503NamingItAndARetryFinishesIt() {
+        TenantId tenant = new TenantId(11, 0);
+        NODE_1.add(tenant, series("doomed", 1, "instance", "a"));
+        NODE_2.add(tenant, series("doomed", 1, "instance", "b"));
+        NODE_2.failing(true);
+
+        var failed = api().postForm(DELETE.formatted(11), form("match[]", "doomed"));
+
+        assertThat(failed.status()).isEqualTo(503);
+        assertThat(failed.json().path("errorType").asString()).isEqualTo("unavailable");
+        assertThat(failed.json().path("error").asString()).contains("did not complete on 1 of 2 storage nodes")
+            .contains(NODE_2.url()).contains("500");
+        NODE_2.failing(false);
+        assertThat(names(tenant)).containsExactly("doomed"); // the failed node's copy still answers
+        assertThat(api().postForm(DELETE.formatted(11), form("match[]", "doomed")).status()).isEqualTo(204);
+        assertThat(names(tenant)).isEmpty();
+    }
+
+    @Test
+    void deleteSeriesRefusesWhatItCannotDoAsAsked() {
+        assertBadData(api().postForm(DELETE.formatted(9), form()), "missing `match[]` arg");
+        assertBadData(api().postForm(DELETE.formatted(9), form("match[]", "up", "start", "0")),
+                "`start` and `end` are not supported");
+        assertBadData(api().postForm(DELETE.formatted(9), form("match[]", "up{")), "");
+        assertBadData(api().postForm(DELETE.formatted("x"), form("match[]", "up")), "");
+        assertThat(names(TenantId.DEFAULT)).contains("up");
+    }
+
+    private List<String> names(TenantId tenant) {
+        JsonNode values = api().get("/select/" + tenant + "/prometheus/api/v1/label/__name__/values").json()
+            .path("data");
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(v.asString()));
+        return out;
     }
 
     private static void assertBadData(ApiTestSupport.Answer a, String message) {

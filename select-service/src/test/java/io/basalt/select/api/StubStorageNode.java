@@ -112,6 +112,10 @@ final class StubStorageNode implements AutoCloseable {
                 send(ex, 200, StringListCodec.encode(storage.labelValues(q.tenant(), name, q.matchers(),
                         q.minTime(), q.maxTime())));
             }
+            else if (path.equals("/internal/delete_series")) {
+                int deleted = storage.deleteSeries(q.tenant(), q.matchers());
+                send(ex, 200, ("{\"deletedSeries\":" + deleted + "}").getBytes(StandardCharsets.UTF_8));
+            }
             else if (path.equals("/internal/status/tsdb")) {
                 send(ex, 200, cardinality(q).getBytes(StandardCharsets.UTF_8));
             }

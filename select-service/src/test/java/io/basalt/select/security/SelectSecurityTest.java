@@ -76,6 +76,16 @@ class SelectSecurityTest {
         assertThat(AGENT_AUTHORIZATIONS).isNotEmpty().allMatch("Bearer select-to-agents"::equals);
     }
 
+    @Test
+    void deletingSeriesIsBoundToTheCredentialsTenantsLikeReading() throws Exception {
+        String delete = "/delete/%s/prometheus/api/v1/admin/tsdb/delete_series?match%%5B%%5D=up";
+
+        assertThat(get(delete.formatted(1), null).statusCode()).isEqualTo(401);
+        assertThat(get(delete.formatted(2), READER).statusCode()).isEqualTo(403);
+        // Let through to the handler, which cannot reach the only storage node: not done, so not 204.
+        assertThat(get(delete.formatted(1), READER).statusCode()).isEqualTo(503);
+    }
+
     private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10));

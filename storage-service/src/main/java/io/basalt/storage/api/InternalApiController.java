@@ -7,6 +7,7 @@ import io.basalt.storage.metrics.RequestMetrics;
 import io.basalt.storage.search.RowsStream;
 import io.basalt.tsdb.Storage;
 import io.basalt.tsdb.TsdbEngine;
+import io.basalt.wire.cluster.MalformedBodyException;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.SearchQuery;
 import io.basalt.wire.cluster.StringListCodec;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -143,6 +145,28 @@ public class InternalApiController {
         QueryDeadline deadline = QueryDeadline.of(request);
         return query(request, q -> TsdbStatus.compute(storage, q.tenant(), q.matchers(), q.minTime(), q.maxTime(),
                 q.limit() > 0 ? q.limit() : 10, deadline));
+    }
+
+    /**
+     * Deletes the series of the query's tenant that match all its matchers (at least one), whatever their samples'
+     * times: the query's time range and limit are ignored, as VictoriaMetrics' delete_series ignores them. Answers
+     * {@code {"deletedSeries":N}}. It is a write: it takes an insert slot and is refused (503) while read-only.
+     */
+    @PostMapping(path = "/internal/delete_series", produces = "application/json")
+    public Mono<String> deleteSeries(ServerHttpRequest request) {
+        return BoundedBody.read(request, MAX_QUERY_BODY)
+            .map(SearchQuery::decode)
+            .flatMap(q -> {
+                if (q.matchers().isEmpty()) {
+                    return Mono.error(new MalformedBodyException("delete_series needs at least one matcher"));
+                }
+                // Not subscribeOn: cancelling that interrupts the worker, and an interrupt in the middle of file
+                // I/O closes the channel. A caller that gives up must not leave half-rewritten parts behind.
+                return insertGate.run(() -> Mono.fromFuture(() -> CompletableFuture.supplyAsync(
+                        () -> engine.deleteSeries(q.tenant(), q.matchers()),
+                        task -> Schedulers.boundedElastic().schedule(task)), true));
+            })
+            .map(deleted -> "{\"deletedSeries\":" + deleted + "}");
     }
 
     /** Writes the in-memory head into parts, so just-written data is durable in parts (tests, benchmarks). */

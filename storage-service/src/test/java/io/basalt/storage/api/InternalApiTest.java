@@ -219,6 +219,39 @@ class InternalApiTest {
     }
 
     @Test
+    void deleteSeriesRemovesTheMatchingSeriesOfOneTenantOnlyAndSaysHowMany() {
+        TenantId other = new TenantId(8, 0);
+        List<TimeSeries> written = series("doomed", 3, 4);
+        assertThat(client.insert(TENANT, written).statusCode()).isEqualTo(204);
+        assertThat(client.insert(other, written).statusCode()).isEqualTo(204);
+        // Two of the three, including samples already in parts and just-written ones still in memory.
+        assertThat(client.post("/internal/force_flush", "text/plain", new byte[0]).statusCode()).isEqualTo(204);
+        assertThat(client.insert(TENANT, series("doomed", 3, 5)).statusCode()).isEqualTo(204);
+        List<LabelMatcher> matchers = List.of(LabelMatcher.equal("__name__", "doomed"),
+                LabelMatcher.of(LabelMatcher.Type.REGEX, "instance", "host-0|host-2"));
+
+        // The time range of the query does not narrow a delete: whole series go.
+        HttpResponse<String> deleted = client.post("/internal/delete_series", SearchQuery.CONTENT_TYPE,
+                new SearchQuery(TENANT, T0, T0 + 1, matchers, 1).encode());
+        HttpResponse<String> again = client.post("/internal/delete_series", SearchQuery.CONTENT_TYPE,
+                new SearchQuery(TENANT, T0, T0 + 1, matchers, 0).encode());
+        HttpResponse<String> everything = client.post("/internal/delete_series", SearchQuery.CONTENT_TYPE,
+                new SearchQuery(TENANT, T0, T0 + 1, List.of(), 0).encode());
+
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(deleted.body()).isEqualTo("{\"deletedSeries\":2}");
+        assertThat(again.body()).isEqualTo("{\"deletedSeries\":0}");
+        assertThat(everything.statusCode()).isEqualTo(400);
+        SearchQuery all = new SearchQuery(TENANT, T0, T0 + 3_600_000, List.of(LabelMatcher.equal("__name__",
+                "doomed")), 0);
+        assertThat(RowsCodec.decode(client.search(all).body()).series()).extracting(s -> s.labels().get("instance"))
+            .containsExactly("host-1");
+        SearchQuery otherTenant = new SearchQuery(other, T0, T0 + 3_600_000, all.matchers(), 0);
+        assertThat(RowsCodec.decode(client.search(otherTenant).body()).series())
+            .containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    @Test
     void forceFlushMovesJustWrittenSamplesIntoPartsThatStillAnswer() {
         assertThat(client.insert(TENANT, series("flushed", 5, 10)).statusCode()).isEqualTo(204);
         assertThat(engine.status().headSamples()).isPositive();

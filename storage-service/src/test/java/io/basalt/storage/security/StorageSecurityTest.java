@@ -2,6 +2,9 @@ package io.basalt.storage.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.model.LabelMatcher;
+import io.basalt.model.TenantId;
+import io.basalt.wire.cluster.SearchQuery;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -59,6 +63,19 @@ class StorageSecurityTest {
         }
     }
 
+    /** The body names the tenant, and storage trusts it: a tenant's own credential must not reach this either. */
+    @Test
+    void deletingSeriesNeedsACredentialBoundToNoTenantEvenForThatCredentialsTenant() throws Exception {
+        byte[] body = new SearchQuery(TenantId.DEFAULT, 0, 0, List.of(LabelMatcher.equal("__name__", "x")), 0)
+            .encode();
+
+        assertThat(post("/internal/delete_series", body, null).statusCode()).isEqualTo(401);
+        assertThat(post("/internal/delete_series", body, TENANT_BOUND).statusCode()).isEqualTo(403);
+        HttpResponse<String> ok = post("/internal/delete_series", body, TIER);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"deletedSeries\":0}");
+    }
+
     @Test
     void theNodesOwnMetricsAreTenantZero() throws Exception {
         assertThat(get("/actuator/prometheus", TENANT_BOUND).statusCode()).isEqualTo(200);
@@ -66,8 +83,19 @@ class StorageSecurityTest {
     }
 
     private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10));
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)), authorization);
+    }
+
+    private HttpResponse<String> post(String path, byte[] body, String authorization)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", SearchQuery.CONTENT_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)), authorization);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b, String authorization)
+            throws IOException, InterruptedException {
+        b.timeout(Duration.ofSeconds(10));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
