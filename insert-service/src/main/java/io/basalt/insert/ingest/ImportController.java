@@ -7,6 +7,7 @@ import io.basalt.insert.imports.PrometheusTextImport;
 import io.basalt.insert.imports.SampleSink;
 import io.basalt.model.TenantId;
 import io.basalt.node.web.BoundedBody;
+import io.basalt.wire.vmnative.VmNativeReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * VictoriaMetrics' import APIs, for backfills, tests and vmctl migrations. Bodies are parsed as a stream on a worker
+ * VictoriaMetrics' import APIs (text, JSON lines, native), for backfills, tests and vmctl migrations. Bodies are parsed as a stream on a worker
  * thread and stored in blocks of at most {@code maxRowsPerBlock} samples while the next block is parsed, so an import
  * of any size holds only a few blocks in memory. 204 means every sample is stored on all its replicas. A failure
  * mid-body (a malformed line, the size limit, storage unavailable) fails the request, but blocks stored before it
@@ -69,6 +70,21 @@ public class ImportController {
             @RequestParam(name = "extra_label", required = false) List<String> extraLabels,
             ServerHttpRequest request) {
         return importJsonLines(TenantId.DEFAULT, Tenants.extraLabels(extraLabels), request);
+    }
+
+    /**
+     * VictoriaMetrics' native export format, as {@code vmctl vm-native} sends it to
+     * {@code <dst-addr>/api/v1/import/native}: with
+     * {@code --vm-native-dst-addr=http://insert:8480/insert/<tenant>/prometheus} into that tenant, with
+     * {@code http://insert:8480} into tenant 0:0.
+     */
+    @PostMapping({ "/insert/{tenant}/prometheus/api/v1/import/native", "/api/v1/import/native" })
+    public Mono<ResponseEntity<Void>> importNative(@PathVariable(required = false) String tenant,
+            @RequestParam(name = "extra_label", required = false) List<String> extraLabels,
+            ServerHttpRequest request) {
+        TenantId id = tenant == null ? TenantId.DEFAULT : Tenants.parse(tenant);
+        return run(id, Tenants.extraLabels(extraLabels), request,
+                (in, sink) -> VmNativeReader.read(in, sink::samples));
     }
 
     /** vmctl checks {@code <vm-addr>/health} before it imports. */

@@ -8,11 +8,19 @@ import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.vmnative.VmNativeReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +29,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** VictoriaMetrics' import APIs: Prometheus text lines and JSON lines, plain or gzip, streamed in bounded blocks. */
+/**
+ * VictoriaMetrics' import APIs: Prometheus text lines, JSON lines and the native export format, plain or gzip,
+ * streamed in bounded blocks.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ImportApiTest {
 
@@ -223,6 +234,59 @@ class ImportApiTest {
     }
 
     @Test
+    void aVictoriaMetricsNativeExportIsStoredWithEverySampleExact() throws IOException {
+        byte[] body = vmNativeCapture("all-encodings.native");
+        Map<Labels, Map<Long, Long>> expected = new TreeMap<>();
+        VmNativeReader.read(new ByteArrayInputStream(body), (labels, ts, vs) -> collect(expected,
+                labels.toBuilder().set("src", "vm").build(), ts, vs));
+
+        HttpResponse<String> r = http.post("/insert/3/prometheus/api/v1/import/native?extra_label=src=vm", body);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        Map<Labels, Map<Long, Long>> stored = new TreeMap<>();
+        NODE.series().forEach(s -> collect(stored, s.labels(), s.timestamps(), s.values()));
+        assertThat(stored).hasSize(8).isEqualTo(expected);
+        assertThat(NODE.samples()).isEqualTo(13_972);
+        assertThat(NODE.blocks()).extracting(RowsCodec.Rows::tenant).containsOnly(new TenantId(3, 0));
+        assertThat(NODE.blocks()).allSatisfy(b -> assertThat(b.sampleCount()).isLessThanOrEqualTo(BLOCK));
+    }
+
+    @Test
+    void aGzipNativeBodyOnTheSingleNodePathGoesToTheDefaultTenant() {
+        byte[] gz = InsertHttp.gzip(vmNativeCapture("special-values.native"));
+
+        HttpResponse<String> r = http.post("/api/v1/import/native", gz, "Content-Encoding", "gzip");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        assertThat(NODE.blocks()).extracting(RowsCodec.Rows::tenant).containsOnly(TenantId.DEFAULT);
+        TimeSeries special = byLabels(NODE.series()).get(Labels.of("__name__", "c_special", "k", "v"));
+        assertThat(special.values()).containsExactly(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e300, 0);
+    }
+
+    @Test
+    void aTruncatedNativeBodyIsA400NamingTheBlockAndCounted() {
+        byte[] body = vmNativeCapture("special-values.native");
+        double before = http.metric("basalt_insert_requests_rejected_total", "reason=\"invalid_import\"");
+
+        HttpResponse<String> r = http.post("/insert/0/prometheus/api/v1/import/native",
+                Arrays.copyOf(body, body.length - 3));
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).startsWith("native block 3: body ends inside the block");
+        assertThat(http.metric("basalt_insert_requests_rejected_total", "reason=\"invalid_import\""))
+            .isEqualTo(before + 1);
+    }
+
+    @Test
+    void aBodyThatIsNotNativeDataIsA400() {
+        HttpResponse<String> r = http.post("/insert/0/prometheus/api/v1/import/native",
+                "{\"metric\":{\"__name__\":\"x\"},\"values\":[1],\"timestamps\":[1]}\n".getBytes());
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).startsWith("native block 1:");
+    }
+
+    @Test
     void healthAnswersOkForVmctlsReadinessCheck() {
         HttpResponse<String> r = http.get("/health");
 
@@ -232,6 +296,23 @@ class ImportApiTest {
 
     private HttpResponse<String> importText(String path, byte[] body) {
         return http.post(path, body, "Content-Type", "text/plain");
+    }
+
+    /** A VictoriaMetrics 1.79 native export captured for libs/wire's decoder tests (see the README there). */
+    private static byte[] vmNativeCapture(String name) {
+        try {
+            return Files.readAllBytes(Path.of("..", "libs", "wire", "src", "test", "resources", "vmnative", name));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void collect(Map<Labels, Map<Long, Long>> out, Labels labels, long[] ts, double[] vs) {
+        Map<Long, Long> samples = out.computeIfAbsent(labels, l -> new TreeMap<>());
+        for (int i = 0; i < ts.length; i++) {
+            samples.put(ts[i], Double.doubleToRawLongBits(vs[i]));
+        }
     }
 
     private static Map<Labels, TimeSeries> byLabels(List<TimeSeries> series) {
