@@ -38,6 +38,8 @@ class RemoteWriteApiTest {
 
     private static final int MAX_BODY = 64 * 1024;
 
+    private static final int MAX_ROWS_PER_BLOCK = 40;
+
     private static final StubStorageNode NODE_A = StubStorageNode.start();
 
     private static final StubStorageNode NODE_B = StubStorageNode.start();
@@ -48,6 +50,7 @@ class RemoteWriteApiTest {
         r.add("spring.cloud.discovery.client.simple.instances.storage[1].uri", NODE_B::url);
         r.add("basalt.insert.replication-factor", () -> 2);
         r.add("basalt.insert.max-insert-request-size", () -> MAX_BODY);
+        r.add("basalt.insert.max-rows-per-block", () -> MAX_ROWS_PER_BLOCK);
         r.add("basalt.insert.max-labels-per-timeseries", () -> 5);
         r.add("basalt.insert.max-label-value-len", () -> 32);
     }
@@ -98,6 +101,20 @@ class RemoteWriteApiTest {
         Labels stored = NODE_A.labels().get(0);
         assertThat(stored).isEqualTo(Labels.of("__name__", "unsorted", "job", "api", "zone", "b"));
         assertThat(List.of(stored.name(0), stored.name(1), stored.name(2))).containsExactly("__name__", "job", "zone");
+    }
+
+    @Test
+    void aRequestWithMoreSeriesThanMaxRowsPerBlockReachesEachNodeInSeveralBlocks() {
+        List<TimeSeries> series = series("chunked", 250);
+
+        HttpResponse<String> r = http.remoteWrite(series);
+
+        assertThat(r.statusCode()).isEqualTo(204);
+        for (StubStorageNode node : List.of(NODE_A, NODE_B)) {
+            assertThat(node.blocks()).as("250 series in blocks of at most 40").hasSize(7)
+                .allSatisfy(b -> assertThat(b.series()).hasSizeLessThanOrEqualTo(MAX_ROWS_PER_BLOCK));
+            assertThat(node.series()).containsExactlyInAnyOrderElementsOf(series);
+        }
     }
 
     @Test
