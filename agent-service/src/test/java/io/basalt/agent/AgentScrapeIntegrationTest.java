@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -270,6 +272,83 @@ class AgentScrapeIntegrationTest {
         }
     }
 
+    @Test
+    void aTargetThatAnswersGzipIsScrapedAsIfPlain() throws Exception {
+        target.gzipPage("/gzip", PAGE);
+        agent = startSending("1s", """
+                  - job_name: gzip
+                    metrics_path: /gzip
+                    static_configs: [{targets: ['%s']}]
+                """.formatted(target.address()));
+        Await.until(Duration.ofSeconds(30), "a scrape of the gzip page", () -> !receiver.series(
+                s -> s.labels().metricName().equals("scrape_samples_scraped")).isEmpty());
+
+        assertThat(upValue("gzip")).isEqualTo(1.0);
+        assertThat(receiver.series(s -> s.labels().metricName().equals("scrape_samples_scraped")).get(0).value(0))
+                .isEqualTo(3.0);
+        assertThat(receiver.series(s -> s.labels().get("code").equals("500")).get(0).value(0)).isEqualTo(2.0);
+        assertThat(receiver.series(s -> s.labels().metricName().equals("temperature")).get(0).value(0))
+                .isEqualTo(21.5);
+        assertThat(target.acceptEncodings()).allMatch(e -> e.contains("gzip"));
+    }
+
+    @Test
+    void aSeriesGoneFromALiveTargetGetsOneStalenessMarkerWhileTheOthersGoOn() throws Exception {
+        AtomicBoolean withGone = new AtomicBoolean(true);
+        target.page("/churn", () -> "kept 1\n" + (withGone.get() ? "gone{a=\"x\"} 2\n" : ""));
+        agent = startSending("300ms", """
+                  - job_name: churn
+                    metrics_path: /churn
+                    static_configs: [{targets: ['%s']}]
+                """.formatted(target.address()));
+        Await.until(Duration.ofSeconds(30), "the series that will go", () -> !samples("gone").isEmpty());
+        withGone.set(false);
+        Await.until(Duration.ofSeconds(30), "a staleness marker for it",
+                () -> samples("gone").values().stream().anyMatch(StaleMarker::isStale));
+        long markedAt = samples("gone").entrySet().stream().filter(e -> StaleMarker.isStale(e.getValue()))
+                .findFirst().orElseThrow().getKey();
+        Await.until(Duration.ofSeconds(30), "two more scrapes of the page",
+                () -> samples("kept").keySet().stream().filter(t -> t > markedAt).count() >= 2);
+
+        Map<Long, Double> gone = samples("gone");
+        assertThat(gone.values().stream().filter(StaleMarker::isStale).map(Double::doubleToRawLongBits))
+                .as("one marker, with Prometheus' stale NaN bit pattern").containsExactly(0x7ff0000000000002L);
+        assertThat(gone.keySet()).as("nothing after the marker").allMatch(t -> t <= markedAt);
+        // Written at the timestamp of the first scrape that no longer had the series.
+        assertThat(samples("kept")).containsKey(markedAt);
+        assertThat(samples("kept").values()).allMatch(v -> v == 1.0);
+        assertThat(samples("up").values()).allMatch(v -> v == 1.0);
+    }
+
+    @Test
+    void tmpLabelsCarryValuesBetweenRelabelRulesAndAreNeverSent() throws Exception {
+        agent = startSending("1s", """
+                  - job_name: tmp
+                    static_configs: [{targets: ['%s'], labels: {__tmp_env: prod}}]
+                    relabel_configs:
+                      - {source_labels: [__address__], regex: '.*:([0-9]+)', target_label: __tmp_port}
+                      - {source_labels: [__tmp_env, __tmp_port], separator: '-', target_label: deployment}
+                """.formatted(target.address()));
+        Await.until(Duration.ofSeconds(30), "a scrape", () -> !samples("http_requests_total").isEmpty());
+
+        String port = target.address().substring(target.address().lastIndexOf(':') + 1);
+        assertThat(receiver.series(s -> s.labels().metricName().equals("up")).get(0).labels()).isEqualTo(Labels.of(
+                "__name__", "up", "job", "tmp", "instance", target.address(), "deployment", "prod-" + port));
+        assertThat(receiver.received()).isNotEmpty().allSatisfy(r -> r.series().labels().forEach((n, v) ->
+                assertThat(n).as(r.series().labels().toString()).matches("__name__|[^_].*")));
+    }
+
+    /** Every sample of one metric by timestamp, staleness markers included. */
+    private Map<Long, Double> samples(String metric) {
+        Map<Long, Double> out = new TreeMap<>();
+        for (TimeSeries s : receiver.series(s -> s.labels().metricName().equals(metric))) {
+            for (int i = 0; i < s.size(); i++) {
+                out.put(s.timestamps()[i], s.value(i));
+            }
+        }
+        return out;
+    }
+
     private List<Map<String, Object>> activeTargets() {
         Map<String, Object> targets = WebClient.create("http://127.0.0.1:" + port() + "/api/v1/targets").get()
                 .retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(10));
@@ -345,6 +424,15 @@ class AgentScrapeIntegrationTest {
 
     private int port() {
         return Integer.parseInt(agent.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** An agent with the given jobs that sends to the receiver with a short batch deadline. */
+    private ConfigurableApplicationContext startSending(String interval, String jobs) throws Exception {
+        return start("global: {scrape_interval: " + interval + "}\nscrape_configs:\n" + jobs + """
+                remote_write:
+                  - url: %s/api/v1/write
+                    queue_config: {batch_send_deadline: 100ms}
+                """.formatted(receiver.baseUrl()), Map.of());
     }
 
     private ConfigurableApplicationContext start(String yaml, Map<String, String> extra) throws Exception {

@@ -122,7 +122,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         int dropped = 0;
         synchronized (batchLock) {
             for (TimeSeries ts : series) {
-                Labels labels = relabeler.process(withExternalLabels(ts.labels()));
+                Labels labels = relabeler.process(withExternalLabels(ts.labels(), externalLabels));
                 if (labels == null || labels.isEmpty()) {
                     dropped += ts.size();
                     continue;
@@ -142,7 +142,8 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         }
     }
 
-    private Labels withExternalLabels(Labels labels) {
+    /** Prometheus' rule: an external label is added only where the series has no label of that name. */
+    public static Labels withExternalLabels(Labels labels, Labels externalLabels) {
         if (externalLabels.isEmpty()) {
             return labels;
         }

@@ -39,6 +39,12 @@ public final class StubReceiver implements AutoCloseable {
 
     private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
 
+    /** One write request: when it came ({@link System#nanoTime()}), the answer, and the samples it held. */
+    public record Request(long atNanos, int status, long samples) {
+    }
+
+    private final List<Request> requestLog = new CopyOnWriteArrayList<>();
+
     /** One accepted series with the path it was posted to. */
     public record Received(String path, TimeSeries series) {
     }
@@ -64,6 +70,7 @@ public final class StubReceiver implements AutoCloseable {
             exchange.close();
         });
         server.createContext("/", exchange -> {
+            long at = System.nanoTime();
             requests.incrementAndGet();
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             clientSubjects.add(LoopbackServers.clientSubject(exchange));
@@ -75,6 +82,7 @@ public final class StubReceiver implements AutoCloseable {
             List<TimeSeries> series = new RemoteWriteDecoder().decode(body).series();
             long samples = series.stream().mapToLong(TimeSeries::size).sum();
             samplesPosted.addAndGet(samples);
+            requestLog.add(new Request(at, answer, samples));
             if (answer / 100 == 2) {
                 samplesAcknowledged.addAndGet(samples);
                 for (TimeSeries ts : series) {
@@ -98,6 +106,11 @@ public final class StubReceiver implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** Every write request in the order they came, refused ones included. */
+    public List<Request> requestLog() {
+        return List.copyOf(requestLog);
     }
 
     /** Samples in every write request, refused ones (and so every retry) included. */

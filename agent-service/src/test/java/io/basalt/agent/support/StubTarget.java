@@ -1,15 +1,18 @@
 package io.basalt.agent.support;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -22,7 +25,11 @@ public final class StubTarget implements AutoCloseable {
 
     private final Map<String, Supplier<String>> pages = new ConcurrentHashMap<>();
 
+    private final Set<String> gzipped = ConcurrentHashMap.newKeySet();
+
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+    private final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
 
     private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
 
@@ -43,6 +50,7 @@ public final class StubTarget implements AutoCloseable {
         server.createContext("/", exchange -> {
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             clientSubjects.add(LoopbackServers.clientSubject(exchange));
+            acceptEncodings.add(String.valueOf(exchange.getRequestHeaders().getFirst("Accept-Encoding")));
             Supplier<String> page = pages.get(exchange.getRequestURI().getPath());
             if (page == null) {
                 exchange.sendResponseHeaders(404, -1);
@@ -60,6 +68,10 @@ public final class StubTarget implements AutoCloseable {
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            if (gzipped.contains(exchange.getRequestURI().getPath())) {
+                bytes = gzip(bytes);
+                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
@@ -73,6 +85,18 @@ public final class StubTarget implements AutoCloseable {
         return this;
     }
 
+    /** A page whose body may change between scrapes. */
+    public StubTarget page(String path, Supplier<String> body) {
+        pages.put(path, body);
+        return this;
+    }
+
+    /** A page always sent with {@code Content-Encoding: gzip}, as exporters answer a scraper that accepts it. */
+    public StubTarget gzipPage(String path, String body) {
+        gzipped.add(path);
+        return page(path, body);
+    }
+
     public StubTarget hang(String path) {
         pages.put(path, () -> null);
         return this;
@@ -81,6 +105,11 @@ public final class StubTarget implements AutoCloseable {
     /** Each request's Authorization header, {@code "null"} where there was none. */
     public List<String> authorizations() {
         return List.copyOf(authorizations);
+    }
+
+    /** Each request's Accept-Encoding header, {@code "null"} where there was none. */
+    public List<String> acceptEncodings() {
+        return List.copyOf(acceptEncodings);
     }
 
     /** Each request's client certificate subject, e.g. {@code CN=client}. */
@@ -94,6 +123,14 @@ public final class StubTarget implements AutoCloseable {
 
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(plain);
+        }
+        return out.toByteArray();
     }
 
     private static void sleep(long ms) {
