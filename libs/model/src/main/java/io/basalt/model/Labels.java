@@ -24,6 +24,15 @@ public final class Labels implements Comparable<Labels> {
     /** {@link #withoutMetricName()}, kept because PromQL asks for it at every step of a range query. */
     private Labels nameless;
 
+    /**
+     * The last label set derived from this one with {@link #derived}, and what for. One immutable pair, so that
+     * threads sharing this instance never see a key with another key's value.
+     */
+    private Derived derived;
+
+    private record Derived(Object purpose, Labels labels) {
+    }
+
     private Labels(String[] pairs) {
         this.pairs = pairs;
     }
@@ -120,6 +129,21 @@ public final class Labels implements Comparable<Labels> {
             nameless = n;
         }
         return n;
+    }
+
+    /**
+     * The label set {@code derive} makes from this one for {@code purpose} (compared by identity), remembered for
+     * the last purpose asked. PromQL asks the same question of the same instance at every step of a range query,
+     * for example an aggregation's group key; a field read beats a map lookup over thousands of series.
+     */
+    public Labels derived(Object purpose, java.util.function.UnaryOperator<Labels> derive) {
+        Derived d = derived;
+        if (d != null && d.purpose() == purpose) {
+            return d.labels();
+        }
+        Labels made = derive.apply(this);
+        derived = new Derived(purpose, made);
+        return made;
     }
 
     private int indexOf(String name) {

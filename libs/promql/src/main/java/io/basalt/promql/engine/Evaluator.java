@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Evaluates one query over its steps. Every selector's raw data is fetched once up front for the whole time range
@@ -47,19 +47,16 @@ final class Evaluator {
     private final Map<String, GoRegex> regexCache = new HashMap<>();
 
     /**
-     * Group key of each input label set, per aggregation. A range query aggregates the same series at every step;
-     * keyed by identity because selectors and {@link Labels#withoutMetricName()} hand out the same instances.
-     */
-    private final Map<Expr.Aggregation, Map<Labels, Labels>> groupKeys = new IdentityHashMap<>();
-
-    /**
      * Per selector, one search position per series (two for range selectors: window start and end). Steps of a range
      * query move forward, so each search walks on from where the previous step's ended instead of bisecting again.
      */
     private final Map<Expr, int[]> cursors = new IdentityHashMap<>();
 
-    /** Past this many remembered keys per aggregation (inputs whose labels are new at every step), start over. */
-    private static final int MAX_REMEMBERED_GROUP_KEYS = 200_000;
+    /** Range queries only: range-function results computed ahead for blocks of steps. */
+    private StepBlocks stepBlocks;
+
+    /** Per selector: whether its series are still distinct once {@code __name__} is dropped. */
+    private final Map<Expr.VectorSelector, Boolean> namelessDistinct = new IdentityHashMap<>();
 
     private long samples;
 
@@ -70,6 +67,19 @@ final class Evaluator {
         this.end = end;
         this.lookback = settings.lookbackDelta().toMillis();
         this.cancellation = cancellation;
+    }
+
+    /**
+     * Tells the evaluator that it will be asked at every {@code step} from the query's start to its end, so that
+     * range functions over selectors can be computed series by series for several steps at once (see
+     * {@link StepBlocks}).
+     */
+    void evaluateOnGrid(long step) {
+        stepBlocks = new StepBlocks(this, start, end, step);
+    }
+
+    List<TimeSeries> selected(Expr.VectorSelector vs) {
+        return data.get(vs);
     }
 
     long queryStart() {
@@ -150,17 +160,13 @@ final class Evaluator {
         }
     }
 
-    Labels groupKey(Expr.Aggregation a, Labels metric, Function<Labels, Labels> key) {
-        Map<Labels, Labels> memo = groupKeys.computeIfAbsent(a, k -> new IdentityHashMap<>());
-        Labels found = memo.get(metric);
-        if (found == null) {
-            if (memo.size() >= MAX_REMEMBERED_GROUP_KEYS) {
-                memo.clear();
-            }
-            found = key.apply(metric);
-            memo.put(metric, found);
-        }
-        return found;
+    /**
+     * The group key of {@code metric} in aggregation {@code a}. A range query aggregates the same series at every
+     * step, and selectors and {@link Labels#withoutMetricName()} hand out the same instances, so the key is
+     * remembered on the label set itself.
+     */
+    Labels groupKey(Expr.Aggregation a, Labels metric, UnaryOperator<Labels> key) {
+        return metric.derived(a, key);
     }
 
     /** Counts samples held by the query against {@link EngineSettings#maxSamples()}. */
@@ -207,13 +213,40 @@ final class Evaluator {
             return Aggregations.eval(this, a, t);
         }
         if (e instanceof Expr.Call c) {
+            if (stepBlocks != null && stepBlocks.covers(c, t)) {
+                Value.Vector v = stepBlocks.value(c, t);
+                if (!keepsSeriesApart(c)) {
+                    requireDistinctLabels(v);
+                }
+                return v;
+            }
             Value v = Functions.call(this, c, t);
-            if (v instanceof Value.Vector vec) {
+            if (v instanceof Value.Vector vec && !keepsSeriesApart(c)) {
                 requireDistinctLabels(vec);
             }
             return v;
         }
         throw new PromqlException(PromqlException.ErrorType.INTERNAL, "cannot evaluate " + e);
+    }
+
+    /**
+     * Whether {@code c} gives at most one element per series of a selector whose series stay distinct without
+     * {@code __name__}, so that its result cannot hold one label set twice. Checking that once per query instead of
+     * hashing every element at every step matters for range queries over many series.
+     */
+    private boolean keepsSeriesApart(Expr.Call c) {
+        return Functions.ONE_ELEMENT_PER_WINDOW.contains(c.function().name())
+                && c.args().get(0) instanceof Expr.MatrixSelector m
+                && namelessDistinct.computeIfAbsent(m.selector(), vs -> {
+                    List<TimeSeries> series = data.get(vs);
+                    Set<Labels> seen = new HashSet<>(series.size() * 2);
+                    for (TimeSeries s : series) {
+                        if (!seen.add(s.labels().withoutMetricName())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     Value.Vector evalVector(Expr e, long t) {
@@ -236,8 +269,9 @@ final class Evaluator {
         if (v instanceof Value.Scalar s) {
             return new Value.Scalar(-s.value());
         }
-        List<Value.Element> out = new ArrayList<>();
-        for (Value.Element el : ((Value.Vector) v).elements()) {
+        List<Value.Element> in = ((Value.Vector) v).elements();
+        List<Value.Element> out = new ArrayList<>(in.size());
+        for (Value.Element el : in) {
             out.add(new Value.Element(el.labels().withoutMetricName(), -el.value(), t));
         }
         Value.Vector result = new Value.Vector(out);
@@ -248,7 +282,7 @@ final class Evaluator {
     private Value.Vector instantSelector(Expr.VectorSelector vs, long t) {
         long ref = (vs.at() != null ? vs.at().resolve(start, end) : t) - vs.offsetMs();
         List<TimeSeries> series = data.get(vs);
-        List<Value.Element> out = new ArrayList<>();
+        List<Value.Element> out = new ArrayList<>(series.size());
         int[] cursor = cursors(vs, series.size());
         for (int n = 0; n < series.size(); n++) {
             TimeSeries s = series.get(n);
@@ -270,44 +304,53 @@ final class Evaluator {
         Expr.VectorSelector vs = m.selector();
         long windowEnd = (vs.at() != null ? vs.at().resolve(start, end) : t) - vs.offsetMs();
         long windowStart = windowEnd - m.rangeMs();
-        List<Value.Window> out = new ArrayList<>();
         List<TimeSeries> series = data.get(vs);
+        List<Value.Window> out = new ArrayList<>(series.size());
         int[] cursor = cursors(m, 2 * series.size());
         for (int j = 0; j < series.size(); j++) {
-            TimeSeries s = series.get(j);
-            long[] ts = s.timestamps();
-            double[] vals = s.values();
-            int from = lastAtOrBefore(ts, windowStart - 1, cursor, 2 * j) + 1;
-            int to = lastAtOrBefore(ts, windowEnd, cursor, 2 * j + 1);
-            if (to < from) {
-                continue;
+            Value.Window w = window(series.get(j), windowStart, windowEnd, cursor, 2 * j);
+            if (w != null) {
+                out.add(w);
             }
-            int n = 0;
-            for (int i = from; i <= to; i++) {
-                if (!StaleMarker.isStale(vals[i])) {
-                    n++;
-                }
-            }
-            if (n == 0) {
-                continue;
-            }
-            if (n == to - from + 1) {
-                out.add(new Value.Window(s.labels(), Arrays.copyOfRange(ts, from, to + 1),
-                        Arrays.copyOfRange(vals, from, to + 1)));
-                continue;
-            }
-            long[] wt = new long[n];
-            double[] wv = new double[n];
-            int k = 0;
-            for (int i = from; i <= to; i++) {
-                if (!StaleMarker.isStale(vals[i])) {
-                    wt[k] = ts[i];
-                    wv[k++] = vals[i];
-                }
-            }
-            out.add(new Value.Window(s.labels(), wt, wv));
         }
         return new Value.Matrix(out, windowStart, windowEnd, m.rangeMs());
+    }
+
+    /**
+     * The samples of {@code s} in {@code (windowStart, windowEnd]} without staleness markers, or null when there are
+     * none; {@code cursor[slot]} and {@code cursor[slot + 1]} remember where the window's edges were found.
+     */
+    static Value.Window window(TimeSeries s, long windowStart, long windowEnd, int[] cursor, int slot) {
+        long[] ts = s.timestamps();
+        double[] vals = s.values();
+        int from = lastAtOrBefore(ts, windowStart - 1, cursor, slot) + 1;
+        int to = lastAtOrBefore(ts, windowEnd, cursor, slot + 1);
+        if (to < from) {
+            return null;
+        }
+        int n = 0;
+        for (int i = from; i <= to; i++) {
+            if (!StaleMarker.isStale(vals[i])) {
+                n++;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        if (n == to - from + 1) {
+            return new Value.Window(s.labels(), Arrays.copyOfRange(ts, from, to + 1),
+                    Arrays.copyOfRange(vals, from, to + 1));
+        }
+        long[] wt = new long[n];
+        double[] wv = new double[n];
+        int k = 0;
+        for (int i = from; i <= to; i++) {
+            if (!StaleMarker.isStale(vals[i])) {
+                wt[k] = ts[i];
+                wv[k++] = vals[i];
+            }
+        }
+        return new Value.Window(s.labels(), wt, wv);
     }
 
     private Value.Matrix subquery(Expr.Subquery sq, long t) {

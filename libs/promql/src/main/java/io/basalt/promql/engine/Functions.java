@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToDoubleFunction;
@@ -391,8 +392,17 @@ final class Functions {
         return new Value.Vector(out);
     }
 
+    /** The functions of {@link #rangeFunction}: each window gives at most one element, labelled as its series. */
+    static final Set<String> ONE_ELEMENT_PER_WINDOW = Set.of("rate", "increase", "delta", "irate", "sum_over_time",
+            "avg_over_time", "count_over_time", "present_over_time", "last_over_time", "min_over_time",
+            "max_over_time", "stddev_over_time", "stdvar_over_time");
+
     private static Value.Vector rangeFunction(Evaluator ev, String name, List<Expr> args, long t) {
-        Value.Matrix m = ev.evalMatrix(args.get(0), t);
+        return applyRangeFunction(name, ev.evalMatrix(args.get(0), t), t);
+    }
+
+    /** One of {@link #ONE_ELEMENT_PER_WINDOW} over the windows of {@code m}, evaluated at {@code t}. */
+    static Value.Vector applyRangeFunction(String name, Value.Matrix m, long t) {
         return switch (name) {
             case "rate" -> rates(m, true, true, t);
             case "increase" -> rates(m, true, false, t);
@@ -417,7 +427,7 @@ final class Functions {
 
     /** rate, increase and delta with Prometheus 2.42's extrapolation to the window edges. */
     private static Value.Vector rates(Value.Matrix m, boolean counter, boolean perSecond, long t) {
-        List<Value.Element> out = new ArrayList<>();
+        List<Value.Element> out = new ArrayList<>(m.series().size());
         for (Value.Window w : m.series()) {
             int n = w.size();
             if (n < 2) {
@@ -459,7 +469,7 @@ final class Functions {
     }
 
     private static Value.Vector instantRates(Value.Matrix m, boolean perSecond, long t) {
-        List<Value.Element> out = new ArrayList<>();
+        List<Value.Element> out = new ArrayList<>(m.series().size());
         for (Value.Window w : m.series()) {
             int n = w.size();
             if (n < 2) {

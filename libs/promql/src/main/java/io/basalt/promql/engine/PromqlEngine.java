@@ -79,6 +79,7 @@ public final class PromqlEngine {
         }
         Evaluator ev = new Evaluator(source, settings, start, end, cancellation);
         ev.load(expr);
+        ev.evaluateOnGrid(step);
         Map<Labels, Evaluator.SeriesBuilder> series = new LinkedHashMap<>();
         for (long t = start; t <= end; t += step) {
             ev.checkCancelled();
