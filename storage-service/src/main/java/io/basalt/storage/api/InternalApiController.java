@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -41,6 +40,7 @@ public class InternalApiController {
 
     private static final long MAX_QUERY_BODY = 1024 * 1024;
 
+    /** Appends and reads go through this; tests put a wrapper here to pause an append at a chosen moment. */
     private final Storage storage;
 
     private final TsdbEngine engine;
@@ -59,10 +59,10 @@ public class InternalApiController {
 
     private final RequestMetrics requestMetrics;
 
-    public InternalApiController(TsdbEngine engine, @Qualifier("insertGate") AdmissionGate insertGate,
+    public InternalApiController(Storage storage, TsdbEngine engine, @Qualifier("insertGate") AdmissionGate insertGate,
             @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry,
             RequestMetrics requestMetrics) {
-        this.storage = engine;
+        this.storage = storage;
         this.requestMetrics = requestMetrics;
         this.engine = engine;
         this.insertGate = insertGate;
@@ -79,13 +79,20 @@ public class InternalApiController {
             .register(registry);
     }
 
-    /** Stores a rows block; 204 only once every sample is stored. */
+    /**
+     * Stores a rows block; 204 only once every sample is stored.
+     *
+     * <p>When the caller hangs up (its storage timeout, or it was killed), an append that has started still
+     * completes and its samples are stored, just never acknowledged; one still waiting for its turn is not run. The
+     * caller retries either way, which stores nothing twice: the engine keeps one value per series and timestamp (the
+     * head replaces it, reads merge parts with the newer one winning).
+     */
     @PostMapping("/internal/insert")
     public Mono<ResponseEntity<Void>> insert(ServerHttpRequest request) {
         return BoundedBody.read(request, props.getMaxInsertBlockSize())
             .map(RowsCodec::decode)
-            .flatMap(rows -> insertGate.run(() -> Mono.fromRunnable(() -> storage.append(rows.tenant(), rows.series()))
-                .subscribeOn(Schedulers.boundedElastic())
+            .flatMap(rows -> insertGate.run(() -> UninterruptedCall.run(() -> storage.append(rows.tenant(),
+                    rows.series()))
                 .then(Mono.fromRunnable(() -> {
                     rowsInserted.increment(rows.series().size());
                     samplesInserted.increment(rows.sampleCount());
@@ -160,11 +167,9 @@ public class InternalApiController {
                 if (q.matchers().isEmpty()) {
                     return Mono.error(new MalformedBodyException("delete_series needs at least one matcher"));
                 }
-                // Not subscribeOn: cancelling that interrupts the worker, and an interrupt in the middle of file
-                // I/O closes the channel. A caller that gives up must not leave half-rewritten parts behind.
-                return insertGate.run(() -> Mono.fromFuture(() -> CompletableFuture.supplyAsync(
-                        () -> engine.deleteSeries(q.tenant(), q.matchers()),
-                        task -> Schedulers.boundedElastic().schedule(task)), true));
+                // A caller that gives up must not leave half-rewritten parts behind.
+                return insertGate.run(() -> UninterruptedCall.call(
+                        () -> engine.deleteSeries(q.tenant(), q.matchers())));
             })
             .map(deleted -> "{\"deletedSeries\":" + deleted + "}");
     }
@@ -172,30 +177,28 @@ public class InternalApiController {
     /** Writes the in-memory head into parts, so just-written data is durable in parts (tests, benchmarks). */
     @RequestMapping(path = "/internal/force_flush", method = { RequestMethod.GET, RequestMethod.POST })
     public Mono<ResponseEntity<Void>> forceFlush() {
-        return Mono.fromRunnable(engine::flush)
-            .subscribeOn(Schedulers.boundedElastic())
+        return UninterruptedCall.run(engine::flush)
             .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     /** Merges parts now instead of waiting for the background merger (benchmarks measure bytes per sample after it). */
     @RequestMapping(path = "/internal/force_merge", method = { RequestMethod.GET, RequestMethod.POST })
     public Mono<ResponseEntity<Void>> forceMerge() {
-        return Mono.fromRunnable(() -> {
+        return UninterruptedCall.run(() -> {
             engine.flush();
             engine.forceMerge();
-        }).subscribeOn(Schedulers.boundedElastic()).thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
+        }).thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     private Mono<byte[]> query(ServerHttpRequest request, java.util.function.Function<SearchQuery, byte[]> answer) {
         QueryDeadline deadline = QueryDeadline.of(request);
         return BoundedBody.read(request, MAX_QUERY_BODY)
             .map(SearchQuery::decode)
-            .flatMap(q -> selectGate.run(() -> Mono.fromCallable(() -> {
+            .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 // A query that waited in the queue past its caller's deadline is not started at all.
                 deadline.check();
                 return answer.apply(q);
-            })
-                .subscribeOn(Schedulers.boundedElastic())));
+            })));
     }
 
     private static List<String> limit(List<String> values, int limit) {

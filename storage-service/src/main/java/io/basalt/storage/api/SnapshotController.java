@@ -10,7 +10,6 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Snapshots with VictoriaMetrics' paths and answers: a snapshot is a directory of hard links to immutable parts
@@ -28,8 +27,8 @@ public class SnapshotController {
 
     @RequestMapping("/create")
     public Mono<Map<String, Object>> create() {
-        return Mono.fromCallable(() -> Map.<String, Object>of("status", "ok", "snapshot", engine.snapshotCreate()))
-            .subscribeOn(Schedulers.boundedElastic());
+        return UninterruptedCall.call(
+                () -> Map.<String, Object>of("status", "ok", "snapshot", engine.snapshotCreate()));
     }
 
     @RequestMapping("/list")

@@ -49,6 +49,8 @@ public final class RowsStream {
             Demand demand = new Demand();
             sink.onRequest(demand::add);
             sink.onDispose(demand::cancel);
+            // Never disposed, and cancelling only flags Demand: an interrupt inside a part's read would close that
+            // part's FileChannel for every later search.
             scanner.schedule(() -> scan(storage, q, stillWanted, buffers, sink, demand));
         }, FluxSink.OverflowStrategy.ERROR);
     }
