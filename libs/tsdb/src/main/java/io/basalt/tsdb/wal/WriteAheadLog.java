@@ -5,6 +5,7 @@ import io.basalt.model.TenantId;
 import io.basalt.tsdb.codec.BytesIn;
 import io.basalt.tsdb.codec.BytesOut;
 import io.basalt.tsdb.codec.CorruptDataException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -26,6 +27,12 @@ import java.util.zip.CRC32C;
  * Segmented write-ahead log (format in FORMAT.md). {@link #append} writes a batch with one {@code write()} before it
  * returns, which is what survives {@code kill -9}; with {@code syncEveryAppend} it also forces the file, grouping
  * concurrent callers into one fsync. Segments are dropped once the engine has flushed everything they hold.
+ *
+ * <p>Segments are written through {@link FileOutputStream}, not a {@code FileChannel}: an interrupt that reaches a
+ * thread in (or entering) channel I/O closes the channel for every thread, and reopening is no cure because the
+ * interrupted write may have left a torn record that later appends would bury mid-segment. Stream writes and
+ * {@link java.io.FileDescriptor#sync} ignore interrupts, so a caller's interrupt stays the caller's business: its
+ * batch is written like any other, and its interrupt flag is left as it was.
  */
 public final class WriteAheadLog implements AutoCloseable {
 
@@ -60,7 +67,7 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private final Object syncLock = new Object();
 
-    private FileChannel channel;
+    private Segment segment;
 
     private long segmentSeq;
 
@@ -184,8 +191,8 @@ public final class WriteAheadLog implements AutoCloseable {
             }
             closed = true;
             try {
-                channel.force(false);
-                channel.close();
+                segment.sync();
+                segment.close();
             }
             catch (IOException e) {
                 LOG.log(Level.WARNING, "closing write-ahead log", e);
@@ -205,59 +212,89 @@ public final class WriteAheadLog implements AutoCloseable {
                 return;
             }
             long upTo = written;
-            FileChannel ch;
+            Segment s;
             synchronized (writeLock) {
-                ch = channel;
+                s = segment;
             }
             try {
-                ch.force(false);
-            }
-            catch (java.nio.channels.ClosedChannelException e) {
-                // A concurrent rotation closed it, and forced it before doing so.
+                s.sync();
             }
             catch (IOException e) {
-                throw new UncheckedIOException("cannot fsync write-ahead log", e);
+                if (!s.retired) {
+                    throw new UncheckedIOException("cannot fsync write-ahead log", e);
+                }
+                // A concurrent rotation closed it, and forced it before doing so.
             }
             synced = Math.max(synced, upTo);
         }
     }
 
+    /** The old segment stays the one appended to until its successor is ready, so a failed rotation changes nothing. */
     private long rotateLocked() {
+        Segment old = segment;
         long closedSeq = segmentSeq;
         try {
-            channel.force(false);
-            channel.close();
+            old.sync();
             startSegment(segmentSeq + 1);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot rotate write-ahead log", e);
+        }
+        old.retired = true;
+        try {
+            old.close();
+        }
+        catch (IOException e) {
+            LOG.log(Level.WARNING, "closing write-ahead log segment " + closedSeq + " (already forced)", e);
         }
         return closedSeq;
     }
 
     private void startSegment(long seq) throws IOException {
         Path p = dir.resolve(String.format("%016d.wal", seq));
-        channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        header.put(MAGIC).put((byte) VERSION).putLong(seq).flip();
-        while (header.hasRemaining()) {
-            channel.write(header);
+        Segment s = Segment.create(p);
+        try {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            header.put(MAGIC).put((byte) VERSION).putLong(seq);
+            s.out.write(header.array());
+            s.sync();
+            syncDirectory(dir);
         }
-        channel.force(true);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        catch (IOException | RuntimeException e) {
+            try {
+                s.close();
+            }
+            finally {
+                // Left behind, it would make the next attempt's CREATE_NEW fail for good.
+                Files.deleteIfExists(p);
+            }
+            throw e;
         }
+        segment = s;
         segmentSeq = seq;
         segmentSize = HEADER_SIZE;
         declared = new BitSet();
     }
 
-    private void write(byte[] bytes, int len) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes, 0, len);
-        try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+    /**
+     * A directory can only be forced through a channel, so the caller's interrupt flag is set aside meanwhile. An
+     * interrupt arriving during the force still closes this private channel, which fails only this rotation.
+     */
+    private static void syncDirectory(Path dir) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void write(byte[] bytes, int len) {
+        try {
+            segment.out.write(bytes, 0, len);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot write to write-ahead log", e);
@@ -385,6 +422,38 @@ public final class WriteAheadLog implements AutoCloseable {
         // Apply only after the whole record decoded, so a record is replayed entirely or not at all.
         for (Object[] d : decoded) {
             sink.accept((TenantId) d[0], (Labels) d[1], (long[]) d[2], (double[]) d[3]);
+        }
+    }
+
+    /** The open segment file. */
+    private static final class Segment {
+
+        final FileOutputStream out;
+
+        /** Set once a rotation has forced and closed it, so a sync racing that close may fail harmlessly. */
+        volatile boolean retired;
+
+        private Segment(FileOutputStream out) {
+            this.out = out;
+        }
+
+        static Segment create(Path p) throws IOException {
+            Files.createFile(p);
+            try {
+                return new Segment(new FileOutputStream(p.toFile(), true));
+            }
+            catch (IOException e) {
+                Files.deleteIfExists(p);
+                throw e;
+            }
+        }
+
+        void sync() throws IOException {
+            out.getFD().sync();
+        }
+
+        void close() throws IOException {
+            out.close();
         }
     }
 
