@@ -32,4 +32,9 @@ curl -sf --data-binary @"$work/escaped.json" http://127.0.0.1:$port/api/v1/impor
 export_to "$work/all-encodings"
 cp "$work/all-encodings.native" "$here/"
 gzip -9 -c "$work/all-encodings.jsonl" >"$here/all-encodings.jsonl.gz"
+vm stale
+curl -sf -H 'Content-Encoding: snappy' -H 'Content-Type: application/x-protobuf' \
+    --data-binary @"$here/stale-marker.remote-write.bin" http://127.0.0.1:$port/api/v1/write
+export_to "$work/stale-marker"
+cp "$work/stale-marker.native" "$here/"
 rm -rf "$work"

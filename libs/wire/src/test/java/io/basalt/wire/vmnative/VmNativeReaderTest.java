@@ -127,31 +127,12 @@ class VmNativeReaderTest {
     }
 
     @Test
-    void theStaleMarkerMantissaBecomesThePrometheusStaleNaN() throws IOException {
-        ByteArrayOutputStream block = new ByteArrayOutputStream();
-        uvarint(block, 1_700_000_000_000L << 1); // min timestamp
-        uvarint(block, 7 << 1);                   // first value mantissa: 7
-        uvarint(block, 2);                        // rows
-        uvarint(block, 0);                        // scale
-        block.write(2);                           // timestamps: constant delta
-        block.write(6);                           // values: nearest delta
-        ByteArrayOutputStream t = new ByteArrayOutputStream();
-        uvarint(t, 15_000 << 1);                  // delta of 15 s
-        uvarint(block, t.size());
-        block.writeBytes(t.toByteArray());
-        // The one delta, to Long.MAX_VALUE - 1, as a zigzag varint.
-        ByteArrayOutputStream d = new ByteArrayOutputStream();
-        uvarint(d, (Long.MAX_VALUE - 1 - 7) << 1);
-        byte[] delta = d.toByteArray();
-        uvarint(block, delta.length);
-        block.write(delta);
+    void aStaleMarkerStoredByVictoriaMetricsBecomesThePrometheusStaleNaNBitForBit() {
+        Map<Labels, Map<Long, Long>> decoded = decode(resource("stale-marker.native"));
 
-        Map<Labels, Map<Long, Long>> decoded = decode(body(List.of("up\u0001job\u0001x\u0001"),
-                List.of(block.toByteArray())));
-
-        assertThat(decoded.get(Labels.of("__name__", "up", "job", "x")))
-            .containsExactly(Map.entry(1_700_000_000_000L, bits(7)),
-                    Map.entry(1_700_000_015_000L, StaleMarker.BITS));
+        assertThat(decoded.get(Labels.of("__name__", "stale_test", "k", "v"))).containsExactly(
+                Map.entry(1_700_000_000_000L, bits(1)), Map.entry(1_700_000_015_000L, bits(2)),
+                Map.entry(1_700_000_030_000L, StaleMarker.BITS));
     }
 
     @Test
@@ -192,14 +173,6 @@ class VmNativeReaderTest {
             out.writeBytes(blocks.get(i));
         }
         return out.toByteArray();
-    }
-
-    private static void uvarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7fL) != 0) {
-            out.write((int) ((v & 0x7f) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 
     private static Map<Labels, Map<Long, Long>> decode(byte[] body) {
