@@ -11,6 +11,7 @@ import io.basalt.tsdb.index.SeriesKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,16 +26,24 @@ import java.util.zip.CRC32C;
  * Blocks are read with positional reads rather than a mapping so that the file's disk space is given back
  * deterministically: holders {@link #retain} and {@link #release} it, and the last release closes the file (a
  * mapping would pin a merged-away file's space until the garbage collector happened to unmap it).
+ *
+ * <p>The channel is shared by every reader, and an interrupt reaching one of them inside channel I/O closes it for
+ * all. So a read sets its thread's interrupt flag aside, and a reader that still finds the channel closed reopens
+ * it: the file never changes, so a read can simply be repeated (unlike a write-ahead log append).
  */
 public final class Part {
 
     private static final int TRAILER = 12;
 
+    /** Interrupts come one at a time; a reader that keeps losing its channel is being interrupted on purpose. */
+    private static final int MAX_READ_ATTEMPTS = 8;
+
     private final Path file;
 
     private final long sizeBytes;
 
-    private final FileChannel data;
+    /** Replaced only by {@link #reopen}, after an interrupt closed it under a reader. */
+    private volatile FileChannel data;
 
     /** One reference for the partition that lists this part, plus one per search or merge reading it. */
     private final AtomicInteger refs = new AtomicInteger(1);
@@ -246,6 +255,43 @@ public final class Part {
         return buf.array();
     }
 
+    private byte[] bytes(long off, int len) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 1;; attempt++) {
+                FileChannel ch = data;
+                try {
+                    return bytes(ch, off, len);
+                }
+                catch (UncheckedIOException e) {
+                    if (!(e.getCause() instanceof ClosedChannelException) || attempt == MAX_READ_ATTEMPTS) {
+                        throw e;
+                    }
+                    // The interrupt that closed it is the caller's, but must not close the new one at once.
+                    interrupted |= Thread.interrupted();
+                    reopen(ch);
+                }
+            }
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Readers hold a reference, so the part is not retired meanwhile; a merged-away file may be gone, though. */
+    private synchronized void reopen(FileChannel closed) {
+        if (data == closed) {
+            try {
+                data = FileChannel.open(file, StandardOpenOption.READ);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot reopen part " + file + " after an interrupted read", e);
+            }
+        }
+    }
+
     private static void closeQuietly(FileChannel ch) {
         try {
             ch.close();
@@ -271,7 +317,9 @@ public final class Part {
     /** Drops a reference; the last one closes the file. */
     public void release() {
         if (refs.decrementAndGet() == 0) {
-            closeQuietly(data);
+            synchronized (this) {
+                closeQuietly(data);
+            }
         }
     }
 
@@ -381,8 +429,8 @@ public final class Part {
             if (blockMaxTs[b] < minTime || blockMinTs[b] > maxTime) {
                 continue;
             }
-            byte[] tsBytes = bytes(data, tsOffset[b], tsLen[b]);
-            byte[] valBytes = bytes(data, valOffset[b], valLen[b]);
+            byte[] tsBytes = bytes(tsOffset[b], tsLen[b]);
+            byte[] valBytes = bytes(valOffset[b], valLen[b]);
             CRC32C crc = new CRC32C();
             crc.update(tsBytes);
             crc.update(valBytes);
