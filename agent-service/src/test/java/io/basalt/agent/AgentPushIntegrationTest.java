@@ -34,7 +34,8 @@ class AgentPushIntegrationTest {
                     """);
             try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of(
                     "spring.cloud.discovery.client.simple.instances.insert[0].uri", unhealthy.baseUrl(),
-                    "spring.cloud.discovery.client.simple.instances.insert[1].uri", healthy.baseUrl()))) {
+                    "spring.cloud.discovery.client.simple.instances.insert[1].uri", healthy.baseUrl(),
+                    "basalt.agent.max-insert-request-size", "1KB"))) {
                 WebClient web = WebClient.create("http://127.0.0.1:"
                         + agent.getEnvironment().getProperty("local.server.port"));
                 for (int i = 0; i < 5; i++) {
@@ -60,6 +61,11 @@ class AgentPushIntegrationTest {
                         .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
                         .block(Duration.ofSeconds(10));
                 assertThat(garbage).isEqualTo(400);
+                String tooLarge = web.post().uri("/api/v1/import/prometheus").header("Content-Type", "text/plain")
+                        .bodyValue("too_large_total 1 1700000000000\n".repeat(100))
+                        .exchangeToMono(r -> r.bodyToMono(String.class).map(b -> r.statusCode().value() + " " + b))
+                        .block(Duration.ofSeconds(10));
+                assertThat(tooLarge).startsWith("413 ").contains("1024");
 
                 Await.until(Duration.ofSeconds(30), "every pushed series at the healthy replica",
                         () -> healthy.series(s -> s.labels().metricName().equals("pushed")).size() == 5
@@ -70,6 +76,7 @@ class AgentPushIntegrationTest {
                         .isEqualTo(TimeSeries.single(Labels.of("__name__", "imported_total", "a", "b",
                                 "region", "push"), 1_700_000_000_000L, 3));
                 assertThat(unhealthy.received()).isEmpty();
+                assertThat(healthy.series(s -> s.labels().metricName().equals("too_large_total"))).isEmpty();
             }
         }
     }

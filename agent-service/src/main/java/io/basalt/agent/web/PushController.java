@@ -4,6 +4,7 @@ import io.basalt.agent.AgentRuntime;
 import io.basalt.agent.config.AgentProperties;
 import io.basalt.agent.config.InvalidAgentConfigException;
 import io.basalt.model.TimeSeries;
+import io.basalt.node.web.BoundedBody;
 import io.basalt.wire.exposition.ExpositionFormat;
 import io.basalt.wire.exposition.ExpositionParseException;
 import io.basalt.wire.exposition.ExpositionParser;
@@ -11,9 +12,6 @@ import io.basalt.wire.remotewrite.RemoteWriteDecoder;
 import io.basalt.wire.remotewrite.RemoteWriteException;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -51,7 +49,7 @@ public class PushController {
             catch (RemoteWriteException e) {
                 return ResponseEntity.status(e.httpStatus()).body(e.getMessage());
             }
-        }).onErrorResume(DataBufferLimitException.class, e -> Mono.just(tooLarge()));
+        });
     }
 
     @PostMapping("/api/v1/import/prometheus")
@@ -70,7 +68,7 @@ public class PushController {
             }
             runtime.push(series);
             return ResponseEntity.noContent().<String>build();
-        }).onErrorResume(DataBufferLimitException.class, e -> Mono.just(tooLarge()));
+        });
     }
 
     @PostMapping("/-/reload")
@@ -86,17 +84,9 @@ public class PushController {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** The body, or a 413 (through node-runtime's error advice) once it is over the limit; see {@link BoundedBody}. */
     private Mono<byte[]> body(ServerWebExchange exchange) {
-        return DataBufferUtils.join(exchange.getRequest().getBody(), maxBytes).map(buf -> {
-            byte[] bytes = new byte[buf.readableByteCount()];
-            buf.read(bytes);
-            DataBufferUtils.release(buf);
-            return bytes;
-        }).defaultIfEmpty(new byte[0]);
-    }
-
-    private ResponseEntity<String> tooLarge() {
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-                .body("request body exceeds basalt.agent.max-insert-request-size (" + maxBytes + " bytes)");
+        return BoundedBody.refuseIfDeclaredOver(exchange.getRequest(), maxBytes)
+            .then(BoundedBody.read(exchange.getRequest(), maxBytes));
     }
 }

@@ -55,12 +55,7 @@ class HardenedServerTest {
 
     @Test
     void aClientThatStopsHalfWayThroughItsBodyIsDisconnected() throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: 1000\r\n\r\n" + "x".repeat(10)).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = uploadOf1000Bytes("x".repeat(10))) {
             // Nothing useful comes back, and the connection ends well before the 10 s socket timeout would fire.
             assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                 .doesNotContain("bytes");
@@ -69,12 +64,8 @@ class HardenedServerTest {
 
     @Test
     void aClientThatDribblesItsBodyIsDisconnectedWhenTheWholeBodyTakesTooLong() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
+        try (Socket socket = uploadOf1000Bytes("")) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
             long start = System.nanoTime();
             // One byte every 200 ms never trips the 500 ms gap limit, only the 2 s limit on the whole body.
             try {
@@ -98,6 +89,17 @@ class HardenedServerTest {
         String response = exchange("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
                 + "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
         assertThat(response).startsWith("HTTP/1.1 200").endsWith("5 bytes");
+    }
+
+    /** A socket that has sent the headers of a 1000-byte upload and then {@code firstBytes} of its body. */
+    private Socket uploadOf1000Bytes(String firstBytes) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: 1000\r\n\r\n" + firstBytes).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
     }
 
     private static String request(String header) {
