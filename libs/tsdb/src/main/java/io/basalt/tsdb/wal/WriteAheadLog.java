@@ -7,6 +7,7 @@ import io.basalt.tsdb.codec.BytesOut;
 import io.basalt.tsdb.codec.CorruptDataException;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -33,6 +35,9 @@ import java.util.zip.CRC32C;
  * interrupted write may have left a torn record that later appends would bury mid-segment. Stream writes and
  * {@link java.io.FileDescriptor#sync} ignore interrupts, so a caller's interrupt stays the caller's business: its
  * batch is written like any other, and its interrupt flag is left as it was.
+ *
+ * <p>A segment on which a write or an fsync failed is damaged: it may end in a torn record, and replay stops reading a
+ * segment at its first bad record, so nothing is appended behind it; the next append starts a new segment first.
  */
 public final class WriteAheadLog implements AutoCloseable {
 
@@ -67,25 +72,23 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private final Object syncLock = new Object();
 
+    /** Lets tests make segment writes fail part-way, as a full or failing disk does. */
+    private final UnaryOperator<OutputStream> segmentWrites;
+
     private Segment segment;
 
     private long segmentSeq;
 
-    private long segmentSize;
-
     private BitSet declared = new BitSet();
-
-    /** Bytes written over the log's life, and how many of them are known to be forced. */
-    private volatile long written;
-
-    private long synced;
 
     private volatile boolean closed;
 
-    private WriteAheadLog(Path dir, boolean syncEveryAppend, long segmentMaxBytes) {
+    private WriteAheadLog(Path dir, boolean syncEveryAppend, long segmentMaxBytes,
+            UnaryOperator<OutputStream> segmentWrites) {
         this.dir = dir;
         this.syncEveryAppend = syncEveryAppend;
         this.segmentMaxBytes = segmentMaxBytes;
+        this.segmentWrites = segmentWrites;
     }
 
     /**
@@ -94,7 +97,12 @@ public final class WriteAheadLog implements AutoCloseable {
      */
     public static WriteAheadLog open(Path dir, boolean syncEveryAppend, long segmentMaxBytes, long lastRetiredSeq,
             ReplaySink sink) {
-        WriteAheadLog wal = new WriteAheadLog(dir, syncEveryAppend, segmentMaxBytes);
+        return open(dir, syncEveryAppend, segmentMaxBytes, lastRetiredSeq, sink, UnaryOperator.identity());
+    }
+
+    static WriteAheadLog open(Path dir, boolean syncEveryAppend, long segmentMaxBytes, long lastRetiredSeq,
+            ReplaySink sink, UnaryOperator<OutputStream> segmentWrites) {
+        WriteAheadLog wal = new WriteAheadLog(dir, syncEveryAppend, segmentMaxBytes, segmentWrites);
         try {
             Files.createDirectories(dir);
             long last = lastRetiredSeq;
@@ -131,9 +139,13 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Logs the entries; returns once their bytes are written (and forced, with {@code syncEveryAppend}). */
     public void append(List<WalEntry> entries) {
         byte[] samples = samplesRecord(entries);
+        Segment target;
         long end;
         synchronized (writeLock) {
             ensureOpen();
+            if (segment.damaged) {
+                rotateLocked();
+            }
             BytesOut series = null;
             for (WalEntry e : entries) {
                 if (!declared.get(e.seriesId())) {
@@ -146,19 +158,24 @@ public final class WriteAheadLog implements AutoCloseable {
                 write(series.array(), series.size());
             }
             write(samples, samples.length);
-            end = written;
-            if (segmentSize >= segmentMaxBytes) {
+            target = segment;
+            end = target.size;
+            if (target.size >= segmentMaxBytes) {
                 rotateLocked();
             }
         }
         if (syncEveryAppend) {
-            syncTo(end);
+            syncTo(target, end);
         }
     }
 
     /** Forces everything written so far; the interval policy calls this from a timer. */
     public void sync() {
-        syncTo(written);
+        Segment s;
+        synchronized (writeLock) {
+            s = segment;
+        }
+        syncTo(s, s.size);
     }
 
     /** Starts a new segment and returns the sequence number of the one it closed. */
@@ -206,35 +223,58 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    private void syncTo(long target) {
+    /**
+     * After a failed fsync the kernel may already have dropped the unforced pages and a retry can report success
+     * without having written them, so a damaged segment confirms nothing beyond what an earlier fsync covered.
+     */
+    private void syncTo(Segment s, long target) {
         synchronized (syncLock) {
-            if (synced >= target || closed) {
+            if (s.synced >= target || closed) {
                 return;
             }
-            long upTo = written;
-            Segment s;
-            synchronized (writeLock) {
-                s = segment;
+            if (s.damaged) {
+                throw new UncheckedIOException(new IOException(
+                        "an earlier write or fsync of this write-ahead log segment failed; its data is not durable"));
             }
+            if (s.retired) {
+                return; // the rotation that closed it forced it first
+            }
+            long upTo = s.size;
+            IOException failure = null;
             try {
                 s.sync();
             }
             catch (IOException e) {
+                failure = e;
                 if (!s.retired) {
-                    throw new UncheckedIOException("cannot fsync write-ahead log", e);
+                    s.damaged = true;
                 }
-                // A concurrent rotation closed it, and forced it before doing so.
+                // Otherwise a concurrent rotation closed it, having forced it first unless that failed too.
             }
-            synced = Math.max(synced, upTo);
+            if (s.damaged) {
+                throw new UncheckedIOException("cannot fsync write-ahead log",
+                        failure != null ? failure : new IOException("a concurrent fsync of the segment failed"));
+            }
+            s.synced = Math.max(s.synced, upTo);
         }
     }
 
-    /** The old segment stays the one appended to until its successor is ready, so a failed rotation changes nothing. */
+    /**
+     * The old segment stays the one appended to until its successor is ready, so a failed rotation changes nothing.
+     * A failed fsync of the old segment does not stop the rotation: the segment is marked damaged (appends waiting on
+     * it fail) and the log moves on, so that neither appends nor flushes stay stuck behind it.
+     */
     private long rotateLocked() {
         Segment old = segment;
         long closedSeq = segmentSeq;
         try {
             old.sync();
+        }
+        catch (IOException e) {
+            old.damaged = true;
+            LOG.log(Level.WARNING, "cannot fsync write-ahead log segment " + closedSeq + "; retiring it", e);
+        }
+        try {
             startSegment(segmentSeq + 1);
         }
         catch (IOException e) {
@@ -252,11 +292,12 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private void startSegment(long seq) throws IOException {
         Path p = dir.resolve(String.format("%016d.wal", seq));
-        Segment s = Segment.create(p);
+        Segment s = Segment.create(p, segmentWrites);
         try {
             ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             header.put(MAGIC).put((byte) VERSION).putLong(seq);
             s.out.write(header.array());
+            s.size = HEADER_SIZE;
             s.sync();
             syncDirectory(dir);
         }
@@ -272,7 +313,6 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         segment = s;
         segmentSeq = seq;
-        segmentSize = HEADER_SIZE;
         declared = new BitSet();
     }
 
@@ -297,10 +337,11 @@ public final class WriteAheadLog implements AutoCloseable {
             segment.out.write(bytes, 0, len);
         }
         catch (IOException e) {
+            // Part of the bytes may be in the file; the next append starts a new segment rather than write behind them.
+            segment.damaged = true;
             throw new UncheckedIOException("cannot write to write-ahead log", e);
         }
-        segmentSize += len;
-        written += len;
+        segment.size += len;
     }
 
     private static byte[] seriesPayload(WalEntry e) {
@@ -428,19 +469,32 @@ public final class WriteAheadLog implements AutoCloseable {
     /** The open segment file. */
     private static final class Segment {
 
-        final FileOutputStream out;
+        private final FileOutputStream file;
 
-        /** Set once a rotation has forced and closed it, so a sync racing that close may fail harmlessly. */
+        final OutputStream out;
+
+        /** Set once a rotation has closed it (forced, unless it is damaged), so a racing sync may fail harmlessly. */
         volatile boolean retired;
 
-        private Segment(FileOutputStream out) {
+        /** A write or fsync on it failed: it takes no more appends and confirms nothing more as forced. */
+        volatile boolean damaged;
+
+        /** Bytes in the file as far as completed writes go; written under the log's write lock. */
+        volatile long size;
+
+        /** How many of {@link #size} an fsync is known to have forced; guarded by the log's sync lock. */
+        long synced;
+
+        private Segment(FileOutputStream file, OutputStream out) {
+            this.file = file;
             this.out = out;
         }
 
-        static Segment create(Path p) throws IOException {
+        static Segment create(Path p, UnaryOperator<OutputStream> writes) throws IOException {
             Files.createFile(p);
             try {
-                return new Segment(new FileOutputStream(p.toFile(), true));
+                FileOutputStream file = new FileOutputStream(p.toFile(), true);
+                return new Segment(file, writes.apply(file));
             }
             catch (IOException e) {
                 Files.deleteIfExists(p);
@@ -449,11 +503,11 @@ public final class WriteAheadLog implements AutoCloseable {
         }
 
         void sync() throws IOException {
-            out.getFD().sync();
+            file.getFD().sync();
         }
 
         void close() throws IOException {
-            out.close();
+            file.close();
         }
     }
 
