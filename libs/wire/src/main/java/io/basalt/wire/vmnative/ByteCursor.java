@@ -44,8 +44,9 @@ final class ByteCursor {
     /** A {@code uvarint length + bytes} field. */
     byte[] bytes() {
         long n = uvarint();
-        if (n > data.length - pos) {
-            throw new VmNativeFormatException(what + ": a field of " + n + " bytes runs past the end");
+        // A length of 2^63 or more reads as negative.
+        if (n < 0 || n > data.length - pos) {
+            throw new VmNativeFormatException(what + ": a field of " + Long.toUnsignedString(n) + " bytes runs past the end");
         }
         byte[] out = Arrays.copyOfRange(data, pos, pos + (int) n);
         pos += (int) n;
