@@ -189,6 +189,10 @@ class AgentScrapeIntegrationTest {
         Await.until(Duration.ofSeconds(30), "an up sample for every job", () -> jobs.stream().allMatch(job ->
                 !receiver.series(s -> s.labels().metricName().equals("up") && s.labels().get("job").equals(job))
                         .isEmpty()));
+        // Both targets of the over-limit job, not just the first one to be scraped.
+        Await.until(Duration.ofSeconds(30), "an up sample for both over-limit targets", () -> receiver.series(
+                s -> s.labels().metricName().equals("up") && s.labels().get("job").equals("targets"))
+                .stream().map(s -> s.labels().get("instance")).distinct().count() == 2);
 
         List<Map<String, Object>> active = activeTargets();
         assertThat(errorOf(active, "good")).isEmpty();
