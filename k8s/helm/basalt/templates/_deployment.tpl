@@ -84,7 +84,7 @@ spec:
             - configMapRef:
                 name: {{ $name }}
           env:
-            {{- include "basalt.commonEnv" $root | nindent 12 }}
+            {{- include "basalt.commonEnv" (dict "root" $root "values" $v) | nindent 12 }}
           {{- include "basalt.probes" $root | nindent 10 }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}

@@ -73,10 +73,10 @@ prometheus.io/scheme: https
 {{- end }}
 {{- end -}}
 
-{{/* Environment every Basalt container shares. */}}
+{{/* Environment every Basalt container shares; call with (dict "root" $ "values" <the tier's values>). */}}
 {{- define "basalt.commonEnv" -}}
 - name: JAVA_TOOL_OPTIONS
-  value: {{ .Values.javaToolOptions | quote }}
+  value: {{ printf "%s %s" .root.Values.javaToolOptions (.values.jvmOptions | default "") | trim | quote }}
 - name: MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED
   value: "true"
 {{- end -}}

@@ -37,6 +37,7 @@ public final class InsertVsVictoriaMetricsBench {
         String insertJar = strArg(args, "insertJar", "insert-service/target/insert-service.jar");
         // Extra JVM options for the insert process, e.g. a flight recording: -XX:StartFlightRecording=filename=i.jfr
         String insertJvm = strArg(args, "insertJvm", "-Xmx1g");
+        String storageJvm = strArg(args, "storageJvm", "-Xmx2g");
         Path work = Files.createTempDirectory("insert-bench");
         RemoteWriteLoad load = new RemoteWriteLoad(series, perRequest);
         long t0 = System.currentTimeMillis() / 1000 * 1000 - 6 * 3_600_000L;
@@ -65,11 +66,10 @@ public final class InsertVsVictoriaMetricsBench {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int storagePort = ServerProcess.freePort();
         int insertPort = ServerProcess.freePort();
-        try (ServerProcess storage = ServerProcess.start("storage", storagePort, List.of(java, "-Xmx2g",
-                "-jar", storageJar, "--server.port=" + storagePort,
+        try (ServerProcess storage = ServerProcess.start("storage", storagePort, jvm(java, storageJvm, "-jar", storageJar, "--server.port=" + storagePort,
                 "--server.address=127.0.0.1", "--basalt.storage.data-path=" + work.resolve("storage")),
                 work.resolve("logs/storage.log"));
-                ServerProcess insert = ServerProcess.start("insert", insertPort, List.of(java, insertJvm, "-jar",
+                ServerProcess insert = ServerProcess.start("insert", insertPort, jvm(java, insertJvm, "-jar",
                         insertJar, "--server.port=" + insertPort,
                         "--server.address=127.0.0.1",
                         "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:"
@@ -110,6 +110,19 @@ public final class InsertVsVictoriaMetricsBench {
             System.out.println(line);
             report.add(line);
         }
+    }
+
+    /** The java command with space-separated JVM options, then the rest. */
+    private static List<String> jvm(String java, String options, String... rest) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        for (String o : options.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                command.add(o);
+            }
+        }
+        command.addAll(List.of(rest));
+        return command;
     }
 
     private static List<List<byte[]>> rounds(RemoteWriteLoad load, long t0, int first, int count) {

@@ -19,9 +19,11 @@ package io.basalt.tsdb;
  * @param readOnly whether appends are refused
  * @param readOnlyReason why, or {@code null}
  * @param quarantinedPartsTotal parts moved aside because a checksum failed
+ * @param backgroundFailuresTotal failed runs of the background flush, merge, retention and fsync tasks (each is
+ *        retried on its next tick)
  */
 public record EngineStatus(long diskUsageBytes, long rowsIngested, long rowsDroppedOutsideRetention,
         long rowsDroppedTooFarInFuture, long activeSeries, long headSamples, int partitions, int parts,
         long mergesTotal, long flushesTotal, long walSizeBytes, long walCorruptionsTotal, boolean readOnly,
-        String readOnlyReason, long quarantinedPartsTotal) {
+        String readOnlyReason, long quarantinedPartsTotal, long backgroundFailuresTotal) {
 }

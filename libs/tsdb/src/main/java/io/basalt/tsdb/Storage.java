@@ -2,6 +2,7 @@ package io.basalt.tsdb;
 
 import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
+import io.basalt.model.SeriesBatch;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import java.util.List;
@@ -16,6 +17,15 @@ public interface Storage extends AutoCloseable {
 
     /** Stores the samples of each series; samples may be out of order, late, or duplicates. */
     void append(TenantId tenant, List<TimeSeries> series);
+
+    /**
+     * Stores a batch whose label sets are still bytes, as an insert request carries them.
+     *
+     * @throws io.basalt.model.InvalidLabelsException when a label set is invalid; nothing was stored
+     */
+    default void append(TenantId tenant, SeriesBatch batch) {
+        append(tenant, batch.toTimeSeries());
+    }
 
     /**
      * Streams every series of {@code tenant} that matches all {@code matchers} and has samples in

@@ -2,6 +2,7 @@ package io.basalt.tsdb;
 
 import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
+import io.basalt.model.SeriesBatch;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.tsdb.codec.CorruptDataException;
@@ -117,6 +118,8 @@ public final class TsdbEngine implements Storage {
 
     private final AtomicLong quarantined = new AtomicLong();
 
+    private final AtomicLong backgroundFailures = new AtomicLong();
+
     private final WriteAheadLog wal;
 
     /**
@@ -170,10 +173,12 @@ public final class TsdbEngine implements Storage {
                 t.setDaemon(true);
                 return t;
             });
-            background.scheduleWithFixedDelay(this::maintain, 200, 200, TimeUnit.MILLISECONDS);
+            background.scheduleWithFixedDelay(new GuardedTask("maintenance (flush, merge, retention)",
+                    this::maintain, backgroundFailures), 200, 200, TimeUnit.MILLISECONDS);
             if (!config.fsync().always()) {
                 long every = config.fsync().interval().toMillis();
-                background.scheduleWithFixedDelay(this::syncWal, every, every, TimeUnit.MILLISECONDS);
+                background.scheduleWithFixedDelay(new GuardedTask("write-ahead log fsync", this::syncWal,
+                        backgroundFailures), every, every, TimeUnit.MILLISECONDS);
             }
         }
         else {
@@ -197,40 +202,81 @@ public final class TsdbEngine implements Storage {
      */
     @Override
     public void append(TenantId tenant, List<TimeSeries> series) {
+        append(tenant, SeriesBatch.of(series));
+    }
+
+    /**
+     * Stores a batch. Series already known are found by their label bytes; only new ones are decoded, and all of them
+     * before anything is logged, so a batch with an invalid label set stores nothing.
+     *
+     * @throws ReadOnlyException when free disk space is below {@code minFreeDiskSpaceBytes}; nothing was stored
+     * @throws io.basalt.model.InvalidLabelsException when a new series' label set is invalid; nothing was stored
+     */
+    @Override
+    public void append(TenantId tenant, SeriesBatch batch) {
         ensureOpen();
         checkWritable();
         long now = config.clock().millis();
-        long cutoff = now - config.retention().toMillis();
-        long latest = latestAccepted(now);
-        List<TimeSeries> accepted = new ArrayList<>(series.size());
+        long[] bounds = { now - config.retention().toMillis(), latestAccepted(now) };
+        int n = batch.size();
         long rows = 0;
-        for (TimeSeries ts : series) {
-            TimeSeries kept = admissible(tenant, ts, cutoff, latest);
-            if (kept.size() > 0) {
-                accepted.add(kept);
-                rows += kept.size();
-            }
-        }
-        if (accepted.isEmpty()) {
-            return;
-        }
         appendLock.readLock().lock();
         try {
             // Ids are resolved under the lock so a concurrent delete cannot split one label set over two ids.
-            List<WalEntry> entries = new ArrayList<>(accepted.size());
-            for (TimeSeries ts : accepted) {
-                int id = registry.idOf(new SeriesKey(tenant, ts.labels()));
-                entries.add(new WalEntry(id, tenant, ts.labels(), ts.timestamps(), ts.values(), 0, ts.size()));
+            int[] ids = new int[n];
+            Labels[] fresh = null;
+            for (int i = 0; i < n; i++) {
+                ids[i] = registry.find(tenant, batch.labelBuffer(), batch.labelOffset(i), batch.labelLength(i));
+                if (ids[i] < 0) {
+                    fresh = fresh == null ? new Labels[n] : fresh;
+                    fresh[i] = batch.labels(i);
+                }
+            }
+            List<WalEntry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Labels labels = fresh != null && fresh[i] != null ? fresh[i] : null;
+                WalEntry e = admissible(tenant, batch, i, labels, bounds);
+                if (e.length() == 0) {
+                    continue;
+                }
+                int id = labels == null ? ids[i] : registry.idOf(new SeriesKey(tenant, labels));
+                entries.add(new WalEntry(id, tenant, registry.keyOf(id).labels(), e.timestamps(), e.values(),
+                        e.offset(), e.length()));
+                rows += e.length();
+            }
+            if (entries.isEmpty()) {
+                return;
             }
             wal.append(entries);
             for (WalEntry e : entries) {
-                insert(e.seriesId(), tenant, e.labels(), e.timestamps(), e.values(), 0, e.length());
+                insert(e.seriesId(), tenant, e.labels(), e.timestamps(), e.values(), e.offset(), e.length());
             }
         }
         finally {
             appendLock.readLock().unlock();
         }
         rowsIngested.addAndGet(rows);
+    }
+
+    /**
+     * The samples of series {@code i} in {@code [bounds[0], bounds[1]]} (retention cutoff, latest accepted), as a
+     * range of the batch's columns when all are (the usual case); the others are counted as dropped, by reason. The
+     * entry's id and labels are placeholders.
+     */
+    private WalEntry admissible(TenantId tenant, SeriesBatch batch, int i, Labels labels, long[] bounds) {
+        int from = batch.sampleStart(i);
+        int to = batch.sampleEnd(i);
+        long[] ts = batch.timestamps();
+        boolean all = true;
+        for (int k = from; k < to && all; k++) {
+            all = ts[k] >= bounds[0] && ts[k] <= bounds[1];
+        }
+        if (all) {
+            return new WalEntry(-1, tenant, labels, ts, batch.values(), from, to - from);
+        }
+        TimeSeries kept = admissible(tenant, new TimeSeries(labels != null ? labels : batch.labels(i),
+                Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(batch.values(), from, to)), bounds[0], bounds[1]);
+        return new WalEntry(-1, tenant, labels, kept.timestamps(), kept.values(), 0, kept.size());
     }
 
     /**
@@ -882,7 +928,7 @@ public final class TsdbEngine implements Storage {
         String reason = readOnlyReason;
         return new EngineStatus(partsBytes + walBytes, rowsIngested.get(), rowsDropped.get(),
                 rowsTooFarInFuture.get(), registry.size(), head, partitions.size(), parts, merges.get(), flushes.get(),
-                walBytes, wal.corruptionsTotal(), reason != null, reason, quarantined.get());
+                walBytes, wal.corruptionsTotal(), reason != null, reason, quarantined.get(), backgroundFailures.get());
     }
 
     /** Whether appends are currently refused; see {@link EngineStatus#readOnlyReason()}. */
@@ -916,25 +962,14 @@ public final class TsdbEngine implements Storage {
     }
 
     private void maintain() {
-        if (closed) {
-            return;
-        }
-        try {
+        if (!closed) {
             runMaintenance();
-        }
-        catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "background maintenance failed; retrying on the next tick", e);
         }
     }
 
     private void syncWal() {
-        try {
-            if (!closed) {
-                wal.sync();
-            }
-        }
-        catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "periodic fsync of the write-ahead log failed", e);
+        if (!closed) {
+            wal.sync();
         }
     }
 

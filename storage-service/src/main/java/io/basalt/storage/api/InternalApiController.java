@@ -90,14 +90,14 @@ public class InternalApiController {
     @PostMapping("/internal/insert")
     public Mono<ResponseEntity<Void>> insert(ServerHttpRequest request) {
         return BoundedBody.read(request, props.getMaxInsertBlockSize())
-            .map(RowsCodec::decode)
+            .map(RowsCodec::decodeBatch)
             .flatMap(rows -> insertGate.run(() -> UninterruptedCall.run(() -> storage.append(rows.tenant(),
-                    rows.series()))
+                    rows.batch()))
                 .then(Mono.fromRunnable(() -> {
-                    rowsInserted.increment(rows.series().size());
-                    samplesInserted.increment(rows.sampleCount());
+                    rowsInserted.increment(rows.batch().size());
+                    samplesInserted.increment(rows.batch().sampleCount());
                 })))
-                .doOnError(e -> requestMetrics.rowsRejected(e, rows.sampleCount())))
+                .doOnError(e -> requestMetrics.rowsRejected(e, rows.batch().sampleCount())))
             .thenReturn(ResponseEntity.noContent().build());
     }
 

@@ -1,5 +1,6 @@
 package io.basalt.storage.api;
 
+import io.basalt.model.InvalidLabelsException;
 import io.basalt.tsdb.ReadOnlyException;
 import io.basalt.wire.cluster.MalformedBodyException;
 import org.springframework.http.HttpStatus;
@@ -18,6 +19,13 @@ public class StorageErrorAdvice {
     @ExceptionHandler(MalformedBodyException.class)
     public ResponseEntity<String> malformed(MalformedBodyException e) {
         return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_PLAIN).body(e.getMessage() + "\n");
+    }
+
+    /** A label set that decodes but is not valid (an empty or repeated name), found as the engine meets it. */
+    @ExceptionHandler(InvalidLabelsException.class)
+    public ResponseEntity<String> invalidLabels(InvalidLabelsException e) {
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_PLAIN)
+            .body("rows block: " + e.getMessage() + "\n");
     }
 
     @ExceptionHandler(ReadOnlyException.class)

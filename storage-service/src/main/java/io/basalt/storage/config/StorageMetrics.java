@@ -80,6 +80,9 @@ public class StorageMetrics implements MeterBinder {
                 s -> s.walCorruptionsTotal());
         counter(registry, "basalt_storage_quarantined_parts", "Parts moved aside after a checksum failure",
                 s -> s.quarantinedPartsTotal());
+        counter(registry, "basalt_storage_background_failures",
+                "Failed runs of the background flush, merge, retention and fsync tasks (each retried on its next tick)",
+                s -> s.backgroundFailuresTotal());
     }
 
     /** The engine's own probe, so the gauge shows exactly what the read-only decision sees. */

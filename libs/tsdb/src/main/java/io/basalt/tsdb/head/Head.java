@@ -2,62 +2,131 @@ package io.basalt.tsdb.head;
 
 import io.basalt.tsdb.part.SampleRun;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
 
 /**
- * Recent samples of one time partition, per series kept sorted and unique by timestamp so reads are a copy. Late
- * samples are inserted in place; a repeated timestamp replaces the value (last write wins).
+ * Recent samples of one time partition. Series are found by their dense id in pages of slots (no boxing, no hashing).
+ * A series appends every sample as it arrives and sorts only when it is read after a sample arrived out of order, so
+ * late or reversed samples cost a sort per read rather than a shift per sample. A repeated timestamp keeps the value
+ * written last (last write wins).
  */
 public final class Head {
 
-    private final ConcurrentHashMap<Integer, Series> series = new ConcurrentHashMap<>();
+    private static final int PAGE_BITS = 10;
+
+    private static final int PAGE_SIZE = 1 << PAGE_BITS;
+
+    private volatile AtomicReferenceArray<AtomicReferenceArray<Series>> pages = new AtomicReferenceArray<>(16);
 
     private final AtomicLong samples = new AtomicLong();
+
+    private final AtomicLong seriesCount = new AtomicLong();
 
     /**
      * Adds samples; returns true when they reach a UTC day this head had not yet reported for the series (always on
      * its first samples), so the caller indexes the series for {@code [minDay(ts), maxDay(ts)]} about once per day.
      */
     public boolean add(int id, long[] ts, double[] vs, int off, int len, long firstDay, long lastDay) {
-        Series s = series.get(id);
+        AtomicReferenceArray<Series> page = page(id >>> PAGE_BITS);
+        int slot = id & (PAGE_SIZE - 1);
+        Series s = page.get(slot);
         if (s == null) {
             Series fresh = new Series();
-            s = series.putIfAbsent(id, fresh);
-            s = s == null ? fresh : s;
+            s = page.compareAndExchange(slot, null, fresh);
+            if (s == null) {
+                s = fresh;
+                seriesCount.incrementAndGet();
+            }
         }
         return s.add(ts, vs, off, len, firstDay, lastDay, samples);
     }
 
+    /** The samples of series {@code id} in {@code [minTime, maxTime]}, copied. */
     public SampleRun read(int id, long minTime, long maxTime) {
-        Series s = series.get(id);
-        return s == null ? SampleRun.EMPTY : s.snapshot().window(minTime, maxTime);
+        Series s = find(id);
+        return s == null ? SampleRun.EMPTY : s.window(minTime, maxTime, samples);
     }
 
     public boolean isEmpty() {
-        return series.isEmpty();
+        return seriesCount.get() == 0;
     }
 
+    /** Samples held, counting a repeated timestamp until a read merges it. */
     public long samples() {
         return samples.get();
     }
 
     public int seriesCount() {
-        return series.size();
+        return (int) seriesCount.get();
     }
 
     public void forEachId(IntConsumer action) {
-        series.keySet().forEach(action::accept);
+        var all = pages;
+        for (int p = 0; p < all.length(); p++) {
+            var page = all.get(p);
+            if (page == null) {
+                continue;
+            }
+            for (int slot = 0; slot < PAGE_SIZE; slot++) {
+                if (page.get(slot) != null) {
+                    action.accept((p << PAGE_BITS) | slot);
+                }
+            }
+        }
+    }
+
+    private Series find(int id) {
+        var all = pages;
+        int p = id >>> PAGE_BITS;
+        if (p >= all.length()) {
+            return null;
+        }
+        var page = all.get(p);
+        return page == null ? null : page.get(id & (PAGE_SIZE - 1));
+    }
+
+    private AtomicReferenceArray<Series> page(int index) {
+        var all = pages;
+        if (index < all.length()) {
+            var page = all.get(index);
+            if (page != null) {
+                return page;
+            }
+        }
+        return createPage(index);
+    }
+
+    /** Table growth and page creation share this lock, so no page set in a table being replaced is lost. */
+    private synchronized AtomicReferenceArray<Series> createPage(int index) {
+        var all = pages;
+        if (index >= all.length()) {
+            var bigger = new AtomicReferenceArray<AtomicReferenceArray<Series>>(Math.max(index + 1, all.length() * 2));
+            for (int i = 0; i < all.length(); i++) {
+                bigger.set(i, all.get(i));
+            }
+            pages = bigger;
+            all = bigger;
+        }
+        var page = all.get(index);
+        if (page == null) {
+            page = new AtomicReferenceArray<>(PAGE_SIZE);
+            all.set(index, page);
+        }
+        return page;
     }
 
     private static final class Series {
 
-        private long[] ts = new long[8];
+        private long[] ts = new long[4];
 
-        private double[] vs = new double[8];
+        private double[] vs = new double[4];
 
         private int size;
+
+        /** Whether {@code ts[0..size)} is strictly increasing; false after a sample arrived late or repeated. */
+        private boolean sorted = true;
 
         private long reportedFirstDay = Long.MAX_VALUE;
 
@@ -65,11 +134,19 @@ public final class Head {
 
         synchronized boolean add(long[] t, double[] v, int off, int len, long firstDay, long lastDay,
                 AtomicLong total) {
-            int added = 0;
-            for (int i = off; i < off + len; i++) {
-                added += insert(t[i], v[i]);
+            if (size + len > ts.length) {
+                int capacity = Math.max(ts.length * 2, size + len);
+                ts = Arrays.copyOf(ts, capacity);
+                vs = Arrays.copyOf(vs, capacity);
             }
-            total.addAndGet(added);
+            for (int i = off; i < off + len; i++) {
+                if (size > 0 && t[i] <= ts[size - 1]) {
+                    sorted = false;
+                }
+                ts[size] = t[i];
+                vs[size++] = v[i];
+            }
+            total.addAndGet(len);
             if (firstDay >= reportedFirstDay && lastDay <= reportedLastDay) {
                 return false;
             }
@@ -78,37 +155,23 @@ public final class Head {
             return true;
         }
 
-        private int insert(long t, double v) {
-            if (size == 0 || t > ts[size - 1]) {
-                grow();
-                ts[size] = t;
-                vs[size++] = v;
-                return 1;
+        synchronized SampleRun window(long minTime, long maxTime, AtomicLong total) {
+            if (!sorted) {
+                int before = size;
+                size = SampleOrder.sortKeepingLast(ts, vs, size);
+                sorted = true;
+                total.addAndGet(size - before);
             }
-            int pos = Arrays.binarySearch(ts, 0, size, t);
-            if (pos >= 0) {
-                vs[pos] = v;
-                return 0;
+            int from = lowerBound(minTime);
+            int to = maxTime == Long.MAX_VALUE ? size : lowerBound(maxTime + 1);
+            if (from >= to) {
+                return SampleRun.EMPTY;
             }
-            pos = -pos - 1;
-            grow();
-            System.arraycopy(ts, pos, ts, pos + 1, size - pos);
-            System.arraycopy(vs, pos, vs, pos + 1, size - pos);
-            ts[pos] = t;
-            vs[pos] = v;
-            size++;
-            return 1;
+            return new SampleRun(Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vs, from, to), to - from);
         }
 
-        private void grow() {
-            if (size == ts.length) {
-                ts = Arrays.copyOf(ts, size * 2);
-                vs = Arrays.copyOf(vs, size * 2);
-            }
-        }
-
-        synchronized SampleRun snapshot() {
-            return new SampleRun(Arrays.copyOf(ts, size), Arrays.copyOf(vs, size), size);
+        private int lowerBound(long t) {
+            return SampleRun.lowerBound(ts, size, t);
         }
     }
 }

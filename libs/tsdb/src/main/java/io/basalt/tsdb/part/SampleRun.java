@@ -51,6 +51,11 @@ public record SampleRun(long[] timestamps, double[] values, int size) {
     }
 
     private int lowerBound(long t) {
+        return lowerBound(timestamps, size, t);
+    }
+
+    /** The first index in sorted {@code timestamps[0..size)} whose timestamp is at least {@code t}. */
+    public static int lowerBound(long[] timestamps, int size, long t) {
         int lo = 0;
         int hi = size;
         while (lo < hi) {

@@ -16,6 +16,18 @@ final class BinaryReader {
         this.end = buf.length;
     }
 
+    int position() {
+        return pos;
+    }
+
+    /** Moves to {@code position}, which a caller has checked to lie within the body. */
+    void skipTo(int position) {
+        if (position < pos || position > end) {
+            throw new MalformedBodyException("position " + position + " outside the body");
+        }
+        pos = position;
+    }
+
     boolean hasMore() {
         return pos < end;
     }

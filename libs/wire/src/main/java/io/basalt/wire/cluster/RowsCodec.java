@@ -1,6 +1,8 @@
 package io.basalt.wire.cluster;
 
+import io.basalt.model.LabelEncoding;
 import io.basalt.model.Labels;
+import io.basalt.model.SeriesBatch;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,8 @@ import java.util.List;
  * </pre>
  *
  * Timestamps are delta-encoded because scrapes are regular, so most deltas fit in two bytes; values are raw bits so
- * that NaN payloads survive.
+ * that NaN payloads survive. A series' label section is {@link LabelEncoding}'s canonical form when the sender encoded
+ * a {@link Labels}, which lets storage look the series up by its bytes ({@link #decodeBatch}).
  */
 public final class RowsCodec {
 
@@ -68,6 +71,49 @@ public final class RowsCodec {
             }
             return n;
         }
+    }
+
+    /** A rows block decoded in place: label sets stay bytes of the body. */
+    public record RowsBatch(TenantId tenant, SeriesBatch batch) {
+    }
+
+    /**
+     * Decodes the structure and samples of a rows block, leaving each label set as a range of {@code body} (which the
+     * batch keeps). Label names are checked when a label set is decoded, by {@link SeriesBatch#labels}.
+     *
+     * @throws MalformedBodyException when the body is not a complete rows block
+     */
+    public static RowsBatch decodeBatch(byte[] body) {
+        BinaryReader r = new BinaryReader(body);
+        r.expectMagic(MAGIC, "rows block");
+        TenantId tenant = new TenantId(r.fixed32(), r.fixed32());
+        SeriesBatch.Builder b = new SeriesBatch.Builder(body, 64, 64);
+        long[] scratch = new long[16];
+        while (r.hasMore()) {
+            int start = r.position();
+            int end = LabelEncoding.scan(body, start, body.length);
+            if (end < 0) {
+                throw new MalformedBodyException("rows block: label set at byte " + start + " exceeds the body");
+            }
+            b.series(start, end - start);
+            r.skipTo(end);
+            int n = r.count("sample");
+            if (n > (body.length - r.position()) / 9) {
+                throw new MalformedBodyException("rows block: sample count " + n + " exceeds the body");
+            }
+            if (scratch.length < n) {
+                scratch = new long[Math.max(n, scratch.length * 2)];
+            }
+            long prev = 0;
+            for (int i = 0; i < n; i++) {
+                prev += r.varint();
+                scratch[i] = prev;
+            }
+            for (int i = 0; i < n; i++) {
+                b.sample(scratch[i], Double.longBitsToDouble(r.fixed64()));
+            }
+        }
+        return new RowsBatch(tenant, b.build());
     }
 
     /** @throws MalformedBodyException when the body is not a complete rows block */
