@@ -2,6 +2,7 @@ package io.basalt.insert.config;
 
 import io.basalt.insert.limits.TenantSeriesLimit;
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.HeapPressure;
 import io.basalt.relabel.Relabeler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,9 +11,9 @@ import org.springframework.context.annotation.Configuration;
 public class InsertConfiguration {
 
     @Bean
-    public AdmissionGate insertGate(InsertProperties props) {
+    public AdmissionGate insertGate(InsertProperties props, HeapPressure heap) {
         return new AdmissionGate("insert requests", props.getMaxConcurrentInserts(),
-                props.getMaxConcurrentInserts() * 64, props.getInsertQueueDuration());
+                props.getMaxConcurrentInserts() * 64, props.getInsertQueueDuration(), heap);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatusCode;
@@ -91,23 +92,35 @@ public class ShardedWriter {
                     byNode.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
                 }
             }
-            return sendAll(tenant, series, placement, byNode, 0);
+            return sendAll(tenant, series, placement, byNode, new ConcurrentHashMap<>(), 0);
         });
     }
 
+    /**
+     * @param bodies rows blocks already encoded for this request, by the series they hold: nodes that hold the same
+     *        series (with replicationFactor equal to the node count, every node) share one encoding
+     */
     private Mono<Void> sendAll(TenantId tenant, List<TimeSeries> series, int[][] placement,
-            Map<Integer, List<Integer>> byNode, int attempt) {
+            Map<Integer, List<Integer>> byNode, Map<List<Integer>, byte[]> bodies, int attempt) {
         return Flux.fromIterable(byNode.entrySet())
             .flatMap(e -> Flux.fromIterable(chunks(e.getValue()))
-                .flatMap(chunk -> send(e.getKey(), tenant, series, chunk)
+                .flatMap(chunk -> send(e.getKey(), bodies.computeIfAbsent(chunk, c -> encode(tenant, series, c)))
                     .onErrorResume(this::isRetryable,
-                            err -> reroute(tenant, series, placement, e.getKey(), chunk, err, attempt)),
+                            err -> reroute(tenant, series, placement, e.getKey(), chunk, err, bodies, attempt)),
                         BLOCKS_IN_FLIGHT_PER_NODE))
             .then();
     }
 
+    private static byte[] encode(TenantId tenant, List<TimeSeries> series, List<Integer> chunk) {
+        List<TimeSeries> rows = new ArrayList<>(chunk.size());
+        for (int i : chunk) {
+            rows.add(series.get(i));
+        }
+        return RowsCodec.encode(tenant, rows);
+    }
+
     private Mono<Void> reroute(TenantId tenant, List<TimeSeries> series, int[][] placement, int failedNode,
-            List<Integer> chunk, Throwable error, int attempt) {
+            List<Integer> chunk, Throwable error, Map<List<Integer>, byte[]> bodies, int attempt) {
         long now = System.currentTimeMillis();
         StorageNode failed = nodes.get(failedNode);
         failed.markFailed(describe(error), now, props.getStorageBackoff().toMillis());
@@ -131,16 +144,11 @@ public class ShardedWriter {
             rerouted.computeIfAbsent(next[0], k -> new ArrayList<>()).add(i);
         }
         reroutedRows.increment(chunk.size());
-        return sendAll(tenant, series, placement, rerouted, attempt + 1);
+        return sendAll(tenant, series, placement, rerouted, bodies, attempt + 1);
     }
 
-    private Mono<Void> send(int nodeIndex, TenantId tenant, List<TimeSeries> series, List<Integer> chunk) {
+    private Mono<Void> send(int nodeIndex, byte[] body) {
         StorageNode node = nodes.get(nodeIndex);
-        List<TimeSeries> rows = new ArrayList<>(chunk.size());
-        for (int i : chunk) {
-            rows.add(series.get(i));
-        }
-        byte[] body = RowsCodec.encode(tenant, rows);
         Timer.Sample timing = Timer.start(registry);
         return node.client()
             .post()

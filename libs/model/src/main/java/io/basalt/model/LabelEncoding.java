@@ -108,7 +108,7 @@ public final class LabelEncoding {
 
     private static String string(byte[] buf, int[] cursor, int end) {
         int n = (int) uvarint(buf, cursor, end);
-        String s = new String(buf, cursor[0], n, StandardCharsets.UTF_8);
+        String s = StringTable.decode(buf, cursor[0], n);
         cursor[0] += n;
         return s;
     }

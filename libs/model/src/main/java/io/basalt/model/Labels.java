@@ -293,19 +293,20 @@ public final class Labels implements Comparable<Labels> {
 
         public Labels build() {
             int n = size / 2;
-            Integer[] order = new Integer[n];
             boolean sorted = true;
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-                if (i > 0 && pairs[2 * i - 2].compareTo(pairs[2 * i]) > 0) {
-                    sorted = false;
-                }
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = pairs[2 * i - 2].compareTo(pairs[2 * i]) <= 0;
             }
             String[] out = new String[size];
             if (sorted) {
+                // the common case (senders sort their labels): no index array to box and sort
                 System.arraycopy(pairs, 0, out, 0, size);
             }
             else {
+                Integer[] order = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
                 Arrays.sort(order, (a, b) -> pairs[2 * a].compareTo(pairs[2 * b]));
                 for (int i = 0; i < n; i++) {
                     out[2 * i] = pairs[2 * order[i]];

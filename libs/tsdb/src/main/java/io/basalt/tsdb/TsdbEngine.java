@@ -120,6 +120,9 @@ public final class TsdbEngine implements Storage {
 
     private final AtomicLong backgroundFailures = new AtomicLong();
 
+    /** The partition the latest append went to, checked first. */
+    private volatile Partition lastPartition;
+
     private final WriteAheadLog wal;
 
     /**
@@ -366,8 +369,15 @@ public final class TsdbEngine implements Storage {
     }
 
     private Partition partitionFor(long timestamp) {
+        Partition last = lastPartition;
+        if (last != null && last.covers(timestamp)) {
+            // Nearly every sample lands in the partition of the one before it. One that retention has just dropped
+            // only ever covers samples older than the retention period, which expire with it either way.
+            return last;
+        }
         var e = partitions.floorEntry(timestamp);
         if (e != null && e.getValue().covers(timestamp)) {
+            lastPartition = e.getValue();
             return e.getValue();
         }
         synchronized (partitions) {
@@ -986,6 +996,7 @@ public final class TsdbEngine implements Storage {
                 p.maintenance.lock();
                 try {
                     partitions.remove(p.start, p);
+                    lastPartition = null;
                     p.retireAll();
                     deleteRecursively(p.dir);
                     LOG.log(Level.INFO, "dropped partition " + p.dir.getFileName() + ": older than retention "

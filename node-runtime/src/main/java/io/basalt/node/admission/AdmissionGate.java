@@ -12,7 +12,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Bounds how many requests of one kind run at once ({@code maxConcurrent*} settings). Excess requests wait in a
  * bounded queue for at most {@code maxWait}; past that, or when the queue is full, they fail with
- * {@link TooBusyException} so the caller answers 503 with {@code Retry-After} instead of piling up memory.
+ * {@link TooBusyException} so the caller answers 503 with {@code Retry-After} instead of piling up memory. While
+ * the heap is under {@link HeapPressure} every new request is refused the same way.
  * Non-blocking: waiting requests hold no thread.
  */
 public final class AdmissionGate {
@@ -31,7 +32,15 @@ public final class AdmissionGate {
 
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
+    private final HeapPressure heap;
+
     public AdmissionGate(String name, int maxConcurrent, int maxQueued, Duration maxWait) {
+        this(name, maxConcurrent, maxQueued, maxWait, HeapPressure.NONE);
+    }
+
+    /** @param heap while it is high, every new request is refused at once: finishing the running ones frees memory */
+    public AdmissionGate(String name, int maxConcurrent, int maxQueued, Duration maxWait, HeapPressure heap) {
+        this.heap = heap;
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException(name + ": maxConcurrent must be at least 1");
         }
@@ -68,6 +77,9 @@ public final class AdmissionGate {
 
     private Mono<Void> acquire() {
         return Mono.defer(() -> {
+            if (heap.isHigh()) {
+                return Mono.error(new TooBusyException(heap.refusal(name)));
+            }
             if (tryTakeSlot()) {
                 return Mono.empty();
             }

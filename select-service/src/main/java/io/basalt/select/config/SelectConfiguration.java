@@ -1,6 +1,7 @@
 package io.basalt.select.config;
 
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.HeapPressure;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 public class SelectConfiguration {
 
     @Bean
-    public AdmissionGate selectGate(SelectProperties props) {
+    public AdmissionGate selectGate(SelectProperties props, HeapPressure heap) {
         return new AdmissionGate("select queries", props.getMaxConcurrentSelects(),
-                props.getMaxConcurrentSelects() * 64, props.getSelectQueueDuration());
+                props.getMaxConcurrentSelects() * 64, props.getSelectQueueDuration(), heap);
     }
 }

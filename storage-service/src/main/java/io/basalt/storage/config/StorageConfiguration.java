@@ -1,6 +1,8 @@
 package io.basalt.storage.config;
 
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.HeapPressure;
+import io.basalt.node.admission.HeapPressure;
 import io.basalt.tsdb.EngineConfig;
 import io.basalt.tsdb.FreeSpaceProbe;
 import io.basalt.tsdb.FsyncPolicy;
@@ -35,14 +37,14 @@ public class StorageConfiguration {
     }
 
     @Bean
-    public AdmissionGate insertGate(StorageProperties props) {
+    public AdmissionGate insertGate(StorageProperties props, HeapPressure heap) {
         return new AdmissionGate("storage inserts", props.getMaxConcurrentInserts(),
-                props.getMaxConcurrentInserts() * 64, props.getInsertQueueDuration());
+                props.getMaxConcurrentInserts() * 64, props.getInsertQueueDuration(), heap);
     }
 
     @Bean
-    public AdmissionGate selectGate(StorageProperties props) {
+    public AdmissionGate selectGate(StorageProperties props, HeapPressure heap) {
         return new AdmissionGate("storage selects", props.getMaxConcurrentSelects(),
-                props.getMaxConcurrentSelects() * 64, props.getSelectQueueDuration());
+                props.getMaxConcurrentSelects() * 64, props.getSelectQueueDuration(), heap);
     }
 }

@@ -138,7 +138,7 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /** Logs the entries; returns once their bytes are written (and forced, with {@code syncEveryAppend}). */
     public void append(List<WalEntry> entries) {
-        byte[] samples = samplesRecord(entries);
+        BytesOut samples = samplesRecord(entries);
         Segment target;
         long end;
         synchronized (writeLock) {
@@ -157,7 +157,7 @@ public final class WriteAheadLog implements AutoCloseable {
             if (series != null) {
                 write(series.array(), series.size());
             }
-            write(samples, samples.length);
+            write(samples.array(), samples.size());
             target = segment;
             end = target.size;
             if (target.size >= segmentMaxBytes) {
@@ -354,8 +354,14 @@ public final class WriteAheadLog implements AutoCloseable {
         return p.toArray();
     }
 
-    private static byte[] samplesRecord(List<WalEntry> entries) {
-        BytesOut p = new BytesOut(64 + entries.size() * 32);
+    private static BytesOut samplesRecord(List<WalEntry> entries) {
+        int estimate = 16;
+        for (WalEntry e : entries) {
+            estimate += 8 + e.length() * 12;
+        }
+        // The record header (length, checksum) is filled in once the payload is written: one buffer, no copies.
+        BytesOut p = new BytesOut(estimate);
+        p.writeInt(0).writeInt(0);
         p.writeByte(TYPE_SAMPLES).writeUVarint(entries.size());
         for (WalEntry e : entries) {
             p.writeUVarint(e.seriesId()).writeUVarint(e.length());
@@ -368,9 +374,11 @@ public final class WriteAheadLog implements AutoCloseable {
                 p.writeLong(Double.doubleToRawLongBits(e.values()[i]));
             }
         }
-        BytesOut rec = new BytesOut(p.size() + 8);
-        appendRecord(rec, p.toArray());
-        return rec.toArray();
+        CRC32C crc = new CRC32C();
+        crc.update(p.array(), 8, p.size() - 8);
+        p.putInt(0, p.size() - 8);
+        p.putInt(4, (int) crc.getValue());
+        return p;
     }
 
     private static void appendRecord(BytesOut out, byte[] payload) {

@@ -35,7 +35,11 @@ public final class RowsCodec {
     public static byte[] encode(TenantId tenant, List<TimeSeries> series) {
         int estimate = 12;
         for (TimeSeries ts : series) {
-            estimate += 64 + ts.size() * 10;
+            Labels labels = ts.labels();
+            estimate += 2 + ts.size() * 10;
+            for (int i = 0; i < labels.size(); i++) {
+                estimate += 2 + labels.name(i).length() + labels.value(i).length(); // exact for ASCII
+            }
         }
         BinaryWriter w = new BinaryWriter(estimate);
         w.bytes(MAGIC);
@@ -87,7 +91,8 @@ public final class RowsCodec {
         BinaryReader r = new BinaryReader(body);
         r.expectMagic(MAGIC, "rows block");
         TenantId tenant = new TenantId(r.fixed32(), r.fixed32());
-        SeriesBatch.Builder b = new SeriesBatch.Builder(body, 64, 64);
+        // sized for typical series (a label set of ~100 bytes, one sample) so that the columns rarely grow
+        SeriesBatch.Builder b = new SeriesBatch.Builder(body, body.length / 96, body.length / 96);
         long[] scratch = new long[16];
         while (r.hasMore()) {
             int start = r.position();

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.basalt.model.Labels;
+import io.basalt.model.StringTable;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.metadata.MetricMetadata;
 import io.basalt.wire.metadata.MetricType;
@@ -188,7 +189,6 @@ public final class RemoteWriteDecoder {
 
         private long[] valueBits = new long[4];
 
-        private final RequestStrings strings;
 
         private final List<TimeSeries> series = new ArrayList<>();
 
@@ -202,7 +202,6 @@ public final class RemoteWriteDecoder {
             this.buf = buf;
             this.base = offset;
             this.in = CodedInputStream.newInstance(buf, offset, length);
-            this.strings = new RequestStrings(buf);
         }
 
         RemoteWriteRequest writeRequest() throws IOException {
@@ -372,77 +371,22 @@ public final class RemoteWriteDecoder {
                 throw new IOException("string field of " + length + " bytes runs past the end of its message");
             }
             int start = base + in.getTotalBytesRead();
-            if (!isAscii(buf, start, length)
-                    && !UnsafeByteOperations.unsafeWrap(buf, start, length).isValidUtf8()) {
-                throw new RemoteWriteException(Reason.INVALID_UTF8, "invalid " + what.describe(owner)
-                        + ": not valid UTF-8");
+            String s = StringTable.ascii(buf, start, length);
+            if (s == null) {
+                if (!UnsafeByteOperations.unsafeWrap(buf, start, length).isValidUtf8()) {
+                    throw new RemoteWriteException(Reason.INVALID_UTF8, "invalid " + what.describe(owner)
+                            + ": not valid UTF-8");
+                }
+                s = new String(buf, start, length, StandardCharsets.UTF_8);
             }
-            String s = strings.get(start, length);
             in.skipRawBytes(length);
             return s;
-        }
-
-        private static boolean isAscii(byte[] b, int from, int length) {
-            for (int i = from, end = from + length; i < end; i++) {
-                if (b[i] < 0) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private void skip(int tag) throws IOException {
             if (!in.skipField(tag)) {
                 throw new IOException("unexpected end-group tag");
             }
-        }
-    }
-
-    /**
-     * The strings of one request, deduplicated by their bytes: the same label names and values (job, instance,
-     * region, ...) recur in nearly every series, so most lookups return an existing String instead of decoding a
-     * new one. Entries point into the request buffer, so remembering a string copies nothing.
-     */
-    private static final class RequestStrings {
-
-        private static final int SLOTS = 2048;
-
-        private static final int MAX_CACHED_BYTES = 128;
-
-        private final byte[] buf;
-
-        private final String[] strings = new String[SLOTS];
-
-        private final int[] offsets = new int[SLOTS];
-
-        private final int[] lengths = new int[SLOTS];
-
-        RequestStrings(byte[] buf) {
-            this.buf = buf;
-        }
-
-        String get(int offset, int length) {
-            if (length == 0) {
-                return "";
-            }
-            if (length > MAX_CACHED_BYTES) {
-                return new String(buf, offset, length, StandardCharsets.UTF_8);
-            }
-            int h = length;
-            for (int i = offset, end = offset + length; i < end; i++) {
-                h = 31 * h + buf[i];
-            }
-            int slot = (h ^ (h >>> 11)) & (SLOTS - 1);
-            String cached = strings[slot];
-            if (cached != null && lengths[slot] == length && Arrays.equals(buf, offsets[slot],
-                    offsets[slot] + length, buf, offset, offset + length)) {
-                return cached;
-            }
-            String s = new String(buf, offset, length, StandardCharsets.UTF_8);
-            strings[slot] = s;
-            offsets[slot] = offset;
-            lengths[slot] = length;
-            return s;
         }
     }
 }
