@@ -10,19 +10,20 @@ import java.util.Locale;
 /**
  * Remote-write ingestion cost of Basalt (one insert-service and one storage-service process, replicationFactor 1)
  * against VictoriaMetrics single-node on the same payloads: CPU-seconds per million samples (user + system of the
- * server processes, from {@code /proc/<pid>/stat}) and samples/s, at 1 and at 8 concurrent connections.
+ * server processes, from {@code /proc/<pid>/stat}), samples/s at each connection count, and the processes' peak
+ * resident set size per active series.
  *
  * <p>Every target first receives {@code warmup} rounds (all series created, JIT warmed), then {@code rounds} measured
  * rounds per connection count; each round sends every series once. The client runs in this JVM and is not measured.
  *
  * <p>Run from the repository root after {@code ./mvnw -B -q -pl insert-service,storage-service,bench -am package
  * -DskipTests}: {@code java -Xmx3g -cp "bench/target/classes:$(cat bench/target/classpath.txt)"
- * io.basalt.bench.insert.InsertVsVictoriaMetricsBench series=100000 rounds=20}. Figures go to docs/benchmarks.md,
- * never into test assertions.
+ * io.basalt.bench.insert.InsertVsVictoriaMetricsBench series=100000 rounds=30 warmup=150 perRequest=10000
+ * connections=1,4,8}. Insert and storage get the JVM flags {@code ./basalt up} gives them ({@code insertJvm=} and
+ * {@code storageJvm=} replace them). Figures go to docs/benchmarks.md, never into test assertions.
  */
 public final class InsertVsVictoriaMetricsBench {
 
-    private static final int[] CONNECTIONS = { 1, 8 };
 
     private InsertVsVictoriaMetricsBench() {
     }
@@ -36,8 +37,11 @@ public final class InsertVsVictoriaMetricsBench {
         String storageJar = strArg(args, "storageJar", "storage-service/target/storage-service.jar");
         String insertJar = strArg(args, "insertJar", "insert-service/target/insert-service.jar");
         // Extra JVM options for the insert process, e.g. a flight recording: -XX:StartFlightRecording=filename=i.jfr
-        String insertJvm = strArg(args, "insertJvm", "-Xmx1g");
-        String storageJvm = strArg(args, "storageJvm", "-Xmx2g");
+        // By default each process gets the flags ./basalt up gives it, so the figures are what a user runs.
+        String insertJvm = strArg(args, "insertJvm", launcherFlags("insert-service"));
+        String storageJvm = strArg(args, "storageJvm", launcherFlags("storage-service"));
+        int[] connections = java.util.Arrays.stream(strArg(args, "connections", "1,8").split(","))
+            .mapToInt(Integer::parseInt).toArray();
         Path work = Files.createTempDirectory("insert-bench");
         RemoteWriteLoad load = new RemoteWriteLoad(series, perRequest);
         long t0 = System.currentTimeMillis() / 1000 * 1000 - 6 * 3_600_000L;
@@ -56,7 +60,7 @@ public final class InsertVsVictoriaMetricsBench {
                     "-retentionPeriod=1y"), work.resolve("logs/victoria-metrics.log"))) {
                 server.awaitHttp("/health", Duration.ofSeconds(60));
                 measure("VictoriaMetrics single-node", server.url() + "/api/v1/write", List.of(server), load, t0,
-                        warmup, rounds, report);
+                        warmup, rounds, connections, report);
             }
         }
         else {
@@ -77,7 +81,7 @@ public final class InsertVsVictoriaMetricsBench {
             storage.awaitHttp("/actuator/health/readiness", Duration.ofSeconds(180));
             insert.awaitHttp("/actuator/health/readiness", Duration.ofSeconds(180));
             measure("Basalt insert + storage", insert.url() + "/insert/0/prometheus/api/v1/write",
-                    List.of(insert, storage), load, t0, warmup, rounds, report);
+                    List.of(insert, storage), load, t0, warmup, rounds, connections, report);
         }
         System.out.println();
         report.forEach(System.out::println);
@@ -85,13 +89,13 @@ public final class InsertVsVictoriaMetricsBench {
     }
 
     private static void measure(String target, String url, List<ServerProcess> servers, RemoteWriteLoad load,
-            long t0, int warmup, int rounds, List<String> report) throws Exception {
+            long t0, int warmup, int rounds, int[] connectionCounts, List<String> report) throws Exception {
         int round = 0;
         RemoteWriteLoad.Result w = load.send(url, rounds(load, t0, round, warmup), 8);
         round += warmup;
         System.out.printf(Locale.ROOT, "%s warm-up: %d samples, %d failed requests%n", target, w.samples(),
                 w.failedRequests());
-        for (int connections : CONNECTIONS) {
+        for (int connections : connectionCounts) {
             List<List<byte[]>> bodies = rounds(load, t0, round, rounds);
             round += rounds;
             double[] before = cpuEach(servers);
@@ -110,6 +114,27 @@ public final class InsertVsVictoriaMetricsBench {
             System.out.println(line);
             report.add(line);
         }
+        long rss = 0;
+        StringBuilder split = new StringBuilder();
+        for (ServerProcess server : servers) {
+            long peak = server.peakRssBytes();
+            rss += peak;
+            split.append(String.format(Locale.ROOT, " %s=%d MiB", server.name(), peak >> 20));
+        }
+        String line = String.format(Locale.ROOT, "| %s | peak RSS | %d MiB (%s) | %.0f bytes per active series |",
+                target, rss >> 20, split.toString().trim(), (double) rss / load.series());
+        System.out.println(line);
+        report.add(line);
+    }
+
+    /** What {@code ./basalt jvm-flags <module>} prints: the launcher's JVM flags for that module. */
+    static String launcherFlags(String module) throws java.io.IOException, InterruptedException {
+        Process p = new ProcessBuilder("./basalt", "jvm-flags", module).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IllegalStateException("./basalt jvm-flags " + module + " failed: " + out);
+        }
+        return out;
     }
 
     /** The java command with space-separated JVM options, then the rest. */

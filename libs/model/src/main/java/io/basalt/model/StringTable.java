@@ -1,5 +1,8 @@
 package io.basalt.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -24,6 +27,8 @@ public final class StringTable {
 
     private static final Entry[] TABLE = new Entry[SLOTS];
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private StringTable() {
     }
 
@@ -41,19 +46,30 @@ public final class StringTable {
         if (len == 0) {
             return "";
         }
-        int h = len;
-        int high = 0;
-        for (int i = off, end = off + len; i < end; i++) {
-            h = 31 * h + buf[i];
-            high |= buf[i];
+        // Eight bytes at a time: one pass both hashes and checks for non-ASCII bytes (their high bit).
+        long h = len;
+        long high = 0;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            long word = (long) LONGS.get(buf, i);
+            high |= word;
+            h = (h ^ word) * 0x9E3779B97F4A7C15L;
         }
-        if (high < 0) {
+        long tail = 0;
+        for (int shift = 0; i < end; i++, shift += 8) {
+            tail |= (buf[i] & 0xFFL) << shift;
+        }
+        high |= tail;
+        if ((high & 0x8080808080808080L) != 0) {
             return null;
         }
+        h = (h ^ tail) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
         if (len > MAX_BYTES) {
             return new String(buf, off, len, StandardCharsets.US_ASCII);
         }
-        int slot = (h ^ (h >>> 15)) & (SLOTS - 1);
+        int slot = (int) (h ^ (h >>> 32)) & (SLOTS - 1);
         Entry e = TABLE[slot]; // a racy read is safe: Entry and String publish through final fields
         if (e != null && Arrays.equals(e.utf8, 0, e.utf8.length, buf, off, off + len)) {
             return e.string;
