@@ -123,8 +123,8 @@ final class PartMerger {
 
     /**
      * A run of parts adjacent in sequence order (so last-write-wins stays decidable by sequence) whose total is at
-     * least {@link #MERGE_RATIO} times its largest member, or with {@code all} the longest run; null when there is
-     * none.
+     * least {@link #MERGE_RATIO} times its largest member, so that each byte is rewritten about log3(N) times; with
+     * {@code all}, the longest run. Null when there is none.
      */
     static List<Part> chooseWindow(List<Part> parts, boolean all) {
         if (parts.size() < 2) {
