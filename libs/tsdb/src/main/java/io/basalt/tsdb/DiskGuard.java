@@ -17,7 +17,8 @@ final class DiskGuard {
 
     private volatile String readOnlyReason;
 
-    private volatile long nextFreeSpaceCheck = Long.MIN_VALUE;
+    /** A {@link System#nanoTime()} value, so compared by difference only; due at once. */
+    private volatile long nextFreeSpaceCheck = System.nanoTime();
 
     DiskGuard(EngineConfig config) {
         this.config = config;
