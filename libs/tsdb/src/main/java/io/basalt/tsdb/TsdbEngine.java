@@ -20,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -441,31 +439,7 @@ public final class TsdbEngine implements DurableStorage {
     /** Top-{@code topN} series counts of {@code tenant} over days touching the range ({@code /api/v1/status/tsdb}). */
     @Override
     public CardinalityStats cardinality(TenantId tenant, long minTime, long maxTime, int topN) {
-        ensureOpen();
-        Map<String, Long> byName = new HashMap<>();
-        Map<String, Long> byLabel = new HashMap<>();
-        Map<String, Long> byPair = new HashMap<>();
-        int[] ids = indexedIds(tenant, List.of(), minTime, maxTime);
-        for (int id : ids) {
-            Labels l = registry.keyOf(id).labels();
-            byName.merge(l.metricName(), 1L, Long::sum);
-            l.forEach((n, v) -> {
-                byLabel.merge(n, 1L, Long::sum);
-                byPair.merge(n + "=" + v, 1L, Long::sum);
-            });
-        }
-        Map<String, Long> valuesPerLabel = new HashMap<>();
-        for (String pair : byPair.keySet()) {
-            valuesPerLabel.merge(pair.substring(0, pair.indexOf('=')), 1L, Long::sum);
-        }
-        return new CardinalityStats(ids.length, top(byName, topN), top(byLabel, topN), top(byPair, topN),
-                top(valuesPerLabel, topN));
-    }
-
-    private static List<CardinalityStats.Entry> top(Map<String, Long> counts, int n) {
-        return counts.entrySet().stream()
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-            .limit(n).map(e -> new CardinalityStats.Entry(e.getKey(), e.getValue())).toList();
+        return CardinalityStats.of(series(tenant, List.of(), minTime, maxTime), topN);
     }
 
     // ---------------------------------------------------------------- deletes
