@@ -28,6 +28,11 @@ final class Partition {
 
     static final long DAY_MS = 86_400_000L;
 
+    /** The UTC day of {@code timestamp}, as the per-day index counts days. */
+    static long dayOf(long timestamp) {
+        return Math.floorDiv(timestamp, DAY_MS);
+    }
+
     /**
      * What a search reads, swapped atomically so a search sees every sample exactly once even while a flush or merge
      * replaces parts. Priority for equal timestamps: parts by sequence, then frozen heads, then the live head.

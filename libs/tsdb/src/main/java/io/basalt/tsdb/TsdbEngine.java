@@ -5,36 +5,23 @@ import io.basalt.model.Labels;
 import io.basalt.model.SeriesBatch;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
-import io.basalt.tsdb.codec.CorruptDataException;
 import io.basalt.tsdb.head.Head;
 import io.basalt.tsdb.index.LabelIndex;
 import io.basalt.tsdb.index.SeriesKey;
 import io.basalt.tsdb.index.SeriesRegistry;
 import io.basalt.tsdb.part.Part;
-import io.basalt.tsdb.part.PartWriter;
 import io.basalt.tsdb.part.SampleRun;
 import io.basalt.tsdb.wal.WalEntry;
 import io.basalt.tsdb.wal.WriteAheadLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -51,48 +36,23 @@ import org.roaringbitmap.RoaringBitmap;
  * samples searchable at once, and immutable compressed parts per UTC day (per month when retention exceeds 31 days),
  * merged in the background. Open with
  * {@link #open(EngineConfig)}; on-disk formats are described in {@code libs/tsdb/FORMAT.md}.
+ *
+ * <p>This class keeps the write and read paths (append, flush, search, delete) and the background schedule; the
+ * other concerns are its collaborators: {@link PartitionSet} (time partitions), {@link PartPublisher} (writing parts),
+ * {@link PartMerger} (merges), {@link Retention}, {@link AcceptedTimestamps}, {@link DiskGuard} (read-only mode),
+ * {@link Quarantine}, {@link Snapshots} and {@link WalCheckpoint}.
  */
-public final class TsdbEngine implements Storage {
+public final class TsdbEngine implements DurableStorage {
 
     private static final System.Logger LOG = System.getLogger(TsdbEngine.class.getName());
 
-    private static final Pattern PART_NAME = Pattern.compile("(\\d{16})-(\\d{16})\\.part");
-
-    private static final Pattern SNAPSHOT_NAME = Pattern.compile("\\d{14}-[0-9a-f]{8}");
-
-    private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
-        .withZone(ZoneOffset.UTC);
-
-    /** Merge a run of parts once it is at least this many times bigger than its largest member. */
-    private static final double MERGE_RATIO = 3.0;
-
-    private static final int MAX_MERGE_PARTS = 15;
-
     private static final java.time.Duration MONTHLY_PARTITIONS_ABOVE = java.time.Duration.ofDays(31);
-
-    /** 9999-12-31T23:59:59.999Z: the newest timestamp whose partition still has a plain {@code yyyy_MM_dd} name. */
-    private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
-
-    private static final long FUTURE_DROP_LOG_INTERVAL_MS = 10_000;
-
-    /** Keep merged parts well under the 2 GiB a single mapping can address. */
-    private static final long MAX_PART_BYTES = 1L << 30;
 
     private final EngineConfig config;
 
-    private final Path partitionsDir;
-
-    private final Path walDir;
-
-    private final Path tmpDir;
-
-    private final Path quarantineDir;
-
-    private final Path snapshotsDir;
-
     private final SeriesRegistry registry = new SeriesRegistry();
 
-    private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
+    private final PartitionSet partitions;
 
     /** Appends hold it shared while logging and inserting; freezing heads and rotating the log hold it exclusively. */
     private final ReentrantReadWriteLock appendLock = new ReentrantReadWriteLock();
@@ -101,41 +61,31 @@ public final class TsdbEngine implements Storage {
 
     private final AtomicLong partSeq = new AtomicLong();
 
-    private final AtomicLong snapshotSeq = new AtomicLong();
-
     private final AtomicLong rowsIngested = new AtomicLong();
-
-    private final AtomicLong rowsDropped = new AtomicLong();
-
-    private final AtomicLong rowsTooFarInFuture = new AtomicLong();
-
-    /** A client with a broken clock sends future samples in every request; one log line per request would flood. */
-    private final ThrottledReport futureDrops;
-
-    private final AtomicLong merges = new AtomicLong();
 
     private final AtomicLong flushes = new AtomicLong();
 
-    private final AtomicLong quarantined = new AtomicLong();
-
     private final AtomicLong backgroundFailures = new AtomicLong();
 
-    /** The partition the latest append went to, checked first. */
-    private volatile Partition lastPartition;
+    private final AcceptedTimestamps accepted;
+
+    private final Retention retention;
+
+    private final DiskGuard diskGuard;
+
+    private final Quarantine quarantine;
+
+    private final PartPublisher publisher;
+
+    private final PartMerger merger;
+
+    private final Snapshots snapshots;
+
+    private final WalCheckpoint checkpoint;
 
     private final WriteAheadLog wal;
 
-    /**
-     * Month partitions for long retention keep the per-partition indexes few; day partitions let short retention
-     * drop data promptly.
-     */
-    private final boolean monthlyPartitions;
-
     private final ScheduledExecutorService background;
-
-    private volatile String readOnlyReason;
-
-    private volatile long nextFreeSpaceCheck = Long.MIN_VALUE;
 
     private volatile long lastFlushNanos = System.nanoTime();
 
@@ -144,24 +94,30 @@ public final class TsdbEngine implements Storage {
     private TsdbEngine(EngineConfig config) {
         this.config = config;
         Path data = config.dataPath();
-        partitionsDir = data.resolve("partitions");
-        walDir = data.resolve("wal");
-        tmpDir = data.resolve("tmp");
-        quarantineDir = data.resolve("quarantine");
-        snapshotsDir = data.resolve("snapshots");
-        monthlyPartitions = config.retention().compareTo(MONTHLY_PARTITIONS_ABOVE) > 0;
-        futureDrops = new ThrottledReport(FUTURE_DROP_LOG_INTERVAL_MS, System::currentTimeMillis,
-                line -> LOG.log(Level.WARNING, line));
+        Path partitionsDir = data.resolve("partitions");
+        Path walDir = data.resolve("wal");
+        Path tmpDir = data.resolve("tmp");
+        Path snapshotsDir = data.resolve("snapshots");
+        partitions = new PartitionSet(partitionsDir, config.retention().compareTo(MONTHLY_PARTITIONS_ABOVE) > 0);
+        accepted = new AcceptedTimestamps(config.futureRetention());
+        retention = new Retention(config.retention(), config.clock(), partitions, registry, this::withWritesPaused);
+        diskGuard = new DiskGuard(config);
+        quarantine = new Quarantine(data.resolve("quarantine"));
+        publisher = new PartPublisher(tmpDir, partitionsDir, registry, config.dedupInterval().toMillis(),
+                retention::cutoff);
+        merger = new PartMerger(publisher, registry, quarantine, () -> closed);
+        snapshots = new Snapshots(snapshotsDir, tmpDir, config.clock());
+        checkpoint = new WalCheckpoint(walDir);
         long flushedSeq;
         try {
             Files.createDirectories(partitionsDir);
             Files.createDirectories(snapshotsDir);
-            deleteRecursively(tmpDir);
+            Directories.deleteRecursively(tmpDir);
             Files.createDirectories(tmpDir);
-            loadPartitions();
-            flushedSeq = readCheckpoint();
+            partSeq.set(partitions.load(retention.cutoff(), registry, quarantine));
+            flushedSeq = checkpoint.read();
             if (flushedSeq > 0 && Files.isDirectory(walDir)) {
-                new WalCleaner(walDir).deleteUpTo(flushedSeq);
+                checkpoint.deleteCoveredSegments(flushedSeq);
             }
         }
         catch (IOException e) {
@@ -169,7 +125,7 @@ public final class TsdbEngine implements Storage {
         }
         wal = WriteAheadLog.open(walDir, config.fsync().always(), config.walSegmentBytes(), flushedSeq,
                 this::replay);
-        refreshFreeSpace();
+        diskGuard.refresh();
         if (config.backgroundTasks()) {
             background = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "basalt-tsdb-" + data.getFileName());
@@ -194,6 +150,7 @@ public final class TsdbEngine implements Storage {
         return new TsdbEngine(config);
     }
 
+    @Override
     public EngineConfig config() {
         return config;
     }
@@ -218,9 +175,9 @@ public final class TsdbEngine implements Storage {
     @Override
     public void append(TenantId tenant, SeriesBatch batch) {
         ensureOpen();
-        checkWritable();
+        diskGuard.checkWritable();
         long now = config.clock().millis();
-        long[] bounds = { now - config.retention().toMillis(), latestAccepted(now) };
+        long[] bounds = { now - config.retention().toMillis(), accepted.latestAccepted(now) };
         int n = batch.size();
         long rows = 0;
         appendLock.readLock().lock();
@@ -238,7 +195,7 @@ public final class TsdbEngine implements Storage {
             List<WalEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Labels labels = fresh != null && fresh[i] != null ? fresh[i] : null;
-                WalEntry e = admissible(tenant, batch, i, labels, bounds);
+                WalEntry e = accepted.admissible(tenant, batch, i, labels, bounds);
                 if (e.length() == 0) {
                     continue;
                 }
@@ -261,81 +218,9 @@ public final class TsdbEngine implements Storage {
         rowsIngested.addAndGet(rows);
     }
 
-    /**
-     * The samples of series {@code i} in {@code [bounds[0], bounds[1]]} (retention cutoff, latest accepted), as a
-     * range of the batch's columns when all are (the usual case); the others are counted as dropped, by reason. The
-     * entry's id and labels are placeholders.
-     */
-    private WalEntry admissible(TenantId tenant, SeriesBatch batch, int i, Labels labels, long[] bounds) {
-        int from = batch.sampleStart(i);
-        int to = batch.sampleEnd(i);
-        long[] ts = batch.timestamps();
-        boolean all = true;
-        for (int k = from; k < to && all; k++) {
-            all = ts[k] >= bounds[0] && ts[k] <= bounds[1];
-        }
-        if (all) {
-            return new WalEntry(-1, tenant, labels, ts, batch.values(), from, to - from);
-        }
-        TimeSeries kept = admissible(tenant, new TimeSeries(labels != null ? labels : batch.labels(i),
-                Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(batch.values(), from, to)), bounds[0], bounds[1]);
-        return new WalEntry(-1, tenant, labels, kept.timestamps(), kept.values(), 0, kept.size());
-    }
-
-    /**
-     * The newest timestamp an append stores. Replay does not apply it: those samples were acknowledged, and the clock
-     * may since have been set back.
-     */
-    private long latestAccepted(long now) {
-        long ahead = config.futureRetention().compareTo(java.time.Duration.ofMillis(MAX_TIMESTAMP)) >= 0
-                ? MAX_TIMESTAMP : config.futureRetention().toMillis();
-        return now > MAX_TIMESTAMP - ahead ? MAX_TIMESTAMP : now + ahead;
-    }
-
-    /** The samples of {@code ts} in {@code [cutoff, latest]}; the others are counted as dropped, by reason. */
-    private TimeSeries admissible(TenantId tenant, TimeSeries ts, long cutoff, long latest) {
-        int old = 0;
-        int future = 0;
-        long newest = Long.MIN_VALUE;
-        for (long t : ts.timestamps()) {
-            if (t < cutoff) {
-                old++;
-            }
-            else if (t > latest) {
-                future++;
-                newest = Math.max(newest, t);
-            }
-        }
-        if (old + future == 0) {
-            return ts;
-        }
-        rowsDropped.addAndGet(old);
-        if (future > 0) {
-            rowsTooFarInFuture.addAndGet(future);
-            long example = newest;
-            futureDrops.record(future, count -> "dropped " + count + " samples stamped more than "
-                    + config.futureRetention().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
-                    + " ahead of this node's clock (the other samples of those inserts are kept); latest: tenant "
-                    + tenant + " series " + ts.labels() + " at " + java.time.Instant.ofEpochMilli(example)
-                    + ", accepted up to " + java.time.Instant.ofEpochMilli(latest)
-                    + "; check the sender's clock and timestamp unit");
-        }
-        int keep = ts.size() - old - future;
-        long[] t = new long[keep];
-        double[] v = new double[keep];
-        int n = 0;
-        for (int i = 0; i < ts.size(); i++) {
-            long at = ts.timestamp(i);
-            if (at >= cutoff && at <= latest) {
-                t[n] = at;
-                v[n++] = ts.value(i);
-            }
-        }
-        return new TimeSeries(ts.labels(), t, v);
-    }
-
     private void replay(TenantId tenant, Labels labels, long[] ts, double[] vs) {
-        TimeSeries kept = admissible(tenant, new TimeSeries(labels, ts, vs), retentionCutoff(), MAX_TIMESTAMP);
+        TimeSeries kept = accepted.admissible(tenant, new TimeSeries(labels, ts, vs), retention.cutoff(),
+                AcceptedTimestamps.MAX_TIMESTAMP);
         if (kept.size() > 0) {
             int id = registry.idOf(new SeriesKey(tenant, labels));
             insert(id, tenant, labels, kept.timestamps(), kept.values(), 0, kept.size());
@@ -346,7 +231,7 @@ public final class TsdbEngine implements Storage {
         int end = off + len;
         int i = off;
         while (i < end) {
-            Partition p = partitionFor(ts[i]);
+            Partition p = partitions.covering(ts[i]);
             int j = i + 1;
             while (j < end && p.covers(ts[j])) {
                 j++;
@@ -368,38 +253,6 @@ public final class TsdbEngine implements Storage {
         }
     }
 
-    private Partition partitionFor(long timestamp) {
-        Partition last = lastPartition;
-        if (last != null && last.covers(timestamp)) {
-            // Nearly every sample lands in the partition of the one before it. One that retention has just dropped
-            // only ever covers samples older than the retention period, which expire with it either way.
-            return last;
-        }
-        var e = partitions.floorEntry(timestamp);
-        if (e != null && e.getValue().covers(timestamp)) {
-            lastPartition = e.getValue();
-            return e.getValue();
-        }
-        synchronized (partitions) {
-            e = partitions.floorEntry(timestamp);
-            if (e != null && e.getValue().covers(timestamp)) {
-                return e.getValue();
-            }
-            Partition p = Partition.covering(timestamp, monthlyPartitions, partitionsDir);
-            if (overlapsExisting(p)) {
-                // Retention changed between runs: a day never straddles an existing month or day partition.
-                p = Partition.covering(timestamp, false, partitionsDir);
-            }
-            partitions.put(p.start, p);
-            return p;
-        }
-    }
-
-    private boolean overlapsExisting(Partition p) {
-        var before = partitions.floorEntry(p.maxTime());
-        return before != null && before.getValue().end > p.start;
-    }
-
     /** Writes every in-memory sample into parts and truncates the write-ahead log (the {@code force_flush} hook). */
     @Override
     public void flush() {
@@ -414,7 +267,7 @@ public final class TsdbEngine implements Storage {
             appendLock.writeLock().lock();
             try {
                 whileAppendsBlocked.run();
-                for (Partition p : partitions.values()) {
+                for (Partition p : partitions.all()) {
                     p.freezeHead();
                 }
                 walSeq = wal.rotate();
@@ -422,13 +275,13 @@ public final class TsdbEngine implements Storage {
             finally {
                 appendLock.writeLock().unlock();
             }
-            for (Partition p : partitions.values()) {
+            for (Partition p : partitions.all()) {
                 List<Head> frozen = p.view().frozen();
                 if (!frozen.isEmpty()) {
                     p.replaceFrozen(frozen, writeHeads(p, frozen, excluded));
                 }
             }
-            writeCheckpoint(walSeq);
+            checkpoint.write(walSeq);
             wal.deleteUpTo(walSeq);
             lastFlushNanos = System.nanoTime();
             flushes.incrementAndGet();
@@ -445,7 +298,7 @@ public final class TsdbEngine implements Storage {
         }
         ids.andNot(excluded);
         long seq = partSeq.incrementAndGet();
-        return writePart(p, seq, seq, sortedByKey(ids), id -> {
+        return publisher.publish(p, seq, seq, registry.inKeyOrder(ids), id -> {
             SampleRun run = SampleRun.EMPTY;
             for (Head h : heads) {
                 run = SampleRun.merge(run, h.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
@@ -454,154 +307,26 @@ public final class TsdbEngine implements Storage {
         });
     }
 
-    private Part writePart(Partition p, long minSeq, long maxSeq, int[] ids,
-            java.util.function.IntFunction<SampleRun> samples) {
-        String name = String.format("%016d-%016d.part", minSeq, maxSeq);
-        Path tmp = tmpDir.resolve(p.dir.getFileName() + "-" + name);
-        long dedup = config.dedupInterval().toMillis();
-        long cutoff = retentionCutoff(); // merges drop what retention no longer covers
-        long rows;
-        try (PartWriter writer = new PartWriter(tmp, minSeq, maxSeq)) {
-            for (int id : ids) {
-                writer.add(registry.keyOf(id), samples.apply(id).window(cutoff, Long.MAX_VALUE).deduplicate(dedup));
-            }
-            rows = writer.rows();
-            writer.finish();
-        }
-        catch (RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
+    /** Runs {@code action} with no append or flush in progress, and none starting until it is done. */
+    private void withWritesPaused(Runnable action) {
+        flushLock.lock();
+        appendLock.writeLock().lock();
         try {
-            if (rows == 0) {
-                Files.delete(tmp);
-                Files.deleteIfExists(p.dir.resolve(name));
-                return null;
-            }
-            boolean created = !Files.isDirectory(p.dir);
-            Files.createDirectories(p.dir);
-            if (created) {
-                fsyncDir(partitionsDir);
-            }
-            Path target = p.dir.resolve(name);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDir(p.dir);
-            return Part.open(target, registry::idOf);
+            action.run();
         }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot publish part " + name + " in " + p.dir, e);
+        finally {
+            appendLock.writeLock().unlock();
+            flushLock.unlock();
         }
-    }
-
-    private int[] sortedByKey(RoaringBitmap ids) {
-        Integer[] boxed = Arrays.stream(ids.toArray()).boxed().toArray(Integer[]::new);
-        Arrays.sort(boxed, Comparator.comparing(registry::keyOf));
-        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
     }
 
     // ---------------------------------------------------------------- merges
 
     /** Merges each partition down to a single part (benchmarks and tests; background merges are incremental). */
+    @Override
     public void forceMerge() {
         ensureOpen();
-        for (Partition p : partitions.values()) {
-            while (p.view().parts().size() > 1 && mergeOnce(p, true)) {
-                // each round merges up to MAX_MERGE_PARTS parts
-            }
-        }
-    }
-
-    private boolean mergeOnce(Partition p, boolean all) {
-        p.maintenance.lock();
-        try {
-            List<Part> window = chooseWindow(p.view().parts(), all);
-            if (window == null || closed || !retainAll(window)) {
-                return false;
-            }
-            try {
-                return merge(p, window);
-            }
-            finally {
-                window.forEach(Part::release);
-            }
-        }
-        finally {
-            p.maintenance.unlock();
-        }
-    }
-
-    private static boolean retainAll(List<Part> parts) {
-        for (int i = 0; i < parts.size(); i++) {
-            if (!parts.get(i).retain()) {
-                parts.subList(0, i).forEach(Part::release);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean merge(Partition p, List<Part> window) {
-        Part out;
-        try {
-            out = writePart(p, window.get(0).minSeq(), window.get(window.size() - 1).maxSeq(),
-                    sortedByKey(idsOf(window)), id -> {
-                        SampleRun run = SampleRun.EMPTY;
-                        for (Part part : window) {
-                            run = SampleRun.merge(run, part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
-                        }
-                        return run;
-                    });
-        }
-        catch (CorruptDataException e) {
-            quarantineCorrupt(p, window, e);
-            return false;
-        }
-        p.replaceParts(window, out);
-        for (Part in : window) {
-            if (out == null || !in.file().equals(out.file())) {
-                deleteQuietly(in.file());
-            }
-        }
-        merges.incrementAndGet();
-        return true;
-    }
-
-    /**
-     * A run of parts adjacent in sequence order (so last-write-wins stays decidable by sequence) whose total is at
-     * least {@link #MERGE_RATIO} times its largest member; each byte is then rewritten about log3(N) times.
-     */
-    private static List<Part> chooseWindow(List<Part> parts, boolean all) {
-        if (parts.size() < 2) {
-            return null;
-        }
-        List<Part> best = null;
-        double bestRatio = 0;
-        for (int from = 0; from < parts.size(); from++) {
-            long sum = 0;
-            long max = 0;
-            for (int to = from; to < parts.size() && to - from < MAX_MERGE_PARTS; to++) {
-                long size = parts.get(to).sizeBytes();
-                if (sum + size > MAX_PART_BYTES) {
-                    break;
-                }
-                sum += size;
-                max = Math.max(max, size);
-                double ratio = (double) sum / Math.max(1, max);
-                if (to > from && (ratio > bestRatio || (all && to - from + 1 > (best == null ? 0 : best.size())))) {
-                    bestRatio = ratio;
-                    best = parts.subList(from, to + 1);
-                }
-            }
-        }
-        return best != null && (all || bestRatio >= MERGE_RATIO) ? List.copyOf(best) : null;
-    }
-
-    private static RoaringBitmap idsOf(List<Part> parts) {
-        RoaringBitmap ids = new RoaringBitmap();
-        for (Part p : parts) {
-            ids.add(p.ids());
-        }
-        return ids;
+        merger.mergeAll(partitions.all());
     }
 
     // ---------------------------------------------------------------- reads
@@ -610,22 +335,22 @@ public final class TsdbEngine implements Storage {
     public void search(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime,
             Consumer<TimeSeries> sink) {
         ensureOpen();
-        minTime = Math.max(minTime, retentionCutoff()); // month partitions outlive retention by up to a month
-        List<Partition> ps = overlapping(minTime, maxTime);
+        minTime = Math.max(minTime, retention.cutoff()); // month partitions outlive retention by up to a month
+        List<Partition> ps = partitions.overlapping(minTime, maxTime);
         List<Partition.View> views = new ArrayList<>(ps.size());
         List<RoaringBitmap> selected = new ArrayList<>(ps.size());
         RoaringBitmap all = new RoaringBitmap();
         for (Partition p : ps) {
             views.add(p.acquire());
             LabelIndex index = p.existingIndex(tenant);
-            RoaringBitmap ids = index == null ? new RoaringBitmap() : index.select(matchers, dayOf(minTime),
-                    dayOf(maxTime));
+            RoaringBitmap ids = index == null ? new RoaringBitmap() : index.select(matchers,
+                    Partition.dayOf(minTime), Partition.dayOf(maxTime));
             selected.add(ids);
             all.or(ids);
         }
         long dedup = config.dedupInterval().toMillis();
         try {
-            for (int id : sortedByKey(all)) {
+            for (int id : registry.inKeyOrder(all)) {
                 SampleRun run = SampleRun.EMPTY;
                 for (int i = 0; i < ps.size(); i++) {
                     if (!selected.get(i).contains(id)) {
@@ -633,7 +358,7 @@ public final class TsdbEngine implements Storage {
                     }
                     Partition p = ps.get(i);
                     SampleRun part = Partition.read(views.get(i), id, Math.max(minTime, p.minTime()),
-                            Math.min(maxTime, p.maxTime()), corrupt -> quarantine(p, corrupt, null));
+                            Math.min(maxTime, p.maxTime()), corrupt -> quarantine.moveAside(p, corrupt, null));
                     run = SampleRun.merge(run, part);
                 }
                 run = run.deduplicate(dedup);
@@ -656,29 +381,16 @@ public final class TsdbEngine implements Storage {
         return a.length == n ? a : Arrays.copyOf(a, n);
     }
 
-    private List<Partition> overlapping(long minTime, long maxTime) {
-        if (minTime > maxTime) {
-            return List.of();
-        }
-        List<Partition> out = new ArrayList<>();
-        for (Partition p : partitions.headMap(maxTime, true).values()) {
-            if (p.end > minTime) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
     /** Series indexed on any UTC day touching the range (day granularity, as VictoriaMetrics' per-day index). */
     private int[] indexedIds(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime) {
         RoaringBitmap all = new RoaringBitmap();
-        for (Partition p : overlapping(minTime, maxTime)) {
+        for (Partition p : partitions.overlapping(minTime, maxTime)) {
             LabelIndex index = p.existingIndex(tenant);
             if (index != null) {
-                all.or(index.select(matchers, dayOf(minTime), dayOf(maxTime)));
+                all.or(index.select(matchers, Partition.dayOf(minTime), Partition.dayOf(maxTime)));
             }
         }
-        return sortedByKey(all);
+        return registry.inKeyOrder(all);
     }
 
     /** Label sets of matching series indexed on a day touching the range (no sample read). */
@@ -725,32 +437,9 @@ public final class TsdbEngine implements Storage {
     }
 
     /** Top-{@code topN} series counts of {@code tenant} over days touching the range ({@code /api/v1/status/tsdb}). */
+    @Override
     public CardinalityStats cardinality(TenantId tenant, long minTime, long maxTime, int topN) {
-        ensureOpen();
-        Map<String, Long> byName = new HashMap<>();
-        Map<String, Long> byLabel = new HashMap<>();
-        Map<String, Long> byPair = new HashMap<>();
-        int[] ids = indexedIds(tenant, List.of(), minTime, maxTime);
-        for (int id : ids) {
-            Labels l = registry.keyOf(id).labels();
-            byName.merge(l.metricName(), 1L, Long::sum);
-            l.forEach((n, v) -> {
-                byLabel.merge(n, 1L, Long::sum);
-                byPair.merge(n + "=" + v, 1L, Long::sum);
-            });
-        }
-        Map<String, Long> valuesPerLabel = new HashMap<>();
-        for (String pair : byPair.keySet()) {
-            valuesPerLabel.merge(pair.substring(0, pair.indexOf('=')), 1L, Long::sum);
-        }
-        return new CardinalityStats(ids.length, top(byName, topN), top(byLabel, topN), top(byPair, topN),
-                top(valuesPerLabel, topN));
-    }
-
-    private static List<CardinalityStats.Entry> top(Map<String, Long> counts, int n) {
-        return counts.entrySet().stream()
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-            .limit(n).map(e -> new CardinalityStats.Entry(e.getKey(), e.getValue())).toList();
+        return CardinalityStats.of(series(tenant, List.of(), minTime, maxTime), topN);
     }
 
     // ---------------------------------------------------------------- deletes
@@ -767,10 +456,10 @@ public final class TsdbEngine implements Storage {
         if (matchers.isEmpty()) {
             throw new IllegalArgumentException("deleteSeries needs at least one matcher");
         }
-        checkWritable();
+        diskGuard.checkWritable();
         RoaringBitmap ids = new RoaringBitmap();
         flush(ids, () -> {
-            for (Partition p : partitions.values()) {
+            for (Partition p : partitions.all()) {
                 LabelIndex index = p.existingIndex(tenant);
                 if (index != null) {
                     ids.or(index.select(matchers));
@@ -779,7 +468,7 @@ public final class TsdbEngine implements Storage {
             for (int id : ids) {
                 registry.retire(registry.keyOf(id), id);
             }
-            for (Partition p : partitions.values()) {
+            for (Partition p : partitions.all()) {
                 LabelIndex index = p.existingIndex(tenant);
                 if (index != null) {
                     index.remove(ids, id -> registry.keyOf(id).labels());
@@ -789,17 +478,17 @@ public final class TsdbEngine implements Storage {
         if (ids.isEmpty()) {
             return 0;
         }
-        for (Partition p : partitions.values()) {
+        for (Partition p : partitions.all()) {
             p.maintenance.lock();
             try {
                 for (Part part : p.view().parts()) {
-                    if (RoaringBitmap.and(idsOf(List.of(part)), ids).isEmpty() || !part.retain()) {
+                    if (RoaringBitmap.and(PartMerger.idsOf(List.of(part)), ids).isEmpty() || !part.retain()) {
                         continue;
                     }
                     try {
-                        RoaringBitmap keep = idsOf(List.of(part));
+                        RoaringBitmap keep = PartMerger.idsOf(List.of(part));
                         keep.andNot(ids);
-                        Part rewritten = writePart(p, part.minSeq(), part.maxSeq(), sortedByKey(keep),
+                        Part rewritten = publisher.publish(p, part.minSeq(), part.maxSeq(), registry.inKeyOrder(keep),
                                 id -> part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
                         p.replaceParts(List.of(part), rewritten);
                     }
@@ -825,105 +514,43 @@ public final class TsdbEngine implements Storage {
      *
      * @return the snapshot's name
      */
+    @Override
     public String snapshotCreate() {
         ensureOpen();
         flush();
-        String name = SNAPSHOT_TIME.format(config.clock().instant()) + "-"
-                + String.format("%08x", snapshotSeq.incrementAndGet() ^ (System.nanoTime() & 0xffff0000L));
-        Path building = tmpDir.resolve("snapshot-" + name);
-        try {
-            for (Partition p : partitions.values()) {
-                p.maintenance.lock();
-                try {
-                    for (Part part : p.view().parts()) {
-                        Path dir = building.resolve("partitions").resolve(p.dir.getFileName());
-                        Files.createDirectories(dir);
-                        Files.createLink(dir.resolve(part.name()), part.file());
-                    }
-                }
-                finally {
-                    p.maintenance.unlock();
-                }
-            }
-            Files.createDirectories(building.resolve("partitions"));
-            Files.move(building, snapshotsDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(snapshotsDir);
-        }
-        catch (IOException e) {
-            deleteQuietly(building);
-            throw new UncheckedIOException("cannot create snapshot " + name, e);
-        }
-        LOG.log(Level.INFO, "created snapshot " + name);
-        return name;
+        return snapshots.create(partitions.all());
     }
 
+    @Override
     public List<String> snapshotList() {
-        try (Stream<Path> s = Files.list(snapshotsDir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> SNAPSHOT_NAME.matcher(n).matches()).sorted()
-                .toList();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot list snapshots in " + snapshotsDir, e);
-        }
+        return snapshots.list();
     }
 
     /** The directory of snapshot {@code name}, for backup tools to copy. */
+    @Override
     public Path snapshotPath(String name) {
-        if (!SNAPSHOT_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid snapshot name '" + name + "'");
-        }
-        return snapshotsDir.resolve(name);
+        return snapshots.path(name);
     }
 
     /** @return false when no such snapshot exists */
+    @Override
     public boolean snapshotDelete(String name) {
-        Path dir = snapshotPath(name);
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try {
-            deleteRecursively(dir);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot delete snapshot " + name, e);
-        }
-        return true;
+        return snapshots.delete(name);
     }
 
     /** Copies snapshot directory {@code snapshot} into the empty or missing {@code dataPath}, ready to open. */
     public static void restoreSnapshot(Path snapshot, Path dataPath) {
-        try {
-            if (Files.isDirectory(dataPath)) {
-                try (Stream<Path> s = Files.list(dataPath)) {
-                    if (s.findAny().isPresent()) {
-                        throw new IllegalArgumentException("restore target " + dataPath + " is not empty");
-                    }
-                }
-            }
-            try (Stream<Path> files = Files.walk(snapshot)) {
-                for (Path src : (Iterable<Path>) files::iterator) {
-                    Path dst = dataPath.resolve(snapshot.relativize(src).toString());
-                    if (Files.isDirectory(src)) {
-                        Files.createDirectories(dst);
-                    }
-                    else {
-                        Files.copy(src, dst);
-                    }
-                }
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot restore snapshot " + snapshot + " to " + dataPath, e);
-        }
+        Snapshots.restore(snapshot, dataPath);
     }
 
     // ---------------------------------------------------------------- status and maintenance
 
+    @Override
     public EngineStatus status() {
         long partsBytes = 0;
         int parts = 0;
         long head = 0;
-        for (Partition p : partitions.values()) {
+        for (Partition p : partitions.all()) {
             Partition.View v = p.view();
             for (Part part : v.parts()) {
                 partsBytes += part.sizeBytes();
@@ -935,40 +562,36 @@ public final class TsdbEngine implements Storage {
             }
         }
         long walBytes = wal.sizeBytes();
-        String reason = readOnlyReason;
-        return new EngineStatus(partsBytes + walBytes, rowsIngested.get(), rowsDropped.get(),
-                rowsTooFarInFuture.get(), registry.size(), head, partitions.size(), parts, merges.get(), flushes.get(),
-                walBytes, wal.corruptionsTotal(), reason != null, reason, quarantined.get(), backgroundFailures.get());
+        String reason = diskGuard.readOnlyReason();
+        return new EngineStatus(partsBytes + walBytes, rowsIngested.get(), accepted.droppedOutsideRetention(),
+                accepted.droppedTooFarInFuture(), registry.size(), head, partitions.size(), parts, merger.total(),
+                flushes.get(), walBytes, wal.corruptionsTotal(), reason != null, reason, quarantine.total(),
+                backgroundFailures.get());
     }
 
     /** Whether appends are currently refused; see {@link EngineStatus#readOnlyReason()}. */
     @Override
     public boolean isReadOnly() {
-        return readOnlyReason != null;
+        return diskGuard.isReadOnly();
     }
 
     /** One round of background work; public so tests without background threads can drive it. */
     public void runMaintenance() {
         ensureOpen();
-        refreshFreeSpace();
-        enforceRetention();
+        diskGuard.refresh();
+        retention.enforce();
         long headSamples = 0;
-        for (Partition p : partitions.values()) {
+        for (Partition p : partitions.all()) {
             headSamples += p.view().head().samples();
         }
         if (headSamples > 0 && (headSamples >= config.maxHeadSamples()
                 || System.nanoTime() - lastFlushNanos >= config.headFlushInterval().toNanos())) {
             flush();
         }
-        if (readOnlyReason != null) {
+        if (diskGuard.isReadOnly()) {
             return; // merges need scratch space; VictoriaMetrics stops them too
         }
-        long settledBefore = config.clock().millis() - Partition.DAY_MS;
-        for (Partition p : partitions.values()) {
-            // Partitions no longer written get one final merge: one part per range compresses and searches best.
-            boolean settled = p.end < settledBefore && p.view().head().isEmpty() && p.view().frozen().isEmpty();
-            mergeOnce(p, settled);
-        }
+        merger.mergeDue(partitions.all(), config.clock().millis());
     }
 
     private void maintain() {
@@ -983,250 +606,8 @@ public final class TsdbEngine implements Storage {
         }
     }
 
-    private long retentionCutoff() {
-        return config.clock().millis() - config.retention().toMillis();
-    }
-
-    private void enforceRetention() {
-        long cutoff = retentionCutoff();
-        boolean dropped = false;
-        for (Partition p : partitions.values()) {
-            if (p.maxTime() < cutoff) {
-                dropped = true;
-                p.maintenance.lock();
-                try {
-                    partitions.remove(p.start, p);
-                    lastPartition = null;
-                    p.retireAll();
-                    deleteRecursively(p.dir);
-                    LOG.log(Level.INFO, "dropped partition " + p.dir.getFileName() + ": older than retention "
-                            + config.retention());
-                }
-                catch (IOException e) {
-                    LOG.log(Level.WARNING, "cannot delete expired partition " + p.dir, e);
-                }
-                finally {
-                    p.maintenance.unlock();
-                }
-            }
-        }
-        if (dropped) {
-            forgetExpiredSeries();
-        }
-    }
-
-    /** Series left in no partition stop counting as active; appends are paused so none is re-added meanwhile. */
-    private void forgetExpiredSeries() {
-        flushLock.lock();
-        appendLock.writeLock().lock();
-        try {
-            RoaringBitmap live = new RoaringBitmap();
-            for (Partition p : partitions.values()) {
-                for (LabelIndex index : p.allIndexes()) {
-                    live.or(index.select(List.of()));
-                }
-            }
-            registry.retainOnly(live);
-        }
-        finally {
-            appendLock.writeLock().unlock();
-            flushLock.unlock();
-        }
-    }
-
-    private void checkWritable() {
-        long now = System.nanoTime();
-        if (now - nextFreeSpaceCheck >= 0) {
-            refreshFreeSpace();
-        }
-        String reason = readOnlyReason;
-        if (reason != null) {
-            throw new ReadOnlyException(reason);
-        }
-    }
-
-    private void refreshFreeSpace() {
-        nextFreeSpaceCheck = System.nanoTime() + config.freeSpaceCheckInterval().toNanos();
-        long usable;
-        try {
-            usable = config.freeSpaceProbe().usableBytes(config.dataPath());
-        }
-        catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot measure free disk space at " + config.dataPath(), e);
-            return;
-        }
-        String was = readOnlyReason;
-        if (usable < config.minFreeDiskSpaceBytes()) {
-            readOnlyReason = "storage is read-only: " + usable + " bytes free at " + config.dataPath()
-                    + ", below minFreeDiskSpaceBytes=" + config.minFreeDiskSpaceBytes();
-            if (was == null) {
-                LOG.log(Level.WARNING, readOnlyReason);
-            }
-        }
-        else if (was != null) {
-            readOnlyReason = null;
-            LOG.log(Level.INFO, "storage is writable again: " + usable + " bytes free at " + config.dataPath());
-        }
-    }
-
-    // ---------------------------------------------------------------- files
-
-    private void loadPartitions() throws IOException {
-        long cutoff = retentionCutoff();
-        List<Path> dirs;
-        try (Stream<Path> s = Files.list(partitionsDir)) {
-            dirs = s.filter(Files::isDirectory).sorted().toList();
-        }
-        for (Path dir : dirs) {
-            Partition p = Partition.fromDirectory(dir);
-            if (p == null || overlapsExisting(p)) {
-                LOG.log(Level.WARNING, "ignoring unexpected directory " + dir);
-                continue;
-            }
-            if (p.maxTime() < cutoff) {
-                deleteRecursively(dir);
-                continue;
-            }
-            for (Path file : liveParts(dir)) {
-                try {
-                    Part part = Part.open(file, registry::idOf);
-                    p.addPart(part);
-                    indexPart(p, part);
-                    partSeq.accumulateAndGet(part.maxSeq(), Math::max);
-                }
-                catch (CorruptDataException e) {
-                    quarantineFile(dir, file, e);
-                }
-            }
-            partitions.put(p.start, p);
-        }
-    }
-
-    private void indexPart(Partition p, Part part) {
-        part.forEachBlockSpan((id, min, max) -> {
-            SeriesKey key = registry.keyOf(id);
-            p.index(key.tenant()).add(id, key.labels(), dayOf(min), dayOf(max));
-        });
-    }
-
-    private static long dayOf(long timestamp) {
-        return Math.floorDiv(timestamp, Partition.DAY_MS);
-    }
-
-    /** Part files of a directory, minus those whose sequence range another covers (left by an interrupted merge). */
-    private static List<Path> liveParts(Path dir) throws IOException {
-        Map<Path, long[]> ranges = new LinkedHashMap<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path f : s.sorted().toList()) {
-                var m = PART_NAME.matcher(f.getFileName().toString());
-                if (m.matches()) {
-                    ranges.put(f, new long[] { Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) });
-                }
-            }
-        }
-        List<Path> live = new ArrayList<>();
-        for (var e : ranges.entrySet()) {
-            long[] r = e.getValue();
-            boolean covered = ranges.entrySet().stream().anyMatch(o -> o.getKey() != e.getKey()
-                    && o.getValue()[0] <= r[0] && o.getValue()[1] >= r[1]);
-            if (covered) {
-                LOG.log(Level.INFO, "removing part " + e.getKey() + ": superseded by a merged part");
-                Files.delete(e.getKey());
-            }
-            else {
-                live.add(e.getKey());
-            }
-        }
-        return live;
-    }
-
-    private void quarantineCorrupt(Partition p, List<Part> candidates, CorruptDataException e) {
-        for (Part part : candidates) {
-            if (e.getMessage() != null && e.getMessage().contains(part.file().toString())) {
-                quarantine(p, part, e);
-                return;
-            }
-        }
-        LOG.log(Level.ERROR, "merge in " + p.dir + " failed on corrupt data", e);
-    }
-
-    private void quarantine(Partition p, Part part, Exception cause) {
-        synchronized (p) {
-            if (!p.view().parts().contains(part)) {
-                return; // already moved aside by another reader
-            }
-            p.replaceParts(List.of(part), null);
-        }
-        quarantineFile(p.dir, part.file(), cause);
-    }
-
-    private void quarantineFile(Path partitionDir, Path file, Exception cause) {
-        quarantined.incrementAndGet();
-        try {
-            Files.createDirectories(quarantineDir);
-            Path target = quarantineDir.resolve(partitionDir.getFileName() + "_" + file.getFileName());
-            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-            LOG.log(Level.ERROR, "quarantined corrupt part " + file + " as " + target + ": "
-                    + (cause == null ? "checksum mismatch" : cause.getMessage()));
-        }
-        catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot move corrupt part " + file + " to " + quarantineDir, e);
-        }
-    }
-
-    private long readCheckpoint() {
-        Path f = walDir.resolve("flushed");
-        try {
-            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : 0;
-        }
-        catch (IOException | NumberFormatException e) {
-            LOG.log(Level.WARNING, "ignoring unreadable write-ahead log checkpoint " + f + "; replaying all", e);
-            return 0;
-        }
-    }
-
-    /** Records that segments up to {@code seq} are in parts, so a crash before their deletion skips them on replay. */
-    private void writeCheckpoint(long seq) {
-        Path tmp = walDir.resolve("flushed.tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap((seq + "\n").getBytes(StandardCharsets.US_ASCII)));
-                ch.force(true);
-            }
-            Files.move(tmp, walDir.resolve("flushed"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            fsyncDir(walDir);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot write write-ahead log checkpoint", e);
-        }
-    }
-
-    private static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
-
     static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            deleteRecursively(p);
-        }
-        catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete " + p, e);
-        }
+        Directories.deleteRecursively(dir);
     }
 
     private void ensureOpen() {
@@ -1258,20 +639,6 @@ public final class TsdbEngine implements Storage {
         }
         closed = true;
         wal.close();
-        partitions.values().forEach(Partition::retireAll);
-    }
-
-    /** Deletes log segments already covered by the checkpoint, before replay. */
-    private record WalCleaner(Path dir) {
-        void deleteUpTo(long seq) throws IOException {
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path p : s.toList()) {
-                    String n = p.getFileName().toString();
-                    if (n.matches("\\d{16}\\.wal") && Long.parseLong(n.substring(0, 16)) <= seq) {
-                        Files.delete(p);
-                    }
-                }
-            }
-        }
+        partitions.all().forEach(Partition::retireAll);
     }
 }

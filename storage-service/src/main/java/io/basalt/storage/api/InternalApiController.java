@@ -5,8 +5,8 @@ import io.basalt.node.web.BoundedBody;
 import io.basalt.storage.config.StorageProperties;
 import io.basalt.storage.metrics.RequestMetrics;
 import io.basalt.storage.search.RowsStream;
+import io.basalt.tsdb.DurableStorage;
 import io.basalt.tsdb.Storage;
-import io.basalt.tsdb.TsdbEngine;
 import io.basalt.wire.cluster.MalformedBodyException;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.SearchQuery;
@@ -43,7 +43,8 @@ public class InternalApiController {
     /** Appends and reads go through this; tests put a wrapper here to pause an append at a chosen moment. */
     private final Storage storage;
 
-    private final TsdbEngine engine;
+    /** The same engine, for what only a durable one does: delete, flush and merge. */
+    private final DurableStorage engine;
 
     private final AdmissionGate insertGate;
 
@@ -59,7 +60,8 @@ public class InternalApiController {
 
     private final RequestMetrics requestMetrics;
 
-    public InternalApiController(Storage storage, TsdbEngine engine, @Qualifier("insertGate") AdmissionGate insertGate,
+    public InternalApiController(Storage storage, DurableStorage engine,
+            @Qualifier("insertGate") AdmissionGate insertGate,
             @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry,
             RequestMetrics requestMetrics) {
         this.storage = storage;

@@ -1,6 +1,6 @@
 package io.basalt.storage.api;
 
-import io.basalt.tsdb.TsdbEngine;
+import io.basalt.tsdb.DurableStorage;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -19,9 +19,9 @@ import reactor.core.publisher.Mono;
 @RequestMapping(path = "/snapshot", method = { RequestMethod.GET, RequestMethod.POST })
 public class SnapshotController {
 
-    private final TsdbEngine engine;
+    private final DurableStorage engine;
 
-    public SnapshotController(TsdbEngine engine) {
+    public SnapshotController(DurableStorage engine) {
         this.engine = engine;
     }
 

@@ -3,8 +3,8 @@ package io.basalt.storage.api;
 import io.basalt.node.admission.AdmissionGate;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.storage.config.StorageProperties;
+import io.basalt.tsdb.DurableStorage;
 import io.basalt.tsdb.EngineStatus;
-import io.basalt.tsdb.TsdbEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -15,13 +15,14 @@ public class StorageStatus implements NodeStatusContributor {
 
     private final StorageProperties props;
 
-    private final TsdbEngine storage;
+    private final DurableStorage storage;
 
     private final AdmissionGate insertGate;
 
     private final AdmissionGate selectGate;
 
-    public StorageStatus(StorageProperties props, TsdbEngine storage, @Qualifier("insertGate") AdmissionGate insertGate,
+    public StorageStatus(StorageProperties props, DurableStorage storage,
+            @Qualifier("insertGate") AdmissionGate insertGate,
             @Qualifier("selectGate") AdmissionGate selectGate) {
         this.props = props;
         this.storage = storage;

@@ -15,7 +15,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
 
-    /** Opening replays the write-ahead log, so every sample acknowledged before a crash is back before we serve. */
+    /**
+     * Opening replays the write-ahead log, so every sample acknowledged before a crash is back before we serve. The
+     * service's beans take {@link io.basalt.tsdb.DurableStorage}; the bean keeps its concrete type for tests.
+     */
     @Bean(destroyMethod = "close")
     public TsdbEngine storage(StorageProperties props, ObjectProvider<FreeSpaceProbe> freeSpace) {
         EngineConfig config;

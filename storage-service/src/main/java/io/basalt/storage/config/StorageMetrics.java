@@ -1,8 +1,8 @@
 package io.basalt.storage.config;
 
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.tsdb.DurableStorage;
 import io.basalt.tsdb.EngineStatus;
-import io.basalt.tsdb.TsdbEngine;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class StorageMetrics implements MeterBinder {
 
-    private final TsdbEngine engine;
+    private final DurableStorage engine;
 
     private final StorageProperties props;
 
@@ -28,7 +28,8 @@ public class StorageMetrics implements MeterBinder {
 
     private final AdmissionGate selectGate;
 
-    public StorageMetrics(TsdbEngine engine, StorageProperties props, @Qualifier("insertGate") AdmissionGate insertGate,
+    public StorageMetrics(DurableStorage engine, StorageProperties props,
+            @Qualifier("insertGate") AdmissionGate insertGate,
             @Qualifier("selectGate") AdmissionGate selectGate) {
         this.engine = engine;
         this.props = props;

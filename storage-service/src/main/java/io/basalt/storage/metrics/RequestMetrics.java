@@ -1,8 +1,8 @@
 package io.basalt.storage.metrics;
 
 import io.basalt.node.admission.TooBusyException;
+import io.basalt.tsdb.DurableStorage;
 import io.basalt.tsdb.ReadOnlyException;
-import io.basalt.tsdb.TsdbEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -45,7 +45,7 @@ public class RequestMetrics implements WebFilter {
             "/internal/labels", "labels",
             "/internal/status/tsdb", "tsdb_status");
 
-    private final TsdbEngine engine;
+    private final DurableStorage engine;
 
     private final Map<String, Timer> selectTimers = new java.util.HashMap<>();
 
@@ -55,7 +55,7 @@ public class RequestMetrics implements WebFilter {
 
     private final Map<Reason, Counter> rejectedRows = new EnumMap<>(Reason.class);
 
-    public RequestMetrics(TsdbEngine engine, MeterRegistry registry) {
+    public RequestMetrics(DurableStorage engine, MeterRegistry registry) {
         this.engine = engine;
         READ_PATHS.values().forEach(api -> selectTimers.put(api, timer(registry, api)));
         labelValuesTimer = timer(registry, "label_values");

@@ -3,6 +3,7 @@ package io.basalt.tsdb.index;
 import io.basalt.model.LabelEncoding;
 import io.basalt.model.TenantId;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -49,6 +50,13 @@ public final class SeriesRegistry {
     /** The key an id was given for; still answers after {@link #retire} so old parts stay readable. */
     public SeriesKey keyOf(int id) {
         return keys[id];
+    }
+
+    /** {@code ids} ordered by their keys (tenant, then labels): the order of a part's series table and of searches. */
+    public int[] inKeyOrder(RoaringBitmap ids) {
+        Integer[] boxed = Arrays.stream(ids.toArray()).boxed().toArray(Integer[]::new);
+        Arrays.sort(boxed, Comparator.comparing(this::keyOf));
+        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
     }
 
     /** Makes the next sample of {@code key} start a new series, as a delete requires. */
