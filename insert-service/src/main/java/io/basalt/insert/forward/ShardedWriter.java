@@ -80,6 +80,28 @@ public class ShardedWriter {
             long now = System.currentTimeMillis();
             int[][] placement = new int[series.size()][];
             Map<Integer, List<Integer>> byNode = new HashMap<>();
+            if (rf == nodes.all().size()) {
+                // Every series has a copy on every node (the shipped topology: two nodes, two copies), so there is
+                // nothing to rank: no hash per series, and one list of series shared by every node.
+                int healthy = 0;
+                for (int n = 0; n < rf; n++) {
+                    healthy += nodes.get(n).isHealthy(now) ? 1 : 0;
+                }
+                if (healthy < rf) {
+                    return Mono.error(notEnough(rf, healthy));
+                }
+                int[] everyNode = new int[rf];
+                List<Integer> all = new ArrayList<>(series.size());
+                for (int i = 0; i < series.size(); i++) {
+                    placement[i] = everyNode;
+                    all.add(i);
+                }
+                for (int n = 0; n < rf; n++) {
+                    everyNode[n] = n;
+                    byNode.put(n, all);
+                }
+                return sendAll(tenant, series, placement, byNode, new ConcurrentHashMap<>(), 0);
+            }
             for (int i = 0; i < series.size(); i++) {
                 int[] picked = new int[rf];
                 int found = nodes.router().pick(SeriesHash.of(tenant, series.get(i).labels()),
