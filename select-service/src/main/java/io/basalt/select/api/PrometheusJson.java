@@ -4,9 +4,6 @@ import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import io.basalt.promql.engine.QueryResult;
 import io.basalt.model.StaleMarker;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -22,6 +19,8 @@ final class PrometheusJson {
     static final int CHUNK_CHARS = 64 * 1024;
 
     private final StringBuilder out = new StringBuilder(256);
+
+    private final PrometheusNumbers numbers = new PrometheusNumbers();
 
     static String success(String data, List<String> warnings, boolean partial) {
         return join(envelope(List.of(data), warnings, partial));
@@ -156,7 +155,7 @@ final class PrometheusJson {
                 out.append(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
             }
             else {
-                out.append(formatValue(v));
+                numbers.appendValue(out, v);
             }
         }
         out.append("],\"timestamps\":[");
@@ -235,58 +234,20 @@ final class PrometheusJson {
     private void point(long timestamp, double value) {
         out.append('[');
         timestamp(timestamp);
-        out.append(",\"").append(formatValue(value)).append("\"]");
+        out.append(",\"");
+        numbers.appendValue(out, value);
+        out.append("\"]");
     }
 
     private void timestamp(long ms) {
-        out.append(BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString());
+        PrometheusNumbers.appendTimestamp(out, ms);
     }
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
     static String formatValue(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return shortest(v).stripTrailingZeros().toPlainString();
-    }
-
-    /**
-     * The shortest decimal that reads back as {@code v}, as Go prints it. Java 17's {@link Double#toString} always
-     * reads back but sometimes has more digits than needed. An answer of at most 15 significant digits is already
-     * shortest (two different decimals that short never name the same double); otherwise fewer digits are tried.
-     * If rounding to d digits reads back, so does rounding to d + 1, which makes the search short.
-     */
-    private static BigDecimal shortest(double v) {
-        BigDecimal printed = new BigDecimal(Double.toString(v));
-        if (printed.stripTrailingZeros().precision() <= 15) {
-            return printed;
-        }
-        BigDecimal exact = new BigDecimal(v);
-        int digits = 15;
-        if (readsBack(exact, digits, v)) {
-            while (digits > 1 && readsBack(exact, digits - 1, v)) {
-                digits--;
-            }
-        }
-        else {
-            while (digits < 17 && !readsBack(exact, digits, v)) {
-                digits++;
-            }
-        }
-        return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-    }
-
-    private static boolean readsBack(BigDecimal exact, int digits, double v) {
-        return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN)).doubleValue() == v;
+        StringBuilder sb = new StringBuilder(24);
+        new PrometheusNumbers().appendValue(sb, v);
+        return sb.toString();
     }
 
     private void stringArray(List<String> values) {

@@ -34,6 +34,10 @@ class PrometheusJsonTest {
         assertThat(PrometheusJson.formatValue(0.1 + 0.2)).isEqualTo("0.30000000000000004");
         assertThat(PrometheusJson.formatValue(-0.0)).isEqualTo("-0");
         assertThat(PrometheusJson.formatValue(123456789012.5)).isEqualTo("123456789012.5");
+        // At a power of two the next double down is closer than the next one up: Go finds 16 digits here.
+        assertThat(PrometheusJson.formatValue(Math.scalb(1.0, -24))).isEqualTo("0.00000005960464477539063");
+        // Java 17's Double.toString is not shortest for some subnormals (4.9E-324); Go's is one digit.
+        assertThat(PrometheusJson.formatValue(Double.MIN_VALUE)).isEqualTo("0." + "0".repeat(323) + "5");
     }
 
     @Property(tries = 2000)

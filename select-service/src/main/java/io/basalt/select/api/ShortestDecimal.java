@@ -1,0 +1,176 @@
+package io.basalt.select.api;
+
+import java.math.BigInteger;
+
+/**
+ * The shortest decimal that reads back as a given double, with the digits Go's {@code strconv} picks: among the
+ * decimals with the fewest significant digits inside the double's rounding interval, the one closest to it (ties to
+ * an even last digit). Computed with Schubfach (Raffaello Giulietti, "The Schubfach way to render doubles", 2020):
+ * the rounding interval is scaled by a power of ten so that it is between 1 and 10 wide, which leaves at most one
+ * multiple of ten and two neighbouring integers to consider; the scaling uses a 126-bit approximation of the power of
+ * ten and round-to-odd, which the paper shows keeps every comparison exact. No allocation per call.
+ *
+ * <p>One instance holds the last result ({@link #digits()}, {@link #exponent()}); it is not thread-safe.
+ * Unlike Java 19+'s {@code Double.toString} (also Schubfach) there is no two-digit minimum: 5e-324 stays one digit.
+ */
+final class ShortestDecimal {
+
+    /** Exponent of a subnormal's significand, and of the smallest normal's. */
+    private static final int Q_MIN = -1074;
+
+    /** The implicit leading bit of a normal double's significand. */
+    private static final long HIDDEN_BIT = 1L << 52;
+
+    private static final long MASK_63 = Long.MAX_VALUE;
+
+    /** Range of powers of ten the scaling needs: 10^-k for every k that a double's exponent can give. */
+    private static final int POW10_MIN = -292;
+
+    private static final int POW10_MAX = 324;
+
+    /** For e in [POW10_MIN, POW10_MAX]: floor(10^e * 2^(125 - floor(e log2 10))) + 1, split into bits 126..63, 62..0. */
+    private static final long[] POW10_HIGH = new long[POW10_MAX - POW10_MIN + 1];
+
+    private static final long[] POW10_LOW = new long[POW10_MAX - POW10_MIN + 1];
+
+    static {
+        // Computed once rather than pasted as a table: exact integer arithmetic, about a millisecond.
+        for (int e = POW10_MIN; e <= POW10_MAX; e++) {
+            int shift = 125 - floorLog2Pow10(e);
+            BigInteger g;
+            if (e >= 0) {
+                BigInteger p = BigInteger.TEN.pow(e);
+                g = shift >= 0 ? p.shiftLeft(shift) : p.shiftRight(-shift);
+            }
+            else {
+                g = BigInteger.ONE.shiftLeft(shift).divide(BigInteger.TEN.pow(-e));
+            }
+            g = g.add(BigInteger.ONE);
+            POW10_HIGH[e - POW10_MIN] = g.shiftRight(63).longValueExact();
+            POW10_LOW[e - POW10_MIN] = g.longValue() & MASK_63;
+        }
+    }
+
+    private long digits;
+
+    private int exponent;
+
+    /** Significant digits of the last result, without trailing zeros. */
+    long digits() {
+        return digits;
+    }
+
+    /** The last result is {@code digits() * 10^exponent()}. */
+    int exponent() {
+        return exponent;
+    }
+
+    /** Computes the shortest decimal of {@code v}, which must be finite and greater than zero. */
+    void of(double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        long fraction = bits & (HIDDEN_BIT - 1);
+        int biasedExponent = (int) (bits >>> 52) & 0x7ff;
+        long c;
+        int q;
+        if (biasedExponent == 0) {
+            c = fraction;
+            q = Q_MIN;
+        }
+        else {
+            c = fraction | HIDDEN_BIT;
+            q = biasedExponent - 1075;
+        }
+        if (q <= 0 && q > -53 && (c & ((1L << -q) - 1)) == 0) {
+            // An integer below 2^53: every integer near it is a double too, so it is its own shortest form.
+            set(c >> -q, 0);
+            return;
+        }
+        scaled(c, q);
+    }
+
+    /** Schubfach proper for {@code v = c * 2^q}. */
+    private void scaled(long c, int q) {
+        // Bounds of the rounding interval in units of 2^(q-2). Both ends read back only when c is even
+        // (round half to even), hence "excluded" below.
+        long excluded = c & 1;
+        long cb = c << 2;
+        long cbr = cb + 2;
+        long cbl;
+        int k;
+        if (c != HIDDEN_BIT || q == Q_MIN) {
+            cbl = cb - 2;
+            k = floorLog10Pow2(q);
+        }
+        else {
+            // At a power of two the next double down is half as far away as the next one up.
+            cbl = cb - 1;
+            k = floorLog10ThreeQuartersPow2(q);
+        }
+        int h = q + floorLog2Pow10(-k) + 2;
+        long g1 = POW10_HIGH[-k - POW10_MIN];
+        long g0 = POW10_LOW[-k - POW10_MIN];
+        // 4 * v * 10^-k and the interval's ends, scaled alike; the interval is now between 1 and 10 wide.
+        long vb = roundToOdd(g1, g0, cb << h);
+        long vbl = roundToOdd(g1, g0, cbl << h);
+        long vbr = roundToOdd(g1, g0, cbr << h);
+        long s = vb >> 2;
+        if (s >= 10) {
+            // At most one multiple of ten fits in the interval; if one does, it has fewer digits than any other.
+            long sp10 = s / 10 * 10;
+            long tp10 = sp10 + 10;
+            boolean lowerIn = vbl + excluded <= sp10 << 2;
+            boolean upperIn = (tp10 << 2) + excluded <= vbr;
+            if (lowerIn != upperIn) {
+                set(lowerIn ? sp10 : tp10, k);
+                return;
+            }
+        }
+        // Otherwise s or s + 1, whichever lies inside; if both do, the closer one, on a tie the even one.
+        long t = s + 1;
+        boolean sIn = vbl + excluded <= s << 2;
+        boolean tIn = (t << 2) + excluded <= vbr;
+        if (sIn != tIn) {
+            set(sIn ? s : t, k);
+            return;
+        }
+        long fromMidpoint = vb - ((s + t) << 1);
+        set(fromMidpoint < 0 || fromMidpoint == 0 && (s & 1) == 0 ? s : t, k);
+    }
+
+    private void set(long d, int e) {
+        while (d % 10 == 0) {
+            d /= 10;
+            e++;
+        }
+        digits = d;
+        exponent = e;
+    }
+
+    /**
+     * The top bits of {@code g * cp / 2^127} (g = g1 * 2^63 + g0) with the lowest bit set when any bit below was, so
+     * that the result is never mistaken for an exact value.
+     */
+    private static long roundToOdd(long g1, long g0, long cp) {
+        long x1 = Math.multiplyHigh(g0, cp);
+        long y0 = g1 * cp;
+        long y1 = Math.multiplyHigh(g1, cp);
+        long z = (y0 >>> 1) + x1;
+        long high = y1 + (z >>> 63);
+        return high | ((z & MASK_63) + MASK_63) >>> 63;
+    }
+
+    /** floor(q * log10(2)) for |q| up to a few thousand (checked over every exponent by the tests). */
+    static int floorLog10Pow2(int q) {
+        return (int) (q * 661_971_961_083L >> 41);
+    }
+
+    /** floor(log10(3/4 * 2^q)). */
+    static int floorLog10ThreeQuartersPow2(int q) {
+        return (int) (q * 661_971_961_083L - 274_743_187_321L >> 41);
+    }
+
+    /** floor(e * log2(10)). */
+    static int floorLog2Pow10(int e) {
+        return (int) (e * 913_124_641_741L >> 38);
+    }
+}

@@ -1,0 +1,191 @@
+package io.basalt.select.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PrometheusNumbers} against the BigDecimal formatting it replaced ({@link BigDecimalNumbers}), over millions
+ * of seeded random doubles of every kind; where the old code is not Go's shortest form, Go's rule stated plainly
+ * ({@link BigDecimalNumbers#goShortest}) decides.
+ */
+class PrometheusNumbersTest {
+
+    private final PrometheusNumbers numbers = new PrometheusNumbers();
+
+    private final List<String> mismatches = new ArrayList<>();
+
+    private final List<Double> oracleNotShortest = new ArrayList<>();
+
+    private long checked;
+
+    @Test
+    void valuesAreGoShortestPlainDecimalsAsTheBigDecimalCodeWrote() {
+        SplittableRandom random = new SplittableRandom(0x5eed_2026_1207L);
+        // Any bit pattern: every exponent, NaNs, infinities, subnormals.
+        repeat(1_000_000, () -> check(Double.longBitsToDouble(random.nextLong())));
+        // Subnormals, including the smallest significands.
+        repeat(200_000, () -> check(Double.longBitsToDouble(random.nextLong(1, 1L << 52))));
+        for (long c = 1; c < 2_000; c++) {
+            check(Double.longBitsToDouble(c));
+        }
+        // Integers of every size, and values one step away from them.
+        repeat(300_000, () -> {
+            double v = random.nextLong() >> random.nextInt(64);
+            check(v);
+            check(Math.nextUp(v));
+            check(Math.nextDown(v));
+        });
+        // Powers of ten and two and their neighbours; at a power of two the interval is lopsided.
+        for (int e = -330; e <= 310; e++) {
+            neighbours(Double.parseDouble("1e" + e), this::check);
+        }
+        for (int e = -1074; e <= 1023; e++) {
+            neighbours(Math.scalb(1.0, e), this::check);
+        }
+        // Sums and products of short decimals, as 0.1 + 0.2.
+        repeat(300_000, () -> {
+            double a = random.nextInt(1, 10_000) / Math.pow(10, random.nextInt(0, 8));
+            double b = random.nextInt(1, 10_000) / Math.pow(10, random.nextInt(0, 8));
+            check(a + b);
+            check(a * b);
+            check(a - b);
+        });
+        // Short decimals at every scale, which must come back as written.
+        repeat(300_000, () -> check(Double.parseDouble(random.nextInt(1, 1_000_000) + "e" + random.nextInt(-330, 300))));
+        for (double v : new double[] { 0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL,
+            Double.MAX_VALUE, -Double.MAX_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.longBitsToDouble(0x7ff0000000000002L), 0.1 + 0.2, 1e15, 1e15 + 0.5, 9007199254740993.0,
+            8.0522777147371376E16, 2.82879384806159E17, 5e-324, 1e23, 2e23 }) {
+            check(v);
+        }
+
+        assertThat(checked).isGreaterThan(3_000_000);
+        assertThat(mismatches).as("values formatted unlike Go's shortest form").isEmpty();
+        // The old code differed from Go in two kinds of values only: subnormals, where it trusted Java 17's
+        // Double.toString (not always shortest there: 1.0118E-320 for Go's 1.012e-320), and powers of two, where the
+        // next double down is closer than the next one up, so rounding to n digits half-even can pick the decimal that
+        // does not read back while the other n-digit neighbour does (2^-24: Go's 5.960464477539063e-08, 16 digits;
+        // the old code fell back to 17).
+        assertThat(oracleNotShortest).as("values where the BigDecimal code was not Go's shortest form")
+            .isNotEmpty()
+            .allSatisfy(v -> assertThat(Math.abs(v) < Double.MIN_NORMAL || isPowerOfTwo(v)).as("%s", v).isTrue());
+    }
+
+    @Test
+    void theSmallestDoubleHasOneDigitAsInGo() {
+        assertThat(format(Double.MIN_VALUE)).isEqualTo("0." + "0".repeat(323) + "5");
+        assertThat(format(1e23)).isEqualTo("100000000000000000000000");
+        assertThat(format(5e-324 * 3)).isEqualTo("0." + "0".repeat(322) + "15");
+    }
+
+    @Test
+    void timestampsAreSecondsWithUpToThreeDecimalsAsTheBigDecimalCodeWrote() {
+        SplittableRandom random = new SplittableRandom(42);
+        List<Long> samples = new ArrayList<>(List.of(0L, 1L, -1L, 5L, -5L, 10L, 100L, 999L, 1000L, -1000L, 1001L,
+                1_700_000_000_000L, 1_700_000_000_123L, 1_700_000_000_120L, 1_700_000_000_100L, 1_700_000_000_001L,
+                Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+        for (int i = 0; i < 1_000_000; i++) {
+            long ms = random.nextLong() >> random.nextInt(64);
+            samples.add(ms);
+            samples.add(ms / 10 * 10);
+            samples.add(ms / 100 * 100);
+        }
+        for (long ms : samples) {
+            StringBuilder out = new StringBuilder();
+            PrometheusNumbers.appendTimestamp(out, ms);
+            assertThat(out.toString()).as("%d ms", ms).isEqualTo(BigDecimalNumbers.timestamp(ms));
+        }
+    }
+
+    @Test
+    void theScalingApproximationsAreExactForEveryExponentADoubleHas() {
+        for (int q = -1100; q <= 1100; q++) {
+            BigInteger[] twoToQ = power(BigInteger.TWO, q);
+            assertThat(ShortestDecimal.floorLog10Pow2(q)).as("floor(log10(2^%d))", q).isEqualTo(floorLog10(twoToQ));
+            BigInteger[] threeQuarters = { twoToQ[0].multiply(BigInteger.valueOf(3)), twoToQ[1].shiftLeft(2) };
+            assertThat(ShortestDecimal.floorLog10ThreeQuartersPow2(q)).as("floor(log10(3/4 2^%d))", q)
+                .isEqualTo(floorLog10(threeQuarters));
+        }
+        for (int e = -400; e <= 400; e++) {
+            BigInteger[] tenToE = power(BigInteger.TEN, e);
+            int exact = e >= 0 ? tenToE[0].bitLength() - 1 : -(tenToE[1].subtract(BigInteger.ONE).bitLength());
+            assertThat(ShortestDecimal.floorLog2Pow10(e)).as("floor(log2(10^%d))", e).isEqualTo(exact);
+        }
+    }
+
+    private void check(double v) {
+        checked++;
+        String got = format(v);
+        String old = BigDecimalNumbers.formatValue(v);
+        if (got.equals(old)) {
+            return;
+        }
+        String go = BigDecimalNumbers.goShortest(v);
+        if (got.equals(go)) {
+            oracleNotShortest.add(v);
+        }
+        else if (mismatches.size() < 20) {
+            mismatches.add(v + " (bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + "): got " + got
+                    + ", old " + old + ", Go " + go);
+        }
+    }
+
+    private static boolean isPowerOfTwo(double v) {
+        return (Double.doubleToRawLongBits(v) & ((1L << 52) - 1)) == 0;
+    }
+
+    private String format(double v) {
+        StringBuilder out = new StringBuilder();
+        numbers.appendValue(out, v);
+        return out.toString();
+    }
+
+    private static void neighbours(double v, DoubleConsumer check) {
+        double down = v;
+        double up = v;
+        check.accept(v);
+        for (int i = 0; i < 3; i++) {
+            down = Math.nextDown(down);
+            up = Math.nextUp(up);
+            check.accept(down);
+            check.accept(up);
+        }
+    }
+
+    private static void repeat(int times, Runnable r) {
+        for (int i = 0; i < times; i++) {
+            r.run();
+        }
+    }
+
+    /** base^e as a fraction {numerator, denominator}. */
+    private static BigInteger[] power(BigInteger base, int e) {
+        return e >= 0 ? new BigInteger[] { base.pow(e), BigInteger.ONE }
+                : new BigInteger[] { BigInteger.ONE, base.pow(-e) };
+    }
+
+    /** floor(log10(num / den)), exactly. */
+    private static int floorLog10(BigInteger[] fraction) {
+        BigInteger num = fraction[0];
+        BigInteger den = fraction[1];
+        int k = num.toString().length() - den.toString().length();
+        while (!atLeastPowerOfTen(num, den, k)) {
+            k--;
+        }
+        while (atLeastPowerOfTen(num, den, k + 1)) {
+            k++;
+        }
+        return k;
+    }
+
+    private static boolean atLeastPowerOfTen(BigInteger num, BigInteger den, int k) {
+        return k >= 0 ? num.compareTo(den.multiply(BigInteger.TEN.pow(k))) >= 0
+                : num.multiply(BigInteger.TEN.pow(-k)).compareTo(den) >= 0;
+    }
+}
