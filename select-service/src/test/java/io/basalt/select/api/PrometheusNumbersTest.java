@@ -2,7 +2,6 @@ package io.basalt.select.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -103,22 +102,6 @@ class PrometheusNumbersTest {
         }
     }
 
-    @Test
-    void theScalingApproximationsAreExactForEveryExponentADoubleHas() {
-        for (int q = -1100; q <= 1100; q++) {
-            BigInteger[] twoToQ = power(BigInteger.TWO, q);
-            assertThat(ShortestDecimal.floorLog10Pow2(q)).as("floor(log10(2^%d))", q).isEqualTo(floorLog10(twoToQ));
-            BigInteger[] threeQuarters = { twoToQ[0].multiply(BigInteger.valueOf(3)), twoToQ[1].shiftLeft(2) };
-            assertThat(ShortestDecimal.floorLog10ThreeQuartersPow2(q)).as("floor(log10(3/4 2^%d))", q)
-                .isEqualTo(floorLog10(threeQuarters));
-        }
-        for (int e = -400; e <= 400; e++) {
-            BigInteger[] tenToE = power(BigInteger.TEN, e);
-            int exact = e >= 0 ? tenToE[0].bitLength() - 1 : -(tenToE[1].subtract(BigInteger.ONE).bitLength());
-            assertThat(ShortestDecimal.floorLog2Pow10(e)).as("floor(log2(10^%d))", e).isEqualTo(exact);
-        }
-    }
-
     private void check(double v) {
         checked++;
         String got = format(v);
@@ -162,30 +145,5 @@ class PrometheusNumbersTest {
         for (int i = 0; i < times; i++) {
             r.run();
         }
-    }
-
-    /** base^e as a fraction {numerator, denominator}. */
-    private static BigInteger[] power(BigInteger base, int e) {
-        return e >= 0 ? new BigInteger[] { base.pow(e), BigInteger.ONE }
-                : new BigInteger[] { BigInteger.ONE, base.pow(-e) };
-    }
-
-    /** floor(log10(num / den)), exactly. */
-    private static int floorLog10(BigInteger[] fraction) {
-        BigInteger num = fraction[0];
-        BigInteger den = fraction[1];
-        int k = num.toString().length() - den.toString().length();
-        while (!atLeastPowerOfTen(num, den, k)) {
-            k--;
-        }
-        while (atLeastPowerOfTen(num, den, k + 1)) {
-            k++;
-        }
-        return k;
-    }
-
-    private static boolean atLeastPowerOfTen(BigInteger num, BigInteger den, int k) {
-        return k >= 0 ? num.compareTo(den.multiply(BigInteger.TEN.pow(k))) >= 0
-                : num.multiply(BigInteger.TEN.pow(-k)).compareTo(den) >= 0;
     }
 }

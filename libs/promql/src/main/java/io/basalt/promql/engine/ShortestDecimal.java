@@ -1,4 +1,4 @@
-package io.basalt.select.api;
+package io.basalt.promql.engine;
 
 import java.math.BigInteger;
 
@@ -10,10 +10,12 @@ import java.math.BigInteger;
  * multiple of ten and two neighbouring integers to consider; the scaling uses a 126-bit approximation of the power of
  * ten and round-to-odd, which the paper shows keeps every comparison exact. No allocation per call.
  *
- * <p>One instance holds the last result ({@link #digits()}, {@link #exponent()}); it is not thread-safe.
- * Unlike Java 19+'s {@code Double.toString} (also Schubfach) there is no two-digit minimum: 5e-324 stays one digit.
+ * <p>{@link #appendPlain} writes Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, which Prometheus uses for sample
+ * values in its HTTP API and for {@code count_values} labels. Unlike Java 19+'s {@code Double.toString} (also
+ * Schubfach) there is no two-digit minimum: 5e-324 stays one digit; Java 17's is not always shortest at all.
+ * An instance holds the last result ({@link #digits()}, {@link #exponent()}), so it is not thread-safe.
  */
-final class ShortestDecimal {
+public final class ShortestDecimal {
 
     /** Exponent of a subnormal's significand, and of the smallest normal's. */
     private static final int Q_MIN = -1074;
@@ -51,9 +53,83 @@ final class ShortestDecimal {
         }
     }
 
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
     private long digits;
 
     private int exponent;
+
+    /**
+     * Appends {@code v} as Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: the shortest digits that read back as
+     * {@code v}, never an exponent ({@code 1e21} is 22 characters), {@code -0} for negative zero; and as Prometheus
+     * writes the others, {@code NaN}, {@code +Inf}, {@code -Inf}.
+     */
+    public void appendPlain(StringBuilder out, double v) {
+        if (Double.isNaN(v)) {
+            out.append("NaN");
+            return;
+        }
+        if (Double.isInfinite(v)) {
+            out.append(v > 0 ? "+Inf" : "-Inf");
+            return;
+        }
+        if (Double.doubleToRawLongBits(v) < 0) {
+            out.append('-');
+            v = -v;
+        }
+        if (v == 0) {
+            out.append('0');
+            return;
+        }
+        of(v);
+        if (exponent >= 0) {
+            out.append(digits);
+            appendZeros(out, exponent);
+            return;
+        }
+        int pointAt = digitCount(digits) + exponent;
+        if (pointAt > 0) {
+            long scale = POWERS_OF_TEN[-exponent];
+            out.append(digits / scale).append('.');
+            long fraction = digits % scale;
+            appendZeros(out, -exponent - digitCount(fraction));
+            out.append(fraction);
+        }
+        else {
+            out.append("0.");
+            appendZeros(out, -pointAt);
+            out.append(digits);
+        }
+    }
+
+    /** {@link #appendPlain} as a String. */
+    public static String plain(double v) {
+        StringBuilder out = new StringBuilder(24);
+        new ShortestDecimal().appendPlain(out, v);
+        return out.toString();
+    }
+
+    private static void appendZeros(StringBuilder out, int n) {
+        for (int i = 0; i < n; i++) {
+            out.append('0');
+        }
+    }
+
+    /** How many decimal digits {@code n >= 0} has (0 has one). */
+    private static int digitCount(long n) {
+        int count = 1;
+        while (count < POWERS_OF_TEN.length && n >= POWERS_OF_TEN[count]) {
+            count++;
+        }
+        return count;
+    }
 
     /** Significant digits of the last result, without trailing zeros. */
     long digits() {
