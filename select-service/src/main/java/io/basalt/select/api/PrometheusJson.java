@@ -1,9 +1,12 @@
 package io.basalt.select.api;
 
 import io.basalt.model.Labels;
+import io.basalt.model.StaleMarker;
 import io.basalt.model.TimeSeries;
 import io.basalt.promql.engine.QueryResult;
-import io.basalt.model.StaleMarker;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,34 +14,45 @@ import java.util.function.BiConsumer;
 
 /**
  * Writes Prometheus HTTP API bodies byte for byte in Prometheus' shape: sample values as strings ("NaN", "+Inf"),
- * timestamps as float seconds, labels as objects.
+ * timestamps as float seconds, labels as objects. Large answers are rendered lazily, chunk by chunk, each chunk
+ * UTF-8 bytes written in place ({@link JsonOutput}) that the response sends without copying.
  */
 final class PrometheusJson {
 
     /** Size at which a streamed answer hands a piece to the network. */
-    static final int CHUNK_CHARS = 64 * 1024;
+    static final int CHUNK_BYTES = 64 * 1024;
 
-    private final StringBuilder out = new StringBuilder(256);
+    /** Headroom over a chunk's size so that the item that crosses it rarely makes the array grow. */
+    private static final int CHUNK_SLACK = 4 * 1024;
 
-    private final PrometheusNumbers numbers = new PrometheusNumbers();
+    private final JsonOutput out;
+
+    private PrometheusJson(int capacity) {
+        this.out = new JsonOutput(capacity);
+    }
+
+    private PrometheusJson() {
+        this(256);
+    }
 
     static String success(String data, List<String> warnings, boolean partial) {
-        return join(envelope(List.of(data), warnings, partial));
+        return join(envelope(List.of(utf8(data)), warnings, partial));
     }
 
     /** The success envelope around {@code data}, rendered lazily chunk by chunk. */
-    static Iterable<String> envelope(Iterable<String> data, List<String> warnings, boolean partial) {
-        String head = partial ? "{\"status\":\"success\",\"isPartial\":true,\"data\":" : "{\"status\":\"success\",\"data\":";
+    static Iterable<ByteBuffer> envelope(Iterable<ByteBuffer> data, List<String> warnings, boolean partial) {
+        byte[] head = (partial ? "{\"status\":\"success\",\"isPartial\":true,\"data\":" : "{\"status\":\"success\",\"data\":")
+            .getBytes(StandardCharsets.US_ASCII);
         PrometheusJson tail = new PrometheusJson();
         if (!warnings.isEmpty()) {
-            tail.out.append(",\"warnings\":");
+            tail.out.ascii(",\"warnings\":");
             tail.stringArray(warnings);
         }
-        tail.out.append('}');
-        String end = tail.out.toString();
+        tail.out.ascii('}');
+        ByteBuffer end = tail.out.buffer();
         return () -> new Iterator<>() {
 
-            private Iterator<String> body;
+            private Iterator<ByteBuffer> body;
 
             private boolean done;
 
@@ -48,84 +62,78 @@ final class PrometheusJson {
             }
 
             @Override
-            public String next() {
+            public ByteBuffer next() {
                 if (done) {
                     throw new NoSuchElementException();
                 }
                 if (body == null) {
                     body = data.iterator();
-                    return head;
+                    return ByteBuffer.wrap(head);
                 }
                 if (body.hasNext()) {
                     return body.next();
                 }
                 done = true;
-                return end;
+                return end.duplicate();
             }
         };
     }
 
     static String error(String errorType, String message) {
         PrometheusJson w = new PrometheusJson();
-        w.out.append("{\"status\":\"error\",\"errorType\":");
-        w.string(errorType);
-        w.out.append(",\"error\":");
-        w.string(message);
-        return w.out.append('}').toString();
+        w.out.ascii("{\"status\":\"error\",\"errorType\":");
+        w.out.string(errorType);
+        w.out.ascii(",\"error\":");
+        w.out.string(message);
+        return w.out.ascii('}').toString();
     }
 
     static String queryData(QueryResult result) {
         return join(queryDataChunks(result));
     }
 
-    /** A query's {@code data} object, one chunk per {@link #CHUNK_CHARS} or so. */
-    static Iterable<String> queryDataChunks(QueryResult result) {
+    /** A query's {@code data} object, one chunk per {@link #CHUNK_BYTES} or so. */
+    static Iterable<ByteBuffer> queryDataChunks(QueryResult result) {
         String open = "{\"resultType\":\"" + result.resultType() + "\",\"result\":";
         if (result instanceof QueryResult.Vector v) {
             return list(open + "[", v.samples(), (w, s) -> {
-                w.out.append("{\"metric\":");
+                w.out.ascii("{\"metric\":");
                 w.labels(s.labels());
-                w.out.append(",\"value\":");
+                w.out.ascii(",\"value\":");
                 w.point(s.timestamp(), s.value());
-                w.out.append('}');
+                w.out.ascii('}');
             }, ",", "]}");
         }
         if (result instanceof QueryResult.Matrix m) {
             return list(open + "[", m.series(), PrometheusJson::series, ",", "]}");
         }
         PrometheusJson w = new PrometheusJson();
-        w.out.append(open);
+        w.out.ascii(open);
         if (result instanceof QueryResult.Scalar s) {
             w.point(s.timestamp(), s.value());
         }
         else if (result instanceof QueryResult.StringValue s) {
-            w.out.append('[');
-            w.timestamp(s.timestamp());
-            w.out.append(',');
-            w.string(s.value());
-            w.out.append(']');
+            w.out.ascii('[').timestamp(s.timestamp()).ascii(',').string(s.value()).ascii(']');
         }
-        return List.of(w.out.append('}').toString());
+        return List.of(w.out.ascii('}').buffer());
     }
 
     static String labelSets(List<Labels> series) {
         return join(labelSetChunks(series));
     }
 
-    static Iterable<String> labelSetChunks(List<Labels> series) {
+    static Iterable<ByteBuffer> labelSetChunks(List<Labels> series) {
         return list("[", series, PrometheusJson::labels, ",", "]");
     }
 
     static String quote(String s) {
         PrometheusJson w = new PrometheusJson();
-        w.string(s);
+        w.out.string(s);
         return w.out.toString();
     }
 
-    static String strings(List<String> values) {
-        PrometheusJson w = new PrometheusJson();
-        w.stringArray(values);
-        return w.out.toString();
+    static Iterable<ByteBuffer> strings(List<String> values) {
+        return list("[", values, (w, s) -> w.out.string(s), ",", "]");
     }
 
     /**
@@ -133,43 +141,69 @@ final class PrometheusJson {
      * timestamps in ms. Staleness markers are not samples and are left out; other NaNs are {@code null}, infinities
      * the strings {@code "+Inf"} and {@code "-Inf"}.
      */
-    static Iterable<String> exportLines(List<TimeSeries> series) {
+    static Iterable<ByteBuffer> exportLines(List<TimeSeries> series) {
         return list("", series, PrometheusJson::exportLine, "", "");
     }
 
+    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
+    static String formatValue(double v) {
+        return new JsonOutput(32).value(v).toString();
+    }
+
+    /** {@code chunks} joined, as text (small answers and tests). */
+    static String join(Iterable<ByteBuffer> chunks) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (ByteBuffer b : chunks) {
+            ByteBuffer view = b.duplicate();
+            byte[] bytes = new byte[view.remaining()];
+            view.get(bytes);
+            all.writeBytes(bytes);
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    static ByteBuffer utf8(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void exportLine(TimeSeries ts) {
-        out.append("{\"metric\":");
+        out.ascii("{\"metric\":");
         labels(ts.labels());
-        out.append(",\"values\":[");
+        out.ascii(",\"values\":[");
         int written = 0;
         for (int i = 0; i < ts.size(); i++) {
             double v = ts.value(i);
             if (StaleMarker.isStale(v)) {
                 continue;
             }
-            out.append(written++ > 0 ? "," : "");
+            if (written++ > 0) {
+                out.ascii(',');
+            }
             if (Double.isNaN(v)) {
-                out.append("null");
+                out.ascii("null");
             }
             else if (Double.isInfinite(v)) {
-                out.append(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
+                out.ascii(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
             }
             else {
-                numbers.appendValue(out, v);
+                out.value(v);
             }
         }
-        out.append("],\"timestamps\":[");
+        out.ascii("],\"timestamps\":[");
         written = 0;
         for (int i = 0; i < ts.size(); i++) {
             if (!StaleMarker.isStale(ts.value(i))) {
-                out.append(written++ > 0 ? "," : "").append(ts.timestamp(i));
+                if (written++ > 0) {
+                    out.ascii(',');
+                }
+                out.number(ts.timestamp(i));
             }
         }
-        out.append("]}\n");
+        out.ascii("]}\n");
     }
 
-    /** Renders {@code items} lazily: each chunk holds about {@link #CHUNK_CHARS} characters. */
-    private static <T> Iterable<String> list(String open, List<T> items, BiConsumer<PrometheusJson, T> item,
+    /** Renders {@code items} lazily: each chunk holds about {@link #CHUNK_BYTES} bytes. */
+    private static <T> Iterable<ByteBuffer> list(String open, List<T> items, BiConsumer<PrometheusJson, T> item,
             String sep, String close) {
         return () -> new Iterator<>() {
 
@@ -181,104 +215,66 @@ final class PrometheusJson {
             }
 
             @Override
-            public String next() {
+            public ByteBuffer next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                PrometheusJson w = new PrometheusJson();
+                PrometheusJson w = new PrometheusJson(CHUNK_BYTES + CHUNK_SLACK);
                 if (next < 0) {
-                    w.out.append(open);
+                    w.out.ascii(open);
                     next = 0;
                 }
-                while (next < items.size() && w.out.length() < CHUNK_CHARS) {
-                    w.out.append(next > 0 ? sep : "");
+                while (next < items.size() && w.out.length() < CHUNK_BYTES) {
+                    if (next > 0) {
+                        w.out.ascii(sep);
+                    }
                     item.accept(w, items.get(next++));
                 }
                 if (next == items.size()) {
-                    w.out.append(close);
+                    w.out.ascii(close);
                     next++;
                 }
-                return w.out.toString();
+                return w.out.buffer();
             }
         };
     }
 
-    private static String join(Iterable<String> chunks) {
-        StringBuilder sb = new StringBuilder();
-        chunks.forEach(sb::append);
-        return sb.toString();
-    }
-
     private void series(TimeSeries ts) {
-        out.append("{\"metric\":");
+        out.ascii("{\"metric\":");
         labels(ts.labels());
-        out.append(",\"values\":[");
+        out.ascii(",\"values\":[");
         for (int j = 0; j < ts.size(); j++) {
-            out.append(j > 0 ? "," : "");
+            if (j > 0) {
+                out.ascii(',');
+            }
             point(ts.timestamp(j), ts.value(j));
         }
-        out.append("]}");
+        out.ascii("]}");
     }
 
     private void labels(Labels labels) {
-        out.append('{');
+        out.ascii('{');
         for (int i = 0; i < labels.size(); i++) {
-            out.append(i > 0 ? "," : "");
-            string(labels.name(i));
-            out.append(':');
-            string(labels.value(i));
+            if (i > 0) {
+                out.ascii(',');
+            }
+            out.string(labels.name(i)).ascii(':').string(labels.value(i));
         }
-        out.append('}');
+        out.ascii('}');
     }
 
     private void point(long timestamp, double value) {
-        out.append('[');
-        timestamp(timestamp);
-        out.append(",\"");
-        numbers.appendValue(out, value);
-        out.append("\"]");
-    }
-
-    private void timestamp(long ms) {
-        PrometheusNumbers.appendTimestamp(out, ms);
-    }
-
-    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
-    static String formatValue(double v) {
-        StringBuilder sb = new StringBuilder(24);
-        new PrometheusNumbers().appendValue(sb, v);
-        return sb.toString();
+        out.ascii('[').timestamp(timestamp).ascii(",\"").value(value).ascii("\"]");
     }
 
     private void stringArray(List<String> values) {
-        out.append('[');
+        out.ascii('[');
         for (int i = 0; i < values.size(); i++) {
-            out.append(i > 0 ? "," : "");
-            string(values.get(i));
-        }
-        out.append(']');
-    }
-
-    private void string(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    }
-                    else {
-                        out.append(c);
-                    }
-                }
+            if (i > 0) {
+                out.ascii(',');
             }
+            out.string(values.get(i));
         }
-        out.append('"');
+        out.ascii(']');
     }
 }

@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * The formatting PrometheusJson used before {@link PrometheusNumbers}, through BigDecimal: kept as the oracle the new
+ * The formatting PrometheusJson used before {@link JsonOutput}, through BigDecimal: kept as the oracle the new
  * code is compared with, together with {@link #goShortest}, a slow but plainly correct statement of Go's rule used to
  * settle the cases where the two disagree.
  */

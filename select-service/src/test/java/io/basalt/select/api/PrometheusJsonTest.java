@@ -56,7 +56,8 @@ class PrometheusJsonTest {
         QueryResult result = new QueryResult.Matrix(many);
 
         List<String> chunks = new ArrayList<>();
-        PrometheusJson.envelope(PrometheusJson.queryDataChunks(result), List.of(), false).forEach(chunks::add);
+        PrometheusJson.envelope(PrometheusJson.queryDataChunks(result), List.of(), false)
+            .forEach(b -> chunks.add(PrometheusJson.join(List.of(b))));
 
         assertThat(chunks.size()).isGreaterThan(3);
         assertThat(String.join("", chunks)).isEqualTo(PrometheusJson.success(PrometheusJson.queryData(result),
@@ -70,7 +71,7 @@ class PrometheusJsonTest {
         TimeSeries ts = new TimeSeries(Labels.of("__name__", "up"), new long[] { 1000, 2000, 3000 },
                 new double[] { 1, StaleMarker.VALUE, Double.NaN });
 
-        assertThat(String.join("", PrometheusJson.exportLines(List.of(ts))))
+        assertThat(PrometheusJson.join(PrometheusJson.exportLines(List.of(ts))))
             .isEqualTo("{\"metric\":{\"__name__\":\"up\"},\"values\":[1,null],\"timestamps\":[1000,3000]}\n");
     }
 

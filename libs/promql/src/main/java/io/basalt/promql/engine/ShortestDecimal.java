@@ -67,46 +67,65 @@ public final class ShortestDecimal {
     private int exponent;
 
     /**
+     * Most bytes {@link #writePlain} writes: a negative subnormal is "-0.", up to 323 zeros and up to 17 digits; the
+     * largest double has 309 digits.
+     */
+    public static final int MAX_PLAIN_LENGTH = 3 + 323 + 17;
+
+    /** Room for {@link #appendPlain}, which formats into it first. */
+    private byte[] scratch;
+
+    /**
      * Appends {@code v} as Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: the shortest digits that read back as
      * {@code v}, never an exponent ({@code 1e21} is 22 characters), {@code -0} for negative zero; and as Prometheus
      * writes the others, {@code NaN}, {@code +Inf}, {@code -Inf}.
      */
     public void appendPlain(StringBuilder out, double v) {
+        if (scratch == null) {
+            scratch = new byte[MAX_PLAIN_LENGTH];
+        }
+        int end = writePlain(scratch, 0, v);
+        for (int i = 0; i < end; i++) {
+            out.append((char) scratch[i]);
+        }
+    }
+
+    /**
+     * Writes {@link #appendPlain}'s text as ASCII bytes into {@code dst} from {@code at}, which must leave
+     * {@link #MAX_PLAIN_LENGTH} bytes of room; returns the position after the last byte written.
+     */
+    public int writePlain(byte[] dst, int at, double v) {
         if (Double.isNaN(v)) {
-            out.append("NaN");
-            return;
+            return ascii(dst, at, "NaN");
         }
         if (Double.isInfinite(v)) {
-            out.append(v > 0 ? "+Inf" : "-Inf");
-            return;
+            return ascii(dst, at, v > 0 ? "+Inf" : "-Inf");
         }
         if (Double.doubleToRawLongBits(v) < 0) {
-            out.append('-');
+            dst[at++] = '-';
             v = -v;
         }
         if (v == 0) {
-            out.append('0');
-            return;
+            dst[at++] = '0';
+            return at;
         }
         of(v);
+        int count = digitCount(digits);
         if (exponent >= 0) {
-            out.append(digits);
-            appendZeros(out, exponent);
-            return;
+            at = writeDigits(dst, at, digits, count);
+            return zeros(dst, at, exponent);
         }
-        int pointAt = digitCount(digits) + exponent;
+        int pointAt = count + exponent;
         if (pointAt > 0) {
             long scale = POWERS_OF_TEN[-exponent];
-            out.append(digits / scale).append('.');
-            long fraction = digits % scale;
-            appendZeros(out, -exponent - digitCount(fraction));
-            out.append(fraction);
+            at = writeDigits(dst, at, digits / scale, pointAt);
+            dst[at++] = '.';
+            return writeDigits(dst, at, digits % scale, -exponent);
         }
-        else {
-            out.append("0.");
-            appendZeros(out, -pointAt);
-            out.append(digits);
-        }
+        dst[at++] = '0';
+        dst[at++] = '.';
+        at = zeros(dst, at, -pointAt);
+        return writeDigits(dst, at, digits, count);
     }
 
     /** {@link #appendPlain} as a String. */
@@ -116,10 +135,27 @@ public final class ShortestDecimal {
         return out.toString();
     }
 
-    private static void appendZeros(StringBuilder out, int n) {
-        for (int i = 0; i < n; i++) {
-            out.append('0');
+    /** Writes {@code n >= 0} as exactly {@code width} digits, with leading zeros if it has fewer. */
+    private static int writeDigits(byte[] dst, int at, long n, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            dst[i] = (byte) ('0' + n % 10);
+            n /= 10;
         }
+        return at + width;
+    }
+
+    private static int zeros(byte[] dst, int at, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[at++] = '0';
+        }
+        return at;
+    }
+
+    private static int ascii(byte[] dst, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            dst[at++] = (byte) s.charAt(i);
+        }
+        return at;
     }
 
     /** How many decimal digits {@code n >= 0} has (0 has one). */

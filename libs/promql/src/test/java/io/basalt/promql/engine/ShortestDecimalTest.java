@@ -29,6 +29,17 @@ class ShortestDecimalTest {
     }
 
     @Test
+    void noValueIsLongerThanTheRoomWritePlainAsksFor() {
+        int longest = 0;
+        for (long bits = 1; bits < 1L << 52; bits = bits * 3 + 1) {
+            longest = Math.max(longest, ShortestDecimal.plain(-Double.longBitsToDouble(bits)).length());
+        }
+        longest = Math.max(longest, ShortestDecimal.plain(-Double.MAX_VALUE).length());
+        longest = Math.max(longest, ShortestDecimal.plain(-Double.MIN_NORMAL).length());
+        assertThat(longest).isGreaterThan(320).isLessThanOrEqualTo(ShortestDecimal.MAX_PLAIN_LENGTH);
+    }
+
+    @Test
     void randomDoublesOfEveryKindMatchGoRuleStatedLiterally() {
         SplittableRandom random = new SplittableRandom(20261207);
         for (int i = 0; i < 50_000; i++) {

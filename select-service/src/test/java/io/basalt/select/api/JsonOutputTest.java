@@ -2,6 +2,8 @@ package io.basalt.select.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,13 +11,12 @@ import java.util.function.DoubleConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PrometheusNumbers} against the BigDecimal formatting it replaced ({@link BigDecimalNumbers}), over millions
- * of seeded random doubles of every kind; where the old code is not Go's shortest form, Go's rule stated plainly
- * ({@link BigDecimalNumbers#goShortest}) decides.
+ * {@link JsonOutput}'s numbers against the BigDecimal formatting they replaced ({@link BigDecimalNumbers}), over
+ * millions of seeded random doubles of every kind; where the old code is not Go's shortest form, Go's rule stated
+ * plainly ({@link BigDecimalNumbers#goShortest}) decides. Strings against the StringBuilder escaping and
+ * {@link String#getBytes} they replaced.
  */
-class PrometheusNumbersTest {
-
-    private final PrometheusNumbers numbers = new PrometheusNumbers();
+class JsonOutputTest {
 
     private final List<String> mismatches = new ArrayList<>();
 
@@ -77,6 +78,58 @@ class PrometheusNumbersTest {
     }
 
     @Test
+    void stringsAreEscapedAndEncodedAsTheStringBuilderCodeDid() {
+        SplittableRandom random = new SplittableRandom(7);
+        char[] kinds = { 'a', 'Z', '0', ' ', '"', '\\', '\n', '\r', '\t', '\u0000', '\u001f', '\u007f', '\u00e9',
+            '\u07ff', '\u0800', '\u20ac', '\uffff', '\ud83d', '\ude00', '\udbff', '\udfff' };
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int n = random.nextInt(0, 12);
+            for (int k = 0; k < n; k++) {
+                s.append(random.nextInt(4) == 0 ? (char) random.nextInt(0x10000) : kinds[random.nextInt(kinds.length)]);
+            }
+            String text = s.toString();
+            byte[] want = quotedTheOldWay(text).getBytes(StandardCharsets.UTF_8);
+            ByteBuffer got = new JsonOutput(4).string(text).buffer();
+            byte[] gotBytes = new byte[got.remaining()];
+            got.get(gotBytes);
+            assertThat(gotBytes).as("%s", text.chars().mapToObj(Integer::toHexString).toList()).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void longsAreWrittenInFull() {
+        for (long n : new long[] { 0, 7, -7, 10, 1_000_000_007L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1 }) {
+            assertThat(new JsonOutput(1).number(n).toString()).isEqualTo(Long.toString(n));
+        }
+    }
+
+    /** PrometheusJson's string() before JsonOutput. */
+    private static String quotedTheOldWay(String s) {
+        StringBuilder out = new StringBuilder();
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    }
+                    else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    @Test
     void theSmallestDoubleHasOneDigitAsInGo() {
         assertThat(format(Double.MIN_VALUE)).isEqualTo("0." + "0".repeat(323) + "5");
         assertThat(format(1e23)).isEqualTo("100000000000000000000000");
@@ -96,9 +149,8 @@ class PrometheusNumbersTest {
             samples.add(ms / 100 * 100);
         }
         for (long ms : samples) {
-            StringBuilder out = new StringBuilder();
-            PrometheusNumbers.appendTimestamp(out, ms);
-            assertThat(out.toString()).as("%d ms", ms).isEqualTo(BigDecimalNumbers.timestamp(ms));
+            assertThat(new JsonOutput(8).timestamp(ms).toString()).as("%d ms", ms)
+                .isEqualTo(BigDecimalNumbers.timestamp(ms));
         }
     }
 
@@ -123,10 +175,8 @@ class PrometheusNumbersTest {
         return (Double.doubleToRawLongBits(v) & ((1L << 52) - 1)) == 0;
     }
 
-    private String format(double v) {
-        StringBuilder out = new StringBuilder();
-        numbers.appendValue(out, v);
-        return out.toString();
+    private static String format(double v) {
+        return new JsonOutput(8).value(v).toString();
     }
 
     private static void neighbours(double v, DoubleConsumer check) {
