@@ -22,8 +22,11 @@ final class PrometheusJson {
     /** Size at which a streamed answer hands a piece to the network. */
     static final int CHUNK_BYTES = 64 * 1024;
 
-    /** Headroom over a chunk's size so that the item that crosses it rarely makes the array grow. */
-    private static final int CHUNK_SLACK = 4 * 1024;
+    /** What a list item is taken to need before one has been written. */
+    private static final int FIRST_ITEM_GUESS = 256;
+
+    /** Room for a list's opening and closing text beside its items. */
+    private static final int LIST_EDGES = 64;
 
     private final JsonOutput out;
 
@@ -202,12 +205,15 @@ final class PrometheusJson {
         out.ascii("]}\n");
     }
 
-    /** Renders {@code items} lazily: each chunk holds about {@link #CHUNK_BYTES} bytes. */
+    /** Renders {@code items} lazily: each chunk holds at most about {@link #CHUNK_BYTES} bytes (or one item). */
     private static <T> Iterable<ByteBuffer> list(String open, List<T> items, BiConsumer<PrometheusJson, T> item,
             String sep, String close) {
         return () -> new Iterator<>() {
 
             private int next = -1;
+
+            /** Bytes of the last item written: items of one answer are alike, so the next one likely needs as much. */
+            private int lastItem = FIRST_ITEM_GUESS;
 
             @Override
             public boolean hasNext() {
@@ -219,16 +225,22 @@ final class PrometheusJson {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                PrometheusJson w = new PrometheusJson(CHUNK_BYTES + CHUNK_SLACK);
+                // Sized for what is expected to go in, so that the array neither grows (a copy) nor sits mostly empty.
+                long expected = (long) (items.size() - Math.max(next, 0)) * lastItem;
+                PrometheusJson w = new PrometheusJson((int) Math.min(CHUNK_BYTES, expected) + LIST_EDGES);
                 if (next < 0) {
                     w.out.ascii(open);
                     next = 0;
                 }
-                while (next < items.size() && w.out.length() < CHUNK_BYTES) {
+                boolean any = false;
+                while (next < items.size() && (!any || w.out.length() + lastItem <= CHUNK_BYTES)) {
+                    int before = w.out.length();
                     if (next > 0) {
                         w.out.ascii(sep);
                     }
                     item.accept(w, items.get(next++));
+                    lastItem = w.out.length() - before;
+                    any = true;
                 }
                 if (next == items.size()) {
                     w.out.ascii(close);

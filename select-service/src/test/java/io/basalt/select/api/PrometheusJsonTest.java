@@ -67,6 +67,31 @@ class PrometheusJsonTest {
     }
 
     @Test
+    void chunksStayWithinTheirSizeUnlessOneItemIsBigger() {
+        List<TimeSeries> many = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            many.add(TimeSeries.single(Labels.of("__name__", "m", "i", Integer.toString(i)), 1_000L * i, i));
+        }
+        long[] ts = new long[20_000];
+        double[] vs = new double[20_000];
+        for (int k = 0; k < ts.length; k++) {
+            ts[k] = 1_700_000_000_000L + 15_000L * k;
+            vs[k] = k / 3.0;
+        }
+        TimeSeries big = new TimeSeries(Labels.of("__name__", "m", "i", "big"), ts, vs);
+        many.add(1_500, big);
+
+        int bigChunks = 0;
+        for (var chunk : PrometheusJson.queryDataChunks(new QueryResult.Matrix(many))) {
+            if (chunk.remaining() > PrometheusJson.CHUNK_BYTES + 64) {
+                bigChunks++;
+                assertThat(PrometheusJson.join(List.of(chunk))).contains("\"big\"");
+            }
+        }
+        assertThat(bigChunks).isEqualTo(1);
+    }
+
+    @Test
     void exportLinesLeaveOutStaleMarkers() {
         TimeSeries ts = new TimeSeries(Labels.of("__name__", "up"), new long[] { 1000, 2000, 3000 },
                 new double[] { 1, StaleMarker.VALUE, Double.NaN });

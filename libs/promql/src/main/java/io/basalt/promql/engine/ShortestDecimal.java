@@ -160,11 +160,9 @@ public final class ShortestDecimal {
 
     /** How many decimal digits {@code n >= 0} has (0 has one). */
     private static int digitCount(long n) {
-        int count = 1;
-        while (count < POWERS_OF_TEN.length && n >= POWERS_OF_TEN[count]) {
-            count++;
-        }
-        return count;
+        // log10 from the bit length (1233 / 4096 is just above log10(2)), then one correction.
+        int estimate = (64 - Long.numberOfLeadingZeros(n | 1)) * 1233 >>> 12;
+        return estimate < POWERS_OF_TEN.length && n >= POWERS_OF_TEN[estimate] ? estimate + 1 : Math.max(estimate, 1);
     }
 
     /** Significant digits of the last result, without trailing zeros. */
@@ -250,7 +248,21 @@ public final class ShortestDecimal {
     }
 
     private void set(long d, int e) {
-        while (d % 10 == 0) {
+        // Short values come out with up to 16 trailing zeros (1000.07 is 100007 followed by ten): strip them in
+        // steps of 8, 4, 2 and 1 rather than one at a time.
+        while (d % 100_000_000 == 0) {
+            d /= 100_000_000;
+            e += 8;
+        }
+        if (d % 10_000 == 0) {
+            d /= 10_000;
+            e += 4;
+        }
+        if (d % 100 == 0) {
+            d /= 100;
+            e += 2;
+        }
+        if (d % 10 == 0) {
             d /= 10;
             e++;
         }
