@@ -457,7 +457,7 @@ final class Evaluator {
 
         final Map<Long, Value.Vector> byTime = new HashMap<>();
 
-        /** No step before this time is held. */
+        /** Steps before this time have been dropped (one evaluated again after that is kept until the next sweep). */
         long floor = Long.MIN_VALUE;
 
         void forgetBefore(long first, long step) {
