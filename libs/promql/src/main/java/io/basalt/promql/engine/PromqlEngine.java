@@ -35,6 +35,9 @@ public final class PromqlEngine {
         Expr expr = parse(query);
         Evaluator ev = new Evaluator(source, settings, time, time, cancellation);
         ev.load(expr);
+        // A one-step grid: range functions over selectors then walk series by series (StepBlocks) instead of first
+        // copying every series' window into one matrix, which held (and counted) the selected samples twice.
+        ev.evaluateOnGrid(1);
         Value v = ev.evalStep(expr, time);
         if (v instanceof Value.Scalar s) {
             return new QueryResult.Scalar(time, s.value());

@@ -121,6 +121,21 @@ class PromqlEngineTest {
     }
 
     @Test
+    void instantRangeFunctionsDoNotHoldASecondCopyOfTheSelectedSamples() {
+        InMemorySeries many = new InMemorySeries();
+        for (int i = 0; i < 10; i++) {
+            for (int k = 0; k < 100; k++) {
+                many.add(Labels.of("__name__", "x", "i", Integer.toString(i)), k * 15_000L, k);
+            }
+        }
+        // 1,000 decoded samples and 10 results fit; 1,000 more for the windows would not.
+        PromqlEngine engine = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 1_500, 100));
+        assertThat(engine.instantQuery(many, "count_over_time(x[1h])", 1_485_000)).isInstanceOfSatisfying(
+                QueryResult.Vector.class, v -> assertThat(v.samples()).hasSize(10)
+                        .allSatisfy(s -> assertThat(s.value()).isEqualTo(100)));
+    }
+
+    @Test
     void subqueryStepsBehindTheWindowAreReleased() {
         // 3,660 inner steps over the hour, but only one 61-step window is needed at a time.
         PromqlEngine engine = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 1_000, 100));
