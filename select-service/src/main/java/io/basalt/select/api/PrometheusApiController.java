@@ -13,7 +13,7 @@ import io.basalt.select.fanout.PartialResult;
 import io.basalt.select.fanout.ReadOptions;
 import io.basalt.select.fanout.StorageFanout;
 import io.basalt.wire.cluster.SearchQuery;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -214,7 +214,7 @@ public class PrometheusApiController {
             ReadOptions options = readOptions(p);
             return queryLog.timed("status_tsdb", id, String.join(" ", selectors), executor.admitted(options,
                     () -> fanout.tsdbStatus(new SearchQuery(id, min, max, matchers, topN), options)))
-                .map(r -> answer(List.of(tsdbStatusJson(r.value(), min, max, topN)), r, List.of()));
+                .map(r -> answer(List.of(PrometheusJson.utf8(tsdbStatusJson(r.value(), min, max, topN))), r, List.of()));
         });
     }
 
@@ -257,10 +257,10 @@ public class PrometheusApiController {
         TreeSet<String> all = new TreeSet<>();
         r.value().forEach(all::addAll);
         List<String> out = all.stream().limit(limit).toList();
-        return answer(List.of(PrometheusJson.strings(out)), r, truncated(all.size(), limit));
+        return answer(PrometheusJson.strings(out), r, truncated(all.size(), limit));
     }
 
-    private ResponseEntity<Flux<DataBuffer>> answer(Iterable<String> data, PartialResult<?> r, List<String> more) {
+    private ResponseEntity<Flux<DataBuffer>> answer(Iterable<ByteBuffer> data, PartialResult<?> r, List<String> more) {
         if (r.partial()) {
             queryLog.partialResponse();
         }
@@ -270,8 +270,9 @@ public class PrometheusApiController {
             .body(buffers(PrometheusJson.envelope(data, warnings, r.partial())));
     }
 
-    private static Flux<DataBuffer> buffers(Iterable<String> chunks) {
-        return Flux.fromIterable(chunks).map(s -> DefaultDataBufferFactory.sharedInstance.wrap(s.getBytes(StandardCharsets.UTF_8)));
+    private static Flux<DataBuffer> buffers(Iterable<ByteBuffer> chunks) {
+        // The chunks are written in place as UTF-8 (JsonOutput); wrapping them copies nothing.
+        return Flux.fromIterable(chunks).map(DefaultDataBufferFactory.sharedInstance::wrap);
     }
 
     private static List<String> truncated(int total, long limit) {

@@ -1,12 +1,12 @@
 package io.basalt.select.api;
 
 import io.basalt.model.Labels;
+import io.basalt.model.StaleMarker;
 import io.basalt.model.TimeSeries;
 import io.basalt.promql.engine.QueryResult;
-import io.basalt.model.StaleMarker;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -14,32 +14,48 @@ import java.util.function.BiConsumer;
 
 /**
  * Writes Prometheus HTTP API bodies byte for byte in Prometheus' shape: sample values as strings ("NaN", "+Inf"),
- * timestamps as float seconds, labels as objects.
+ * timestamps as float seconds, labels as objects. Large answers are rendered lazily, chunk by chunk, each chunk
+ * UTF-8 bytes written in place ({@link JsonOutput}) that the response sends without copying.
  */
 final class PrometheusJson {
 
     /** Size at which a streamed answer hands a piece to the network. */
-    static final int CHUNK_CHARS = 64 * 1024;
+    static final int CHUNK_BYTES = 64 * 1024;
 
-    private final StringBuilder out = new StringBuilder(256);
+    /** What a list item is taken to need before one has been written. */
+    private static final int FIRST_ITEM_GUESS = 256;
+
+    /** Room for a list's opening and closing text beside its items. */
+    private static final int LIST_EDGES = 64;
+
+    private final JsonOutput out;
+
+    private PrometheusJson(int capacity) {
+        this.out = new JsonOutput(capacity);
+    }
+
+    private PrometheusJson() {
+        this(256);
+    }
 
     static String success(String data, List<String> warnings, boolean partial) {
-        return join(envelope(List.of(data), warnings, partial));
+        return join(envelope(List.of(utf8(data)), warnings, partial));
     }
 
     /** The success envelope around {@code data}, rendered lazily chunk by chunk. */
-    static Iterable<String> envelope(Iterable<String> data, List<String> warnings, boolean partial) {
-        String head = partial ? "{\"status\":\"success\",\"isPartial\":true,\"data\":" : "{\"status\":\"success\",\"data\":";
+    static Iterable<ByteBuffer> envelope(Iterable<ByteBuffer> data, List<String> warnings, boolean partial) {
+        byte[] head = (partial ? "{\"status\":\"success\",\"isPartial\":true,\"data\":" : "{\"status\":\"success\",\"data\":")
+            .getBytes(StandardCharsets.US_ASCII);
         PrometheusJson tail = new PrometheusJson();
         if (!warnings.isEmpty()) {
-            tail.out.append(",\"warnings\":");
+            tail.out.ascii(",\"warnings\":");
             tail.stringArray(warnings);
         }
-        tail.out.append('}');
-        String end = tail.out.toString();
+        tail.out.ascii('}');
+        ByteBuffer end = tail.out.buffer();
         return () -> new Iterator<>() {
 
-            private Iterator<String> body;
+            private Iterator<ByteBuffer> body;
 
             private boolean done;
 
@@ -49,84 +65,78 @@ final class PrometheusJson {
             }
 
             @Override
-            public String next() {
+            public ByteBuffer next() {
                 if (done) {
                     throw new NoSuchElementException();
                 }
                 if (body == null) {
                     body = data.iterator();
-                    return head;
+                    return ByteBuffer.wrap(head);
                 }
                 if (body.hasNext()) {
                     return body.next();
                 }
                 done = true;
-                return end;
+                return end.duplicate();
             }
         };
     }
 
     static String error(String errorType, String message) {
         PrometheusJson w = new PrometheusJson();
-        w.out.append("{\"status\":\"error\",\"errorType\":");
-        w.string(errorType);
-        w.out.append(",\"error\":");
-        w.string(message);
-        return w.out.append('}').toString();
+        w.out.ascii("{\"status\":\"error\",\"errorType\":");
+        w.out.string(errorType);
+        w.out.ascii(",\"error\":");
+        w.out.string(message);
+        return w.out.ascii('}').toString();
     }
 
     static String queryData(QueryResult result) {
         return join(queryDataChunks(result));
     }
 
-    /** A query's {@code data} object, one chunk per {@link #CHUNK_CHARS} or so. */
-    static Iterable<String> queryDataChunks(QueryResult result) {
+    /** A query's {@code data} object, one chunk per {@link #CHUNK_BYTES} or so. */
+    static Iterable<ByteBuffer> queryDataChunks(QueryResult result) {
         String open = "{\"resultType\":\"" + result.resultType() + "\",\"result\":";
         if (result instanceof QueryResult.Vector v) {
             return list(open + "[", v.samples(), (w, s) -> {
-                w.out.append("{\"metric\":");
+                w.out.ascii("{\"metric\":");
                 w.labels(s.labels());
-                w.out.append(",\"value\":");
+                w.out.ascii(",\"value\":");
                 w.point(s.timestamp(), s.value());
-                w.out.append('}');
+                w.out.ascii('}');
             }, ",", "]}");
         }
         if (result instanceof QueryResult.Matrix m) {
             return list(open + "[", m.series(), PrometheusJson::series, ",", "]}");
         }
         PrometheusJson w = new PrometheusJson();
-        w.out.append(open);
+        w.out.ascii(open);
         if (result instanceof QueryResult.Scalar s) {
             w.point(s.timestamp(), s.value());
         }
         else if (result instanceof QueryResult.StringValue s) {
-            w.out.append('[');
-            w.timestamp(s.timestamp());
-            w.out.append(',');
-            w.string(s.value());
-            w.out.append(']');
+            w.out.ascii('[').timestamp(s.timestamp()).ascii(',').string(s.value()).ascii(']');
         }
-        return List.of(w.out.append('}').toString());
+        return List.of(w.out.ascii('}').buffer());
     }
 
     static String labelSets(List<Labels> series) {
         return join(labelSetChunks(series));
     }
 
-    static Iterable<String> labelSetChunks(List<Labels> series) {
+    static Iterable<ByteBuffer> labelSetChunks(List<Labels> series) {
         return list("[", series, PrometheusJson::labels, ",", "]");
     }
 
     static String quote(String s) {
         PrometheusJson w = new PrometheusJson();
-        w.string(s);
+        w.out.string(s);
         return w.out.toString();
     }
 
-    static String strings(List<String> values) {
-        PrometheusJson w = new PrometheusJson();
-        w.stringArray(values);
-        return w.out.toString();
+    static Iterable<ByteBuffer> strings(List<String> values) {
+        return list("[", values, (w, s) -> w.out.string(s), ",", "]");
     }
 
     /**
@@ -134,47 +144,76 @@ final class PrometheusJson {
      * timestamps in ms. Staleness markers are not samples and are left out; other NaNs are {@code null}, infinities
      * the strings {@code "+Inf"} and {@code "-Inf"}.
      */
-    static Iterable<String> exportLines(List<TimeSeries> series) {
+    static Iterable<ByteBuffer> exportLines(List<TimeSeries> series) {
         return list("", series, PrometheusJson::exportLine, "", "");
     }
 
+    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
+    static String formatValue(double v) {
+        return new JsonOutput(32).value(v).toString();
+    }
+
+    /** {@code chunks} joined, as text (small answers and tests). */
+    static String join(Iterable<ByteBuffer> chunks) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (ByteBuffer b : chunks) {
+            ByteBuffer view = b.duplicate();
+            byte[] bytes = new byte[view.remaining()];
+            view.get(bytes);
+            all.writeBytes(bytes);
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    static ByteBuffer utf8(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void exportLine(TimeSeries ts) {
-        out.append("{\"metric\":");
+        out.ascii("{\"metric\":");
         labels(ts.labels());
-        out.append(",\"values\":[");
+        out.ascii(",\"values\":[");
         int written = 0;
         for (int i = 0; i < ts.size(); i++) {
             double v = ts.value(i);
             if (StaleMarker.isStale(v)) {
                 continue;
             }
-            out.append(written++ > 0 ? "," : "");
+            if (written++ > 0) {
+                out.ascii(',');
+            }
             if (Double.isNaN(v)) {
-                out.append("null");
+                out.ascii("null");
             }
             else if (Double.isInfinite(v)) {
-                out.append(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
+                out.ascii(v > 0 ? "\"+Inf\"" : "\"-Inf\"");
             }
             else {
-                out.append(formatValue(v));
+                out.value(v);
             }
         }
-        out.append("],\"timestamps\":[");
+        out.ascii("],\"timestamps\":[");
         written = 0;
         for (int i = 0; i < ts.size(); i++) {
             if (!StaleMarker.isStale(ts.value(i))) {
-                out.append(written++ > 0 ? "," : "").append(ts.timestamp(i));
+                if (written++ > 0) {
+                    out.ascii(',');
+                }
+                out.number(ts.timestamp(i));
             }
         }
-        out.append("]}\n");
+        out.ascii("]}\n");
     }
 
-    /** Renders {@code items} lazily: each chunk holds about {@link #CHUNK_CHARS} characters. */
-    private static <T> Iterable<String> list(String open, List<T> items, BiConsumer<PrometheusJson, T> item,
+    /** Renders {@code items} lazily: each chunk holds at most about {@link #CHUNK_BYTES} bytes (or one item). */
+    private static <T> Iterable<ByteBuffer> list(String open, List<T> items, BiConsumer<PrometheusJson, T> item,
             String sep, String close) {
         return () -> new Iterator<>() {
 
             private int next = -1;
+
+            /** Bytes of the last item written: items of one answer are alike, so the next one likely needs as much. */
+            private int lastItem = FIRST_ITEM_GUESS;
 
             @Override
             public boolean hasNext() {
@@ -182,142 +221,72 @@ final class PrometheusJson {
             }
 
             @Override
-            public String next() {
+            public ByteBuffer next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                PrometheusJson w = new PrometheusJson();
+                // Sized for what is expected to go in, so that the array neither grows (a copy) nor sits mostly empty.
+                long expected = (long) (items.size() - Math.max(next, 0)) * lastItem;
+                PrometheusJson w = new PrometheusJson((int) Math.min(CHUNK_BYTES, expected) + LIST_EDGES);
                 if (next < 0) {
-                    w.out.append(open);
+                    w.out.ascii(open);
                     next = 0;
                 }
-                while (next < items.size() && w.out.length() < CHUNK_CHARS) {
-                    w.out.append(next > 0 ? sep : "");
+                boolean any = false;
+                while (next < items.size() && (!any || w.out.length() + lastItem <= CHUNK_BYTES)) {
+                    int before = w.out.length();
+                    if (next > 0) {
+                        w.out.ascii(sep);
+                    }
                     item.accept(w, items.get(next++));
+                    lastItem = w.out.length() - before;
+                    any = true;
                 }
                 if (next == items.size()) {
-                    w.out.append(close);
+                    w.out.ascii(close);
                     next++;
                 }
-                return w.out.toString();
+                return w.out.buffer();
             }
         };
     }
 
-    private static String join(Iterable<String> chunks) {
-        StringBuilder sb = new StringBuilder();
-        chunks.forEach(sb::append);
-        return sb.toString();
-    }
-
     private void series(TimeSeries ts) {
-        out.append("{\"metric\":");
+        out.ascii("{\"metric\":");
         labels(ts.labels());
-        out.append(",\"values\":[");
+        out.ascii(",\"values\":[");
         for (int j = 0; j < ts.size(); j++) {
-            out.append(j > 0 ? "," : "");
+            if (j > 0) {
+                out.ascii(',');
+            }
             point(ts.timestamp(j), ts.value(j));
         }
-        out.append("]}");
+        out.ascii("]}");
     }
 
     private void labels(Labels labels) {
-        out.append('{');
+        out.ascii('{');
         for (int i = 0; i < labels.size(); i++) {
-            out.append(i > 0 ? "," : "");
-            string(labels.name(i));
-            out.append(':');
-            string(labels.value(i));
+            if (i > 0) {
+                out.ascii(',');
+            }
+            out.string(labels.name(i)).ascii(':').string(labels.value(i));
         }
-        out.append('}');
+        out.ascii('}');
     }
 
     private void point(long timestamp, double value) {
-        out.append('[');
-        timestamp(timestamp);
-        out.append(",\"").append(formatValue(value)).append("\"]");
-    }
-
-    private void timestamp(long ms) {
-        out.append(BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString());
-    }
-
-    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
-    static String formatValue(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return shortest(v).stripTrailingZeros().toPlainString();
-    }
-
-    /**
-     * The shortest decimal that reads back as {@code v}, as Go prints it. Java 17's {@link Double#toString} always
-     * reads back but sometimes has more digits than needed. An answer of at most 15 significant digits is already
-     * shortest (two different decimals that short never name the same double); otherwise fewer digits are tried.
-     * If rounding to d digits reads back, so does rounding to d + 1, which makes the search short.
-     */
-    private static BigDecimal shortest(double v) {
-        BigDecimal printed = new BigDecimal(Double.toString(v));
-        if (printed.stripTrailingZeros().precision() <= 15) {
-            return printed;
-        }
-        BigDecimal exact = new BigDecimal(v);
-        int digits = 15;
-        if (readsBack(exact, digits, v)) {
-            while (digits > 1 && readsBack(exact, digits - 1, v)) {
-                digits--;
-            }
-        }
-        else {
-            while (digits < 17 && !readsBack(exact, digits, v)) {
-                digits++;
-            }
-        }
-        return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-    }
-
-    private static boolean readsBack(BigDecimal exact, int digits, double v) {
-        return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN)).doubleValue() == v;
+        out.ascii('[').timestamp(timestamp).ascii(",\"").value(value).ascii("\"]");
     }
 
     private void stringArray(List<String> values) {
-        out.append('[');
+        out.ascii('[');
         for (int i = 0; i < values.size(); i++) {
-            out.append(i > 0 ? "," : "");
-            string(values.get(i));
-        }
-        out.append(']');
-    }
-
-    private void string(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    }
-                    else {
-                        out.append(c);
-                    }
-                }
+            if (i > 0) {
+                out.ascii(',');
             }
+            out.string(values.get(i));
         }
-        out.append('"');
+        out.ascii(']');
     }
 }

@@ -8,6 +8,7 @@ import io.basalt.promql.engine.Cancellation;
 import io.basalt.promql.engine.EngineSettings;
 import io.basalt.promql.engine.PromqlEngine;
 import io.basalt.promql.engine.PromqlException;
+import io.basalt.promql.engine.QueryLimitException;
 import io.basalt.promql.engine.QueryResult;
 import io.basalt.promql.engine.SeriesSource;
 import io.basalt.select.config.SelectProperties;
@@ -53,7 +54,7 @@ public class QueryExecutor {
 
     public QueryExecutor(StorageFanout fanout, AdmissionGate selectGate, SelectProperties props) {
         this.engine = new PromqlEngine(new EngineSettings(props.getLookbackDelta(), props.getMaxSamplesPerQuery(),
-                props.getMaxSeries()));
+                props.getMaxSeries(), props.getMaxSubqueryPoints()));
         this.fanout = fanout;
         this.gate = selectGate;
         this.props = props;
@@ -78,7 +79,13 @@ public class QueryExecutor {
             };
             return Mono.fromCallable(() -> {
                 Reads reads = new Reads(tenant, options, cancellation);
-                QueryResult result = evaluation.evaluate(engine, reads, cancellation);
+                QueryResult result;
+                try {
+                    result = evaluation.evaluate(engine, reads, cancellation);
+                }
+                catch (QueryLimitException e) {
+                    throw e.namedAs(propertyOf(e.limit()));
+                }
                 return new PartialResult<>(result, reads.partial, List.copyOf(reads.warnings));
             })
                 .subscribeOn(Schedulers.boundedElastic())
@@ -100,6 +107,14 @@ public class QueryExecutor {
 
     public PromqlEngine engine() {
         return engine;
+    }
+
+    /** The property that sets {@code limit}, so that a refused query's message tells the operator what to change. */
+    static String propertyOf(QueryLimitException.Limit limit) {
+        return switch (limit) {
+            case SAMPLES -> "basalt.select.max-samples-per-query";
+            case SUBQUERY_POINTS -> "basalt.select.max-subquery-points";
+        };
     }
 
     private String describeLimit() {

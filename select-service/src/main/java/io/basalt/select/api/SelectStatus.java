@@ -41,6 +41,7 @@ public class SelectStatus implements NodeStatusContributor {
         c.put("lookbackDelta", props.getLookbackDelta().toString());
         c.put("maxSeries", props.getMaxSeries());
         c.put("maxSamplesPerQuery", props.getMaxSamplesPerQuery());
+        c.put("maxSubqueryPoints", props.getMaxSubqueryPoints());
         c.put("slowQueryThreshold", props.getSlowQueryThreshold().toString());
         return c;
     }

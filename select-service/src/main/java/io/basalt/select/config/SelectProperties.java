@@ -41,9 +41,28 @@ public class SelectProperties {
     @NotNull
     private Duration lookbackDelta = Duration.ofMinutes(5);
 
-    /** Most samples one query may hold in memory. */
+    /**
+     * Most samples one query may hold in memory at once: decoded samples, subquery points, the current step's
+     * intermediate vectors and the result. More fails with 422 (Prometheus' --query.max-samples).
+     */
     @Min(1)
     private long maxSamplesPerQuery = 50_000_000L;
+
+    /**
+     * Most points per series in one window of a subquery ({@code range / resolution}); each point is an evaluation of
+     * the inner expression, so more is refused with 422 before any work (VictoriaMetrics'
+     * -search.maxPointsSubqueryPerTimeseries).
+     */
+    @Min(1)
+    private long maxSubqueryPoints = 100_000L;
+
+    public long getMaxSubqueryPoints() {
+        return maxSubqueryPoints;
+    }
+
+    public void setMaxSubqueryPoints(long maxSubqueryPoints) {
+        this.maxSubqueryPoints = maxSubqueryPoints;
+    }
 
     /** Most series one selector (or one series, export or status request) may return; more fails with 422. */
     @Min(1)

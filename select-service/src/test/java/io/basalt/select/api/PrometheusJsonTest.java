@@ -34,6 +34,10 @@ class PrometheusJsonTest {
         assertThat(PrometheusJson.formatValue(0.1 + 0.2)).isEqualTo("0.30000000000000004");
         assertThat(PrometheusJson.formatValue(-0.0)).isEqualTo("-0");
         assertThat(PrometheusJson.formatValue(123456789012.5)).isEqualTo("123456789012.5");
+        // At a power of two the next double down is closer than the next one up: Go finds 16 digits here.
+        assertThat(PrometheusJson.formatValue(Math.scalb(1.0, -24))).isEqualTo("0.00000005960464477539063");
+        // Java 17's Double.toString is not shortest for some subnormals (4.9E-324); Go's is one digit.
+        assertThat(PrometheusJson.formatValue(Double.MIN_VALUE)).isEqualTo("0." + "0".repeat(323) + "5");
     }
 
     @Property(tries = 2000)
@@ -52,7 +56,8 @@ class PrometheusJsonTest {
         QueryResult result = new QueryResult.Matrix(many);
 
         List<String> chunks = new ArrayList<>();
-        PrometheusJson.envelope(PrometheusJson.queryDataChunks(result), List.of(), false).forEach(chunks::add);
+        PrometheusJson.envelope(PrometheusJson.queryDataChunks(result), List.of(), false)
+            .forEach(b -> chunks.add(PrometheusJson.join(List.of(b))));
 
         assertThat(chunks.size()).isGreaterThan(3);
         assertThat(String.join("", chunks)).isEqualTo(PrometheusJson.success(PrometheusJson.queryData(result),
@@ -62,11 +67,36 @@ class PrometheusJsonTest {
     }
 
     @Test
+    void chunksStayWithinTheirSizeUnlessOneItemIsBigger() {
+        List<TimeSeries> many = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            many.add(TimeSeries.single(Labels.of("__name__", "m", "i", Integer.toString(i)), 1_000L * i, i));
+        }
+        long[] ts = new long[20_000];
+        double[] vs = new double[20_000];
+        for (int k = 0; k < ts.length; k++) {
+            ts[k] = 1_700_000_000_000L + 15_000L * k;
+            vs[k] = k / 3.0;
+        }
+        TimeSeries big = new TimeSeries(Labels.of("__name__", "m", "i", "big"), ts, vs);
+        many.add(1_500, big);
+
+        int bigChunks = 0;
+        for (var chunk : PrometheusJson.queryDataChunks(new QueryResult.Matrix(many))) {
+            if (chunk.remaining() > PrometheusJson.CHUNK_BYTES + 64) {
+                bigChunks++;
+                assertThat(PrometheusJson.join(List.of(chunk))).contains("\"big\"");
+            }
+        }
+        assertThat(bigChunks).isEqualTo(1);
+    }
+
+    @Test
     void exportLinesLeaveOutStaleMarkers() {
         TimeSeries ts = new TimeSeries(Labels.of("__name__", "up"), new long[] { 1000, 2000, 3000 },
                 new double[] { 1, StaleMarker.VALUE, Double.NaN });
 
-        assertThat(String.join("", PrometheusJson.exportLines(List.of(ts))))
+        assertThat(PrometheusJson.join(PrometheusJson.exportLines(List.of(ts))))
             .isEqualTo("{\"metric\":{\"__name__\":\"up\"},\"values\":[1,null],\"timestamps\":[1000,3000]}\n");
     }
 

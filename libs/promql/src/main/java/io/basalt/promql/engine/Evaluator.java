@@ -42,7 +42,7 @@ final class Evaluator {
 
     private final Map<Expr.VectorSelector, List<TimeSeries>> data = new IdentityHashMap<>();
 
-    private final Map<Expr.Subquery, Map<Long, Value.Vector>> subqueryResults = new IdentityHashMap<>();
+    private final Map<Expr.Subquery, SubqueryMemo> subqueryResults = new IdentityHashMap<>();
 
     private final Map<String, GoRegex> regexCache = new HashMap<>();
 
@@ -58,7 +58,18 @@ final class Evaluator {
     /** Per selector: whether its series are still distinct once {@code __name__} is dropped. */
     private final Map<Expr.VectorSelector, Boolean> namelessDistinct = new IdentityHashMap<>();
 
-    private long samples;
+    /**
+     * Samples the query holds for its whole run or until released: decoded selector data, memoised subquery steps,
+     * the range query's result so far.
+     */
+    private long retainedSamples;
+
+    /**
+     * Samples held only while the current top-level step is evaluated: every node's output vector and the windows
+     * built for range functions. Together with {@link #retainedSamples} this is what Prometheus' limit bounds, the
+     * samples in memory at once.
+     */
+    private long stepSamples;
 
     Evaluator(SeriesSource source, EngineSettings settings, long start, long end, Cancellation cancellation) {
         this.source = source;
@@ -123,7 +134,7 @@ final class Evaluator {
                 }
                 series.sort((a, b) -> a.labels().compareTo(b.labels()));
                 for (TimeSeries s : series) {
-                    addSamples(s.size());
+                    retain(s.size());
                 }
                 fetched.put(f, series);
             }
@@ -135,6 +146,8 @@ final class Evaluator {
         else if (e instanceof Expr.Subquery sq) {
             long baseFrom = sq.at() != null ? sq.at().resolve(start, end) : from;
             long baseTo = sq.at() != null ? sq.at().resolve(start, end) : to;
+            // Refused here, before any storage read, rather than after minutes of evaluating inner steps.
+            requireSubqueryPointsWithinLimit(sq);
             collect(sq.expr(), baseFrom - sq.offsetMs() - sq.rangeMs(), baseTo - sq.offsetMs(), 0, fetched);
         }
         else if (e instanceof Expr.Call c) {
@@ -169,13 +182,37 @@ final class Evaluator {
         return metric.derived(a, key);
     }
 
-    /** Counts samples held by the query against {@link EngineSettings#maxSamples()}. */
-    void addSamples(long n) {
-        samples += n;
-        if (samples > settings.maxSamples()) {
-            throw new PromqlException(PromqlException.ErrorType.EXECUTION,
-                    "query processing would load too many samples into memory in query execution");
+    /** Counts samples the query keeps (until {@link #release}) against {@link EngineSettings#maxSamples()}. */
+    void retain(long n) {
+        retainedSamples += n;
+        requireSamplesWithinLimit();
+    }
+
+    void release(long n) {
+        retainedSamples -= n;
+    }
+
+    /** Counts samples held until the current top-level step is done against {@link EngineSettings#maxSamples()}. */
+    private void holdForStep(long n) {
+        stepSamples += n;
+        requireSamplesWithinLimit();
+    }
+
+    private void requireSamplesWithinLimit() {
+        if (retainedSamples + stepSamples > settings.maxSamples()) {
+            throw QueryLimitException.tooManySamples(settings.maxSamples());
         }
+    }
+
+    private void requireSubqueryPointsWithinLimit(Expr.Subquery sq) {
+        long points = sq.rangeMs() / subqueryStep(sq) + 1;
+        if (points > settings.maxSubqueryPoints()) {
+            throw QueryLimitException.tooManySubqueryPoints(settings.maxSubqueryPoints(), sq.toString(), points);
+        }
+    }
+
+    private static long subqueryStep(Expr.Subquery sq) {
+        return sq.stepMs() > 0 ? sq.stepMs() : DEFAULT_SUBQUERY_STEP_MS;
     }
 
     void checkCancelled() {
@@ -184,7 +221,32 @@ final class Evaluator {
 
     // ---- evaluation
 
+    /** Evaluates the query's root at one top-level step; what the previous step held is gone. */
+    Value evalStep(Expr root, long t) {
+        stepSamples = 0;
+        return eval(root, t);
+    }
+
+    /**
+     * Evaluates {@code e} at {@code t}. Every node's result passes here and is counted against the sample limit, so
+     * no operator or function can build large intermediate vectors unaccounted.
+     */
     Value eval(Expr e, long t) {
+        Value v = evalNode(e, t);
+        if (v instanceof Value.Vector vec) {
+            holdForStep(vec.elements().size());
+        }
+        else if (v instanceof Value.Matrix m) {
+            long points = 0;
+            for (Value.Window w : m.series()) {
+                points += w.size();
+            }
+            holdForStep(points);
+        }
+        return v;
+    }
+
+    private Value evalNode(Expr e, long t) {
         if (e instanceof Expr.NumberLiteral n) {
             return new Value.Scalar(n.value());
         }
@@ -354,22 +416,27 @@ final class Evaluator {
     }
 
     private Value.Matrix subquery(Expr.Subquery sq, long t) {
-        long step = sq.stepMs() > 0 ? sq.stepMs() : DEFAULT_SUBQUERY_STEP_MS;
+        requireSubqueryPointsWithinLimit(sq);
+        long step = subqueryStep(sq);
         long windowEnd = (sq.at() != null ? sq.at().resolve(start, end) : t) - sq.offsetMs();
         long windowStart = windowEnd - sq.rangeMs();
         long first = Math.floorDiv(windowStart, step) * step;
         if (first < windowStart) {
             first += step;
         }
-        Map<Long, Value.Vector> memo = subqueryResults.computeIfAbsent(sq, k -> new HashMap<>());
+        SubqueryMemo memo = subqueryResults.computeIfAbsent(sq, k -> new SubqueryMemo());
+        memo.forgetBefore(first, step);
         Map<Labels, SeriesBuilder> series = new LinkedHashMap<>();
         for (long ts = first; ts <= windowEnd; ts += step) {
-            Value.Vector v = memo.get(ts);
+            Value.Vector v = memo.byTime.get(ts);
             if (v == null) {
                 cancellation.check();
+                // The inner step's intermediates are gone once it is done; only its result stays, in the memo.
+                long outerStepSamples = stepSamples;
                 v = evalVector(sq.expr(), ts);
-                memo.put(ts, v);
-                addSamples(v.elements().size());
+                stepSamples = outerStepSamples;
+                memo.byTime.put(ts, v);
+                retain(v.elements().size());
             }
             for (Value.Element el : v.elements()) {
                 series.computeIfAbsent(el.labels(), SeriesBuilder::new).add(ts, el.value());
@@ -380,6 +447,45 @@ final class Evaluator {
             out.add(b.window());
         }
         return new Value.Matrix(out, windowStart, windowEnd, sq.rangeMs());
+    }
+
+    /**
+     * A subquery's inner results by inner step time. Outer steps only move forward, so steps before the current
+     * window are dropped (and their samples released) instead of piling up over a long range query.
+     */
+    private final class SubqueryMemo {
+
+        final Map<Long, Value.Vector> byTime = new HashMap<>();
+
+        /** Steps before this time have been dropped (one evaluated again after that is kept until the next sweep). */
+        long floor = Long.MIN_VALUE;
+
+        void forgetBefore(long first, long step) {
+            if (first <= floor) {
+                return;
+            }
+            if (floor != Long.MIN_VALUE && (first - floor) / step <= byTime.size()) {
+                for (long ts = floor; ts < first; ts += step) {
+                    drop(byTime.remove(ts));
+                }
+            }
+            else {
+                byTime.entrySet().removeIf(e -> {
+                    if (e.getKey() < first) {
+                        drop(e.getValue());
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            floor = first;
+        }
+
+        private void drop(Value.Vector v) {
+            if (v != null) {
+                release(v.elements().size());
+            }
+        }
     }
 
     private int[] cursors(Expr selector, int size) {

@@ -4,7 +4,6 @@ import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
 import io.basalt.model.regex.GoRegex;
 import io.basalt.promql.parser.Expr;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.YearMonth;
@@ -666,16 +665,6 @@ final class Functions {
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
     static String formatPlain(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
-        }
-        String s = new BigDecimal(ShortestDouble.toString(v)).stripTrailingZeros().toPlainString();
-        return s;
+        return ShortestDecimal.plain(v);
     }
 }

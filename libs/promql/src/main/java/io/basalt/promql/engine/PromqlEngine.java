@@ -35,7 +35,10 @@ public final class PromqlEngine {
         Expr expr = parse(query);
         Evaluator ev = new Evaluator(source, settings, time, time, cancellation);
         ev.load(expr);
-        Value v = ev.eval(expr, time);
+        // A one-step grid: range functions over selectors then walk series by series (StepBlocks) instead of first
+        // copying every series' window into one matrix, which held (and counted) the selected samples twice.
+        ev.evaluateOnGrid(1);
+        Value v = ev.evalStep(expr, time);
         if (v instanceof Value.Scalar s) {
             return new QueryResult.Scalar(time, s.value());
         }
@@ -83,17 +86,17 @@ public final class PromqlEngine {
         Map<Labels, Evaluator.SeriesBuilder> series = new LinkedHashMap<>();
         for (long t = start; t <= end; t += step) {
             ev.checkCancelled();
-            Value v = ev.eval(expr, t);
+            Value v = ev.evalStep(expr, t);
             if (v instanceof Value.Scalar s) {
                 series.computeIfAbsent(Labels.EMPTY, Evaluator.SeriesBuilder::new).add(t, s.value());
-                ev.addSamples(1);
+                ev.retain(1);
             }
             else {
                 List<Value.Element> els = ((Value.Vector) v).elements();
                 for (Value.Element el : els) {
                     series.computeIfAbsent(el.labels(), Evaluator.SeriesBuilder::new).add(t, el.value());
                 }
-                ev.addSamples(els.size());
+                ev.retain(els.size());
             }
             if (t > Long.MAX_VALUE - step) {
                 break;

@@ -37,6 +37,20 @@ public final class InMemorySeries implements SeriesSource {
         b.vs[b.n++] = value;
     }
 
+    /** An independent store holding the same samples: later adds to either do not show in the other. */
+    public synchronized InMemorySeries copy() {
+        InMemorySeries c = new InMemorySeries();
+        for (Map.Entry<Labels, Builder> e : series.entrySet()) {
+            Builder from = e.getValue();
+            Builder to = new Builder();
+            to.ts = Arrays.copyOf(from.ts, from.ts.length);
+            to.vs = Arrays.copyOf(from.vs, from.vs.length);
+            to.n = from.n;
+            c.series.put(e.getKey(), to);
+        }
+        return c;
+    }
+
     public synchronized void clear() {
         series.clear();
     }

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.promql.conformance.InMemorySeries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PromqlEngineTest {
@@ -88,6 +90,79 @@ class PromqlEngineTest {
                 .isInstanceOfSatisfying(PromqlException.class,
                         e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.EXECUTION))
                 .hasMessageContaining("too many samples");
+    }
+
+    @Test
+    void sampleLimitErrorNamesTheLimitAndHowToNarrowTheQuery() {
+        PromqlEngine small = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 50, 10));
+        assertThatThrownBy(() -> small.instantQuery(source, "sum_over_time(up[1h])", 1_500_000))
+                .isInstanceOfSatisfying(QueryLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(QueryLimitException.Limit.SAMPLES))
+                .hasMessageStartingWith("query processing would load too many samples into memory in query execution")
+                .hasMessageContaining("maxSamples=50")
+                .hasMessageContaining("a shorter time range")
+                .hasMessageContaining("a bigger step");
+    }
+
+    @Test
+    void intermediateVectorsOfAStepCountAgainstTheSampleLimit() {
+        InMemorySeries wide = new InMemorySeries();
+        for (int i = 0; i < 10; i++) {
+            wide.add(Labels.of("__name__", "x", "i", Integer.toString(i)), 0, i);
+        }
+        // 10 decoded samples; at the step: four selector outputs, three sums of 10 elements, and one count.
+        PromqlEngine engine = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 50, 100));
+        assertThatThrownBy(() -> engine.instantQuery(wide, "count(x + x + x + x)", 0))
+                .isInstanceOf(QueryLimitException.class);
+        PromqlEngine roomy = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 81, 100));
+        assertThat(roomy.instantQuery(wide, "count(x + x + x + x)", 0)).isInstanceOfSatisfying(
+                QueryResult.Vector.class, v -> assertThat(v.samples()).singleElement()
+                        .satisfies(s -> assertThat(s.value()).isEqualTo(10)));
+    }
+
+    @Test
+    void instantRangeFunctionsDoNotHoldASecondCopyOfTheSelectedSamples() {
+        InMemorySeries many = new InMemorySeries();
+        for (int i = 0; i < 10; i++) {
+            for (int k = 0; k < 100; k++) {
+                many.add(Labels.of("__name__", "x", "i", Integer.toString(i)), k * 15_000L, k);
+            }
+        }
+        // 1,000 decoded samples and 10 results fit; 1,000 more for the windows would not.
+        PromqlEngine engine = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 1_500, 100));
+        assertThat(engine.instantQuery(many, "count_over_time(x[1h])", 1_485_000)).isInstanceOfSatisfying(
+                QueryResult.Vector.class, v -> assertThat(v.samples()).hasSize(10)
+                        .allSatisfy(s -> assertThat(s.value()).isEqualTo(100)));
+    }
+
+    @Test
+    void subqueryStepsBehindTheWindowAreReleased() {
+        // 3,660 inner steps over the hour, but only one 61-step window is needed at a time.
+        PromqlEngine engine = new PromqlEngine(new EngineSettings(Duration.ofMinutes(5), 1_000, 100));
+        QueryResult.Matrix m = (QueryResult.Matrix) engine.rangeQuery(source, "max_over_time(vector(1)[1m:1s])", 0,
+                3_600_000, 60_000);
+        assertThat(m.series()).singleElement().satisfies(s -> assertThat(s.size()).isEqualTo(61));
+    }
+
+    @Test
+    void subqueryWithTooManyPointsPerWindowIsRefusedBeforeAnyWork() {
+        AtomicInteger reads = new AtomicInteger();
+        SeriesSource counting = (matchers, min, max) -> {
+            reads.incrementAndGet();
+            return source.select(matchers, min, max);
+        };
+        assertThatThrownBy(() -> engine.instantQuery(counting, "count_over_time(up[1h:1ms])", 3_600_000))
+                .isInstanceOfSatisfying(QueryLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(QueryLimitException.Limit.SUBQUERY_POINTS))
+                .hasMessageContaining("3600001 points per series")
+                .hasMessageContaining("maxSubqueryPoints=100000")
+                .hasMessageContaining("a bigger subquery resolution");
+        assertThat(reads).hasValue(0);
+        assertThatThrownBy(() -> engine.instantQuery(counting, "count_over_time(vector(1)[1h:1ms])", 3_600_000))
+                .isInstanceOf(QueryLimitException.class);
+        assertThat(engine.instantQuery(counting, "count_over_time(vector(1)[99s:1ms])", 3_600_000))
+                .isInstanceOfSatisfying(QueryResult.Vector.class,
+                        v -> assertThat(v.samples().get(0).value()).isEqualTo(99_001));
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
 class PromqlScriptTest {
 
     private static final String[] SCRIPTS = { "selectors.test", "operators.test", "aggregations.test",
-        "functions.test", "subqueries.test", "errors.test" };
+        "functions.test", "subqueries.test", "errors.test", "sequence.test" };
 
     private final PromqlEngine engine = new PromqlEngine(EngineSettings.DEFAULTS);
 
@@ -52,8 +52,8 @@ class PromqlScriptTest {
         }
         String[] lines = text.split("\n");
         List<DynamicNode> tests = new ArrayList<>();
-        // Each eval sees the data loaded before it; a snapshot of the store's commands keeps tests independent.
-        List<Runnable> setup = new ArrayList<>();
+        // Dynamic tests run only after the whole file has been read, so each eval must capture the store as it is at
+        // its line: a load never changes a store an earlier eval captured, it starts a copy (loadedBefore).
         InMemorySeries[] store = { new InMemorySeries() };
         int i = 0;
         while (i < lines.length) {
@@ -65,6 +65,7 @@ class PromqlScriptTest {
             }
             if (line.startsWith("load ")) {
                 long interval = duration(line.substring(5).strip());
+                store[0] = store[0].copy();
                 i++;
                 while (i < lines.length && lines[i].startsWith(" ") && !lines[i].isBlank()) {
                     load(store[0], lines[i].strip(), interval);

@@ -1,0 +1,89 @@
+package io.basalt.select.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.model.Labels;
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What a query may hold: maxSamplesPerQuery bounds decoded samples, subquery points and each step's intermediate
+ * vectors; maxSubqueryPoints (left at its default here) refuses a subquery with too fine a resolution before any
+ * work. Both answer Prometheus' execution error, 422, naming the property and how to narrow the query.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "basalt.select.max-samples-per-query=1000" })
+class QueryMemoryLimitsTest {
+
+    static final String API = "/select/0/prometheus/api/v1";
+
+    static final long T = PrometheusApiTest.T;
+
+    static final StubStorageNode NODE = new StubStorageNode();
+
+    static {
+        // 20 series of 10 samples: 200 decoded samples, well inside the limit.
+        for (int i = 0; i < 20; i++) {
+            long[] ts = new long[10];
+            double[] vs = new double[10];
+            for (int k = 0; k < 10; k++) {
+                ts[k] = T - (9 - k) * 15_000L;
+                vs[k] = k;
+            }
+            NODE.add(TenantId.parse("0"), new TimeSeries(Labels.of("__name__", "x", "i", Integer.toString(i)), ts, vs));
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void storageNodes(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.discovery.client.simple.instances.storage[0].uri", NODE::url);
+    }
+
+    @AfterAll
+    static void stop() {
+        NODE.close();
+    }
+
+    ApiTestSupport.Answer query(String promql) {
+        return new ApiTestSupport(port).get(API + "/query?time=" + T / 1000 + "&query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSubqueryFinerThanMaxSubqueryPointsIsRefusedWith422() {
+        var a = query("count_over_time(vector(1)[1h:1ms])");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(422);
+        assertThat(a.json().path("errorType").asString()).isEqualTo("execution");
+        assertThat(a.json().path("error").asString()).contains("3600001 points per series")
+            .contains("basalt.select.max-subquery-points=100000")
+            .contains("a shorter subquery range or a bigger subquery resolution");
+    }
+
+    @Test
+    void intermediateVectorsCountAgainstMaxSamplesPerQuery() {
+        // 200 decoded samples, then at the step 2 x 20 selector outputs, 20 products and one sum: within 1,000.
+        var fits = query("sum(x * x)");
+        // The subquery keeps 61 steps of 20 elements, more than 1,000 samples although only 200 were read.
+        var tooMany = query("sum_over_time(x[1m:1s])");
+
+        assertThat(fits.status()).as(fits.body()).isEqualTo(200);
+        assertThat(tooMany.status()).as(tooMany.body()).isEqualTo(422);
+        assertThat(tooMany.json().path("errorType").asString()).isEqualTo("execution");
+        assertThat(tooMany.json().path("error").asString())
+            .startsWith("query processing would load too many samples into memory in query execution")
+            .contains("basalt.select.max-samples-per-query=1000")
+            .contains("a shorter time range or range selector, a bigger step or subquery resolution");
+    }
+}
