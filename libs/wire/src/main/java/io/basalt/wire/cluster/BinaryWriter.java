@@ -65,6 +65,27 @@ final class BinaryWriter {
     }
 
     void string(String s) {
+        int n = s.length();
+        if (n < 128) {
+            // Label names and values are nearly always short ASCII: written char by char, nothing allocated.
+            ensure(1 + n);
+            int start = size;
+            buf[size++] = (byte) n;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    size = start;
+                    stringUtf8(s);
+                    return;
+                }
+                buf[size++] = (byte) c;
+            }
+            return;
+        }
+        stringUtf8(s);
+    }
+
+    private void stringUtf8(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         uvarint(b.length);
         bytes(b);
@@ -79,7 +100,8 @@ final class BinaryWriter {
         return size;
     }
 
+    /** The bytes written; the buffer itself when it is exactly full, so a caller that sized it well gets no copy. */
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
 }
