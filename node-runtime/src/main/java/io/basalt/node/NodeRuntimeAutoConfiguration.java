@@ -29,8 +29,8 @@ public class NodeRuntimeAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public HeapPressure heapPressure(@Value("${basalt.server.heap-refuse-above:0.9}") double refuseAbove,
-            @Value("${basalt.server.heap-accept-below:0.8}") double acceptBelow) {
+    public HeapPressure heapPressure(@Value("${basalt.server.heap-refuse-above:0.8}") double refuseAbove,
+            @Value("${basalt.server.heap-accept-below:0.7}") double acceptBelow) {
         return HeapPressure.watchingThisJvm(refuseAbove, acceptBelow);
     }
 
