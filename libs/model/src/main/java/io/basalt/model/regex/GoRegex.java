@@ -28,12 +28,18 @@ public final class GoRegex {
     /**
      * Compiles {@code regex} anchored at both ends, as Prometheus does.
      *
-     * @throws PatternSyntaxException when {@code regex} is not valid RE2; its message reads as Go's, e.g.
+     * @throws PatternSyntaxException when {@code regex} is not valid RE2, or is larger or nested deeper than Go
+     *                                allows ({@link CompileBudget}); its message reads as Go's, e.g.
      *                                {@code error parsing regexp: missing closing ): `^(?:(a)$`}
      */
     public static GoRegex compile(String regex) {
+        String anchored = "^(?:" + regex + ")$";
+        String refusal = CompileBudget.refusal(anchored);
+        if (refusal != null) {
+            throw new GoSyntaxException(refusal, regex);
+        }
         try {
-            return new GoRegex(regex, Pattern.compile("^(?:" + regex + ")$"));
+            return new GoRegex(regex, Pattern.compile(anchored));
         }
         catch (com.google.re2j.PatternSyntaxException e) {
             throw new GoSyntaxException(e, regex);
@@ -182,6 +188,12 @@ public final class GoRegex {
             super(cause.getDescription(), regex, -1);
             this.goMessage = cause.getMessage();
             initCause(cause);
+        }
+
+        /** A refusal by {@link CompileBudget}, before RE2/J sees the expression. */
+        GoSyntaxException(String goMessage, String regex) {
+            super(goMessage, regex, -1);
+            this.goMessage = goMessage;
         }
 
         @Override
