@@ -19,6 +19,21 @@ public final class Corpus {
     private Corpus() {
     }
 
+    /**
+     * Inputs for a target that takes a {@code FuzzedDataProvider}: any bytes are a valid input there, each one a
+     * different sequence of choices, so a fixed set of random ones makes the regression run take as many paths.
+     */
+    public static Map<String, byte[]> randomChoices(int count, int size) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(count * 31L + size);
+        for (int i = 0; i < count; i++) {
+            byte[] b = new byte[size];
+            random.nextBytes(b);
+            out.put("choices-" + i, b);
+        }
+        return out;
+    }
+
     public static void write(Class<?> fuzzClass, String method, Map<String, byte[]> seeds) {
         Assumptions.assumeTrue(Boolean.getBoolean("basalt.fuzz.writeSeeds"),
                 "writes the seed corpus only with -Dbasalt.fuzz.writeSeeds=true");
