@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * samples or an {@link IllegalArgumentException} naming a line, which ImportController turns into a 400
  * ({@code invalid_import}); any other exception would be a 500, a hang would hold a request thread.
  *
- * <p>The Jazzer targets replay their corpus in {@code src/test/resources/io/basalt/insert/fuzz/JsonLinesImportFuzzTestInputs/}
+ * <p>The Jazzer targets replay their corpus in
+ * {@code src/test/resources/io/basalt/insert/fuzz/JsonLinesImportFuzzTestInputs/}
  * in every build ({@link #body}: export lines, finding #2's leading NUL bytes, hostile nesting and long tokens) and
  * are fuzzed with {@code -Pfuzz}. The seeded {@code @Test}s build new bodies in every build.
  */
@@ -86,12 +87,14 @@ class JsonLinesImportFuzzTest {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
         seeds.put("export-line", ("{\"metric\":{\"__name__\":\"up\",\"job\":\"node\"},\"values\":[1,0,\"NaN\"],"
                 + "\"timestamps\":[1700000000000,1700000015000,1700000030000]}\n").getBytes(StandardCharsets.UTF_8));
-        seeds.put("finding-2-leading-nul-bytes", "\0\0\0{\"metric\":{\"__name__\":\"up\"},\"values\":[1],\"timestamps\":[1]}"
-                .getBytes(StandardCharsets.UTF_8));
+        seeds.put("finding-2-leading-nul-bytes",
+                "\0\0\0{\"metric\":{\"__name__\":\"up\"},\"values\":[1],\"timestamps\":[1]}"
+                        .getBytes(StandardCharsets.UTF_8));
         seeds.put("special-values", ("{\"metric\":{\"a\":\"b\"},\"values\":[\"+Inf\",\"-Inf\",NaN,-Infinity,1e400],"
                 + "\"timestamps\":[1,2,3,4,5]}\r\n").getBytes(StandardCharsets.UTF_8));
-        seeds.put("crlf-and-blank-lines", "\r\n\n{\"metric\":{\"a\":\"b\"},\"values\":[1],\"timestamps\":[9223372036854775807]}\n\n"
-                .getBytes(StandardCharsets.UTF_8));
+        seeds.put("crlf-and-blank-lines",
+                "\r\n\n{\"metric\":{\"a\":\"b\"},\"values\":[1],\"timestamps\":[9223372036854775807]}\n\n"
+                        .getBytes(StandardCharsets.UTF_8));
         for (int kind = 0; kind < 6; kind++) {
             seeds.put("hostile-" + kind, hostile(kind, 5_000).getBytes(StandardCharsets.UTF_8));
         }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -24,8 +26,8 @@ public final class Corpus {
      * different sequence of choices, so a fixed set of random ones makes the regression run take as many paths.
      */
     public static Map<String, byte[]> randomChoices(int count, int size) {
-        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
-        java.util.SplittableRandom random = new java.util.SplittableRandom(count * 31L + size);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        SplittableRandom random = new SplittableRandom(count * 31L + size);
         for (int i = 0; i < count; i++) {
             byte[] b = new byte[size];
             random.nextBytes(b);

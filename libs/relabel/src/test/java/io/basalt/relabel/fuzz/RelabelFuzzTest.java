@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.basalt.fuzzing.ByteMutations;
 import io.basalt.fuzzing.Corpus;
 import io.basalt.fuzzing.Gen;
 import io.basalt.fuzzing.Refusals;
@@ -180,7 +181,8 @@ class RelabelFuzzTest {
             "((a{10}){10}){10}", "(?P<", "[z-a]", "\\k<n>", "x{2,}?", "\\Q.*\\E", "(a|b)*c"};
         for (int i = 0; i < samples.length; i++) {
             for (int a = 0; a < REGEX_ACTIONS.size(); a += 2) {
-                regexes.put("regex-" + i + "-" + REGEX_ACTIONS.get(a), ByteMutationsLike.prefixed((byte) a, samples[i]));
+                regexes.put("regex-" + i + "-" + REGEX_ACTIONS.get(a),
+                        ByteMutations.concat(new byte[] {(byte) a}, samples[i].getBytes(StandardCharsets.UTF_8)));
             }
         }
         Corpus.write(getClass(), "regex", regexes);
@@ -188,17 +190,6 @@ class RelabelFuzzTest {
     }
 
     // --- shared -------------------------------------------------------------------------------------------------
-
-    private static final class ByteMutationsLike {
-
-        static byte[] prefixed(byte first, String rest) {
-            byte[] r = rest.getBytes(StandardCharsets.UTF_8);
-            byte[] out = new byte[r.length + 1];
-            out[0] = first;
-            System.arraycopy(r, 0, out, 1, r.length);
-            return out;
-        }
-    }
 
     private static final List<String> REGEX_ACTIONS = List.of("replace", "keep", "drop", "labelmap", "labeldrop",
             "labelkeep");
