@@ -54,11 +54,23 @@ public final class Refusals {
     /** As {@link #decodeOrRefuse(Class, Consumer, ThrowingSupplier)}, with a bound on the bytes one decode allocates. */
     public static <T, E extends Throwable> T decodeOrRefuse(Class<E> documented, Consumer<E> check,
             long maxAllocatedBytes, ThrowingSupplier<T> decode) {
-        Outcome<T> outcome = run(decode);
-        if (outcome.allocated() > maxAllocatedBytes) {
-            // The first use of a class loads it and, under Jazzer's fuzzing mode, instruments it, on this thread:
-            // hundreds of MB that are not the decoder's. A decoder is deterministic, so a second run measures it.
-            outcome = run(decode);
+        return decodeOrRefuse(documented, check, HANG, maxAllocatedBytes, decode);
+    }
+
+    /**
+     * As {@link #decodeOrRefuse(Class, Consumer, ThrowingSupplier)}, with a bound on time and on the bytes one decode
+     * allocates. The first use of a class loads it and, in Jazzer's fuzzing mode, instruments it, on the decoding
+     * thread: seconds and hundreds of MB that are not the decoder's. A decoder is deterministic, so an input over
+     * either bound is run once more, and only a second miss counts.
+     */
+    public static <T, E extends Throwable> T decodeOrRefuse(Class<E> documented, Consumer<E> check, Duration hang,
+            long maxAllocatedBytes, ThrowingSupplier<T> decode) {
+        Outcome<T> outcome = run(decode, hang);
+        if (outcome == null || outcome.allocated() > maxAllocatedBytes) {
+            outcome = run(decode, hang);
+        }
+        if (outcome == null) {
+            throw new AssertionError("no answer within " + hang.toMillis() + " ms, twice: a hang or a runaway loop");
         }
         Throwable t = outcome.thrown();
         if (outcome.allocated() > maxAllocatedBytes) {
@@ -76,7 +88,8 @@ public final class Refusals {
         return null;
     }
 
-    private static <T> Outcome<T> run(ThrowingSupplier<T> decode) {
+    /** @return the outcome, or {@code null} when there was none within {@code hang} */
+    private static <T> Outcome<T> run(ThrowingSupplier<T> decode, Duration hang) {
         Future<Outcome<T>> running = worker.submit(() -> {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             try {
@@ -89,13 +102,13 @@ public final class Refusals {
         });
         Outcome<T> outcome;
         try {
-            outcome = running.get(HANG.toMillis(), TimeUnit.MILLISECONDS);
+            outcome = running.get(hang.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (TimeoutException e) {
             running.cancel(true);
             worker.shutdownNow();
             worker = newWorker();
-            throw new AssertionError("no answer within " + HANG.toMillis() + " ms: a hang or a runaway loop");
+            return null;
         }
         catch (InterruptedException | ExecutionException e) {
             throw new AssertionError(e);

@@ -1,7 +1,6 @@
 package io.basalt.promql.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.basalt.promql.engine.PromqlEngine;
 import io.basalt.promql.engine.PromqlException;
@@ -24,6 +23,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.basalt.fuzzing.Corpus;
 import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Refusals;
 import io.basalt.fuzzing.Seeded;
 import org.junit.jupiter.api.Test;
 
@@ -138,14 +138,9 @@ class PromqlParserFuzzTest {
     // --- shared -------------------------------------------------------------------------------------------------
 
     private static void engineParseOrRefuse(String query) {
-        assertTimeoutPreemptively(HANG, () -> {
-            try {
-                PromqlEngine.parse(query);
-            }
-            catch (PromqlException e) {
-                assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.BAD_DATA);
-            }
-        });
+        Refusals.decodeOrRefuse(PromqlException.class,
+                e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.BAD_DATA), HANG, Long.MAX_VALUE,
+                () -> PromqlEngine.parse(query));
     }
 
     private static String text(Gen g) {
@@ -233,20 +228,11 @@ class PromqlParserFuzzTest {
     }
 
     private static Expr parseOrRefuse(String query, Duration hang) {
-        return assertTimeoutPreemptively(hang, () -> {
-            Expr e;
-            try {
-                e = Parser.parse(query);
-            }
-            catch (ParseException refused) {
-                assertThat(refused.line()).isPositive();
-                assertThat(refused.getMessage()).isNotBlank();
-                return null;
-            }
-            catch (Throwable t) {
-                throw new AssertionError("undocumented " + t.getClass().getName()
-                        + " (only ParseException may escape): " + t.getMessage(), t);
-            }
+        return Refusals.decodeOrRefuse(ParseException.class, refused -> {
+            assertThat(refused.line()).isPositive();
+            assertThat(refused.getMessage()).isNotBlank();
+        }, hang, Long.MAX_VALUE, () -> {
+            Expr e = Parser.parse(query);
             String printed = Printer.print(e);
             try {
                 Parser.parse(printed);
