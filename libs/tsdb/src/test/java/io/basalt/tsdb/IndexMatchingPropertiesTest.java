@@ -9,14 +9,14 @@ import io.basalt.model.TimeSeries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Seeded;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** The engine's index (head and parts) must select exactly what a brute-force scan over all series selects. */
 class IndexMatchingPropertiesTest {
@@ -25,9 +25,20 @@ class IndexMatchingPropertiesTest {
 
     static final String[] NAMES = { "__name__", "job", "instance", "env" };
 
-    @Property(tries = 60)
-    void searchesAgreeWithBruteForce(@ForAll("seriesSets") List<Labels> series,
-            @ForAll("matcherLists") List<List<LabelMatcher>> queries) throws IOException {
+    @Test
+    void searchesAgreeWithBruteForce() {
+        Seeded.forAll(60, g -> {
+            try {
+                searchesAgreeWithBruteForce(seriesSet(g), g.list(1, 8, IndexMatchingPropertiesTest::matchers));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void searchesAgreeWithBruteForce(List<Labels> series, List<List<LabelMatcher>> queries)
+            throws IOException {
         Path dir = Files.createTempDirectory("tsdb-index-prop");
         InMemoryStorage model = new InMemoryStorage();
         EngineConfig cfg = EngineConfig.builder(dir).backgroundTasks(false).minFreeDiskSpaceBytes(0).build();
@@ -57,26 +68,27 @@ class IndexMatchingPropertiesTest {
         return out;
     }
 
-    @Provide
-    Arbitrary<List<Labels>> seriesSets() {
-        Arbitrary<Labels> labels = Combinators.combine(
-                Arbitraries.of("up", "node_cpu", "node_memory", "http_requests"),
-                Arbitraries.of("", "node", "api", "api-canary"),
-                Arbitraries.of("", "i1", "i2", "i10", "i20", "x.y"),
-                Arbitraries.of("", "prod", "dev"))
-            .as((n, j, i, e) -> Labels.builder().add("__name__", n).add("job", j).add("instance", i).add("env", e)
-                .build());
-        return labels.list().ofMinSize(1).ofMaxSize(40).uniqueElements();
+    /** One to 40 distinct label sets. */
+    private static List<Labels> seriesSet(Gen g) {
+        Set<Labels> out = new LinkedHashSet<>();
+        int n = g.intBetween(1, 40);
+        for (int i = 0; i < n; i++) {
+            out.add(Labels.builder().add("__name__", g.oneOf("up", "node_cpu", "node_memory", "http_requests"))
+                    .add("job", g.oneOf("", "node", "api", "api-canary"))
+                    .add("instance", g.oneOf("", "i1", "i2", "i10", "i20", "x.y"))
+                    .add("env", g.oneOf("", "prod", "dev")).build());
+        }
+        return new ArrayList<>(out);
     }
 
-    @Provide
-    Arbitrary<List<List<LabelMatcher>>> matcherLists() {
-        Arbitrary<String> values = Arbitraries.of("", "up", "node", "api", "i1", "i10", "prod", "x.y", "nope");
-        Arbitrary<String> regexes = Arbitraries.of(".*", ".+", "i1.*", "i(1|2)", "api|node", "api.*", "i.",
-                "", "up|node_cpu|zzz", "node_.*", "x\\.y", "x.y", "(?:api)-canary", "i[12]0?", "a.*|n.*", "prod|");
-        Arbitrary<LabelMatcher> matcher = Combinators.combine(Arbitraries.of(LabelMatcher.Type.values()),
-                Arbitraries.of(NAMES), values, regexes).as((type, name, v, re) -> LabelMatcher.of(type, name,
-                        type == LabelMatcher.Type.EQUAL || type == LabelMatcher.Type.NOT_EQUAL ? v : re));
-        return matcher.list().ofMinSize(0).ofMaxSize(3).list().ofMinSize(1).ofMaxSize(8);
+    private static List<LabelMatcher> matchers(Gen g) {
+        return g.list(0, 3, x -> {
+            LabelMatcher.Type type = x.oneOf(LabelMatcher.Type.values());
+            String v = x.oneOf("", "up", "node", "api", "i1", "i10", "prod", "x.y", "nope");
+            String re = x.oneOf(".*", ".+", "i1.*", "i(1|2)", "api|node", "api.*", "i.", "", "up|node_cpu|zzz",
+                    "node_.*", "x\\.y", "x.y", "(?:api)-canary", "i[12]0?", "a.*|n.*", "prod|");
+            return LabelMatcher.of(type, x.oneOf(NAMES),
+                    type == LabelMatcher.Type.EQUAL || type == LabelMatcher.Type.NOT_EQUAL ? v : re);
+        });
     }
 }

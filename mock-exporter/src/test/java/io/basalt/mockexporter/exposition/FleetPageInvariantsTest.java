@@ -10,18 +10,20 @@ import io.basalt.wire.exposition.ExpositionFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.basalt.fuzzing.Seeded;
+import org.junit.jupiter.api.Test;
 
 /** Invariants every page must keep, whatever the scale and seed. */
 class FleetPageInvariantsTest {
 
-    @Property(tries = 40)
-    void pagesKeepHistogramAndCounterInvariantsAndReadTheSameInBothFormats(@ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 4) int instances, @ForAll @IntRange(min = 1, max = 5) int paths,
-            @ForAll @IntRange(min = 1, max = 7) int methods, @ForAll @IntRange(min = 1, max = 15) int statuses,
-            @ForAll @IntRange(min = 1, max = 40) int ticks) {
+    @Test
+    void pagesKeepHistogramAndCounterInvariantsAndReadTheSameInBothFormats() {
+        Seeded.forAll(40, g -> pagesKeepHistogramAndCounterInvariantsAndReadTheSameInBothFormats(g.anyLong(),
+                g.intBetween(1, 4), g.intBetween(1, 5), g.intBetween(1, 7), g.intBetween(1, 15), g.intBetween(1, 40)));
+    }
+
+    private static void pagesKeepHistogramAndCounterInvariantsAndReadTheSameInBothFormats(long seed, int instances,
+            int paths, int methods, int statuses, int ticks) {
         MockExporterProperties props = new MockExporterProperties();
         props.setSeed(seed);
         props.setInstances(instances);

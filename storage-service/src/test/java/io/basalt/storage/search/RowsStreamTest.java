@@ -16,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.basalt.fuzzing.Seeded;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -33,9 +31,13 @@ class RowsStreamTest {
 
     private static final SearchQuery ALL = new SearchQuery(TENANT, 0, Long.MAX_VALUE, List.of(), 0);
 
-    @Property(tries = 30)
-    void theChunksTogetherAreTheOneBlockOfTheWholeAnswer(@ForAll @IntRange(min = 0, max = 3000) int series,
-            @ForAll @IntRange(min = 1, max = 400) int samples, @ForAll @IntRange(min = 0, max = 50) int limit) {
+    @Test
+    void theChunksTogetherAreTheOneBlockOfTheWholeAnswer() {
+        Seeded.forAll(30, g -> theChunksTogetherAreTheOneBlockOfTheWholeAnswer(g.intBetween(0, 3000),
+                g.intBetween(1, 400), g.intBetween(0, 50)));
+    }
+
+    private void theChunksTogetherAreTheOneBlockOfTheWholeAnswer(int series, int samples, int limit) {
         InMemoryStorage storage = new InMemoryStorage();
         List<TimeSeries> written = new ArrayList<>();
         for (int s = 0; s < series; s++) {

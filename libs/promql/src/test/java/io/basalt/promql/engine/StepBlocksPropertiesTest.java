@@ -11,9 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.basalt.fuzzing.Seeded;
+import org.junit.jupiter.api.Test;
 
 /**
  * A range query is, by definition, an instant query at every step. Range functions over selectors take a faster
@@ -30,10 +29,14 @@ class StepBlocksPropertiesTest {
 
     private final PromqlEngine engine = new PromqlEngine(EngineSettings.DEFAULTS);
 
-    @Property(tries = 150)
-    void rangeQueriesGiveWhatInstantQueriesGiveAtEachStep(@ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 8) int seriesCount, @ForAll @IntRange(min = 1, max = 40) int stepSeconds,
-            @ForAll @IntRange(min = 0, max = 17) int query) {
+    @Test
+    void rangeQueriesGiveWhatInstantQueriesGiveAtEachStep() {
+        Seeded.forAll(150, g -> rangeQueriesGiveWhatInstantQueriesGiveAtEachStep(g.anyLong(), g.intBetween(1, 8),
+                g.intBetween(1, 40), g.intBetween(0, QUERIES.size() - 1)));
+    }
+
+    private void rangeQueriesGiveWhatInstantQueriesGiveAtEachStep(long seed, int seriesCount, int stepSeconds,
+            int query) {
         Random random = new Random(seed);
         List<TimeSeries> data = new ArrayList<>();
         for (int s = 0; s < seriesCount; s++) {

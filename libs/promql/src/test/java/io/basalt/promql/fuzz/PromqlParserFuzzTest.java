@@ -1,8 +1,6 @@
 package io.basalt.promql.fuzz;
 
-import io.basalt.fuzzing.FuzzBudget;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.basalt.promql.engine.PromqlEngine;
 import io.basalt.promql.engine.PromqlException;
@@ -16,24 +14,28 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.statistics.Statistics;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.basalt.fuzzing.Corpus;
+import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Refusals;
+import io.basalt.fuzzing.Seeded;
+import org.junit.jupiter.api.Test;
 
 /**
  * The query string of {@code /api/v1/query} is whatever a user or a script sends. The parser must answer each with an
  * expression or a {@link ParseException} (which the engine turns into a {@code bad_data} {@link PromqlException}),
  * within a bounded time and without exhausting the stack, however deep or long the input.
+ *
+ * <p>The Jazzer targets replay their corpus in {@code src/test/resources/io/basalt/promql/fuzz/PromqlParserFuzzTestInputs/}
+ * in every build ({@link #query}: every query of the evaluation scripts, nestings 1,000 deep of each shape, long
+ * inputs of each kind) and are fuzzed with {@code -Pfuzz}. The seeded {@code @Test}s build new inputs in every build.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class PromqlParserFuzzTest {
 
     /** Generous: it catches a hang or exponential backtracking, it does not measure speed. */
@@ -56,88 +58,121 @@ class PromqlParserFuzzTest {
             "end()", "5m", "1h30m", "0s", "99999999999y", "1", "-1", "0x1F", "1e308", "1e-400", "Inf", "NaN",
             ".5", "1_0", "# comment\n", "\n", " ", "\t", "__name__", "job", ".*", "\u00e9", "\u0000");
 
-    @Property(tries = 1000)
-    void randomTextIsParsedOrRefused(@ForAll("text") String query) {
-        parseOrRefuse(query);
+    // --- Jazzer targets -------------------------------------------------------------------------------------------
+
+    /** Any text, through the parser and the engine's entry point. */
+    @FuzzTest(maxDuration = "5m")
+    void query(byte[] input) {
+        String query = new String(input, StandardCharsets.UTF_8);
+        parseOrRefuse(query, input.length > 10_000 ? HANG_OF_HUGE_INPUT : HANG);
+        engineParseOrRefuse(query);
     }
 
-    @Property(tries = 2000)
-    void tokenSoupIsParsedOrRefused(@ForAll("tokenSoup") String query) {
-        Statistics.collect(parseOrRefuse(query) == null ? "refused" : "parsed");
+    /** Structure-aware: token soup, a damaged real query, a deep nesting or a long input, as the fuzzer chooses. */
+    @FuzzTest(maxDuration = "5m")
+    void builtQueries(FuzzedDataProvider data) {
+        Gen g = Gen.of(data);
+        switch (g.intBetween(0, 3)) {
+            case 0 -> parseOrRefuse(tokenSoup(g));
+            case 1 -> parseOrRefuse(damagedQuery(g));
+            case 2 -> parseOrRefuse(deepNesting(g), HANG_OF_HUGE_INPUT);
+            default -> parseOrRefuse(veryLong(g), HANG_OF_HUGE_INPUT);
+        }
     }
 
-    @Property(tries = 2000)
-    void damagedRealQueriesAreParsedOrRefused(@ForAll("damagedQueries") String query) {
-        Statistics.collect(parseOrRefuse(query) == null ? "refused" : "parsed");
-        Statistics.coverage(c -> c.check("parsed").percentage(p -> p > 3));
+    // --- seeded, every build ------------------------------------------------------------------------------------
+
+    @Test
+    void randomTextIsParsedOrRefused() {
+        Seeded.forAll(1000, g -> parseOrRefuse(text(g)));
     }
 
-    @Property(tries = 200)
-    void deepNestingIsRefusedWithoutExhaustingTheStack(@ForAll("deepNesting") String query) {
-        parseOrRefuse(query, HANG_OF_HUGE_INPUT);
+    @Test
+    void tokenSoupIsParsedOrRefused() {
+        Seeded.forAll(2000, g -> parseOrRefuse(tokenSoup(g)));
     }
 
-    @Property(tries = 100)
-    void veryLongInputsAreParsedOrRefused(@ForAll("veryLong") String query) {
-        parseOrRefuse(query, HANG_OF_HUGE_INPUT);
+    @Test
+    void damagedRealQueriesAreParsedOrRefused() {
+        int[] parsed = new int[1];
+        Seeded.forAll(2000, g -> parsed[0] += parseOrRefuse(damagedQuery(g)) != null ? 1 : 0);
+        // Many damaged queries still parse: proof that the damage leaves the parser's deeper paths reachable.
+        assertThat(parsed[0]).isGreaterThan(2000 * 3 / 100);
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutExhaustingTheStack() {
+        Seeded.forAll(200, g -> parseOrRefuse(deepNesting(g), HANG_OF_HUGE_INPUT));
+    }
+
+    @Test
+    void veryLongInputsAreParsedOrRefused() {
+        Seeded.forAll(100, g -> parseOrRefuse(veryLong(g), HANG_OF_HUGE_INPUT));
     }
 
     /** The engine's own entry point refuses with {@code bad_data} only. */
-    @Property(tries = 500)
-    void engineParseRefusesWithBadData(@ForAll("damagedQueries") String query) {
-        assertTimeoutPreemptively(HANG, () -> {
-            try {
-                PromqlEngine.parse(query);
-            }
-            catch (PromqlException e) {
-                assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.BAD_DATA);
-            }
-        });
+    @Test
+    void engineParseRefusesWithBadData() {
+        Seeded.forAll(500, g -> engineParseOrRefuse(damagedQuery(g)));
     }
 
-    @Provide
-    Arbitrary<String> text() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(60),
-                Arbitraries.strings().withChars("(){}[]\"'`\\=~!,:@+-*/^%<>#\n 0123456789.abcdemsxyz_")
-                        .ofMaxLength(60));
+    @Test
+    void writeSeeds() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        for (int i = 0; i < QUERIES.size(); i++) {
+            seeds.put("script-" + i, QUERIES.get(i).getBytes(StandardCharsets.UTF_8));
+        }
+        for (int i = 0; i < SHAPES.size(); i++) {
+            seeds.put("deep-1000-" + i, deep(SHAPES.get(i), 1000, "x").getBytes(StandardCharsets.UTF_8));
+        }
+        for (Length l : Length.values()) {
+            seeds.put("long-20000-" + l.name().toLowerCase(), l.build(20_000).getBytes(StandardCharsets.UTF_8));
+        }
+        for (int i = 0; i < 16; i++) {
+            seeds.put("tokens-" + i, tokenSoup(Gen.seeded(i)).getBytes(StandardCharsets.UTF_8));
+        }
+        Corpus.write(getClass(), "query", seeds);
+        Corpus.write(getClass(), "builtQueries", Corpus.randomChoices(24, 256));
     }
 
-    @Provide
-    Arbitrary<String> tokenSoup() {
-        return Arbitraries.of(TOKENS).list().ofMaxSize(25).map(t -> String.join(" ", t));
+    // --- shared -------------------------------------------------------------------------------------------------
+
+    private static void engineParseOrRefuse(String query) {
+        Refusals.decodeOrRefuse(PromqlException.class,
+                e -> assertThat(e.errorType()).isEqualTo(PromqlException.ErrorType.BAD_DATA), HANG, Long.MAX_VALUE,
+                () -> PromqlEngine.parse(query));
     }
 
-    @Provide
-    Arbitrary<String> damagedQueries() {
-        Arbitrary<StringMutation> mutation = Combinators.combine(Arbitraries.integers().between(0, 4),
-                        Arbitraries.doubles().between(0, 1), Arbitraries.doubles().between(0, 1),
-                        Arbitraries.oneOf(Arbitraries.of(TOKENS), Arbitraries.strings().ofMaxLength(3)))
-                .as(StringMutation::new);
-        return Combinators.combine(Arbitraries.of(QUERIES), mutation.list().ofMinSize(1).ofMaxSize(3))
-                .as((query, mutations) -> {
-                    String q = query;
-                    for (StringMutation m : mutations) {
-                        q = m.apply(q);
-                    }
-                    return q;
-                });
+    private static String text(Gen g) {
+        return g.bool() ? g.anyString(60) : g.string("(){}[]\"'`\\=~!,:@+-*/^%<>#\n 0123456789.abcdemsxyz_", 0, 60);
     }
 
-    /** Shapes that recurse once per character or token, repeated past any sane depth. */
-    @Provide
-    Arbitrary<String> deepNesting() {
-        Arbitrary<Integer> depth = Arbitraries.integers().between(200, 100_000).withDistribution(
-                RandomDistribution.biased());
-        Arbitrary<String> shape = Arbitraries.of("(", "-", "+", "sum(", "rate(", "abs(", "-(", "x + ", "x and ",
-                "1 ^ ", "x[5m:1m]", "x offset 1m", "{", "[", "((x)", "sum by (a) (", "topk(1, ", "label_join(");
-        return Combinators.combine(shape, depth, Arbitraries.of("1", "x", "x[5m]", "")).as((s, d, core) ->
-                deep(s, d, core));
+    private static String tokenSoup(Gen g) {
+        return String.join(" ", g.list(0, 25, x -> x.pick(TOKENS)));
     }
 
-    @Provide
-    Arbitrary<String> veryLong() {
-        Arbitrary<Integer> size = Arbitraries.integers().between(10_000, 1_000_000);
-        return Combinators.combine(Arbitraries.of(Length.values()), size).as(Length::build);
+    private static String damagedQuery(Gen g) {
+        String q = g.pick(QUERIES);
+        int n = g.intBetween(1, 3);
+        for (int i = 0; i < n; i++) {
+            q = new StringMutation(g.intBetween(0, 4), g.fraction(), g.fraction(),
+                    g.bool() ? g.pick(TOKENS) : g.anyString(3)).apply(q);
+        }
+        return q;
+    }
+
+    private static final List<String> SHAPES = List.of("(", "-", "+", "sum(", "rate(", "abs(", "-(", "x + ",
+            "x and ", "1 ^ ", "x[5m:1m]", "x offset 1m", "{", "[", "((x)", "sum by (a) (", "topk(1, ", "label_join(");
+
+    /** Shapes that recurse once per character or token, repeated past any sane depth (small depths more often). */
+    private static String deepNesting(Gen g) {
+        double f = g.fraction();
+        int depth = 200 + (int) (f * f * f * 99_800);
+        return deep(g.pick(SHAPES), depth, g.oneOf("1", "x", "x[5m]", ""));
+    }
+
+    private static String veryLong(Gen g) {
+        return g.oneOf(Length.values()).build(g.intBetween(10_000, 1_000_000));
     }
 
     private static String deep(String shape, int depth, String core) {
@@ -193,20 +228,11 @@ class PromqlParserFuzzTest {
     }
 
     private static Expr parseOrRefuse(String query, Duration hang) {
-        return assertTimeoutPreemptively(hang, () -> {
-            Expr e;
-            try {
-                e = Parser.parse(query);
-            }
-            catch (ParseException refused) {
-                assertThat(refused.line()).isPositive();
-                assertThat(refused.getMessage()).isNotBlank();
-                return null;
-            }
-            catch (Throwable t) {
-                throw new AssertionError("undocumented " + t.getClass().getName()
-                        + " (only ParseException may escape): " + t.getMessage(), t);
-            }
+        return Refusals.decodeOrRefuse(ParseException.class, refused -> {
+            assertThat(refused.line()).isPositive();
+            assertThat(refused.getMessage()).isNotBlank();
+        }, hang, Long.MAX_VALUE, () -> {
+            Expr e = Parser.parse(query);
             String printed = Printer.print(e);
             try {
                 Parser.parse(printed);

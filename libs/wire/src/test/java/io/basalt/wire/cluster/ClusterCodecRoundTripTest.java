@@ -12,133 +12,110 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Seeded;
+import java.util.LinkedHashMap;
+import org.junit.jupiter.api.Test;
 
 /** Basalt's internal formats give back exactly what was encoded, and refuse damaged bodies cleanly. */
 class ClusterCodecRoundTripTest {
 
-    @Property(tries = 200)
-    void rowsDecodeOfEncodeIsTheIdentity(@ForAll("tenants") TenantId tenant,
-            @ForAll("series") List<TimeSeries> series) {
-        RowsCodec.Rows rows = RowsCodec.decode(RowsCodec.encode(tenant, series));
+    @Test
+    void rowsDecodeOfEncodeIsTheIdentity() {
+        Seeded.forAll(200, g -> {
+            TenantId tenant = tenant(g);
+            List<TimeSeries> series = series(g);
+            RowsCodec.Rows rows = RowsCodec.decode(RowsCodec.encode(tenant, series));
 
-        assertThat(rows.tenant()).isEqualTo(tenant);
-        assertThat(rows.series()).containsExactlyElementsOf(series);
-        assertThat(rows.sampleCount()).isEqualTo(series.stream().mapToLong(TimeSeries::size).sum());
+            assertThat(rows.tenant()).isEqualTo(tenant);
+            assertThat(rows.series()).containsExactlyElementsOf(series);
+            assertThat(rows.sampleCount()).isEqualTo(series.stream().mapToLong(TimeSeries::size).sum());
+        });
     }
 
-    @Property(tries = 300)
-    void searchQueryDecodeOfEncodeIsTheIdentity(@ForAll("tenants") TenantId tenant, @ForAll long minTime,
-            @ForAll long maxTime, @ForAll("matchers") List<LabelMatcher> matchers,
-            @ForAll("limits") int limit) {
-        SearchQuery query = new SearchQuery(tenant, minTime, maxTime, matchers, limit);
+    @Test
+    void searchQueryDecodeOfEncodeIsTheIdentity() {
+        Seeded.forAll(300, g -> {
+            SearchQuery query = new SearchQuery(tenant(g), g.anyLong(), g.anyLong(), matchers(g),
+                    g.bool() ? g.intBetween(0, Integer.MAX_VALUE) : g.oneOf(0, 1, Integer.MAX_VALUE));
 
-        assertThat(SearchQuery.decode(query.encode())).isEqualTo(query);
+            assertThat(SearchQuery.decode(query.encode())).isEqualTo(query);
+        });
     }
 
-    @Property(tries = 200)
-    void stringListDecodeOfEncodeIsTheIdentity(@ForAll("stringLists") List<String> strings) {
-        assertThat(StringListCodec.decode(StringListCodec.encode(strings))).containsExactlyElementsOf(strings);
+    @Test
+    void stringListDecodeOfEncodeIsTheIdentity() {
+        Seeded.forAll(200, g -> {
+            List<String> strings = g.list(0, 10, x -> x.text(0, 20));
+            assertThat(StringListCodec.decode(StringListCodec.encode(strings))).containsExactlyElementsOf(strings);
+        });
     }
 
-    @Property(tries = 200)
-    void truncatedRowsBlockIsRefusedAsMalformed(@ForAll("tenants") TenantId tenant,
-            @ForAll("series") List<TimeSeries> series, @ForAll("fractions") double keep) {
-        byte[] body = RowsCodec.encode(tenant, series);
-        byte[] truncated = Arrays.copyOf(body, (int) (body.length * keep));
-        if (truncated.length == body.length) {
-            return;
-        }
-
-        try {
-            RowsCodec.Rows rows = RowsCodec.decode(truncated);
-            // A cut exactly between two series is a shorter valid block; it must then be a prefix of the input.
-            assertThat(rows.series().size()).isLessThan(series.size());
-            assertThat(rows.series()).isEqualTo(series.subList(0, rows.series().size()));
-        }
-        catch (MalformedBodyException e) {
-            assertThat(e.getMessage()).isNotBlank();
-        }
-    }
-
-    @Property(tries = 50)
-    void wrongMagicIsRefused(@ForAll("series") List<TimeSeries> series) {
-        byte[] rows = RowsCodec.encode(TenantId.DEFAULT, series);
-        rows[3] = '9';
-
-        assertThat(catchThrowableOfType(MalformedBodyException.class, () -> RowsCodec.decode(rows)))
-                .hasMessageContaining("rows block");
-        assertThat(catchThrowableOfType(MalformedBodyException.class,
-                () -> SearchQuery.decode("BRW1".getBytes(StandardCharsets.US_ASCII))))
-                .hasMessageContaining("search query");
-    }
-
-    @Provide
-    Arbitrary<TenantId> tenants() {
-        return Combinators.combine(Arbitraries.integers(), Arbitraries.integers()).as(TenantId::new);
-    }
-
-    @Provide
-    Arbitrary<Double> fractions() {
-        return Arbitraries.doubles().between(0, 1);
-    }
-
-    @Provide
-    Arbitrary<Integer> limits() {
-        return Arbitraries.integers().between(0, Integer.MAX_VALUE);
-    }
-
-    @Provide
-    Arbitrary<List<TimeSeries>> series() {
-        Arbitrary<long[]> sample = Combinators.combine(Arbitraries.longs(), values())
-                .as((t, v) -> new long[] { t, Double.doubleToRawLongBits(v) });
-        Arbitrary<Map<String, String>> labels = Arbitraries.maps(text(1, 10), text(1, 16)).ofMaxSize(5);
-        return Combinators.combine(labels, sample.list().ofMaxSize(6)).as((l, samples) -> {
-            long[] ts = new long[samples.size()];
-            double[] vs = new double[samples.size()];
-            for (int i = 0; i < ts.length; i++) {
-                ts[i] = samples.get(i)[0];
-                vs[i] = Double.longBitsToDouble(samples.get(i)[1]);
+    @Test
+    void truncatedRowsBlockIsRefusedAsMalformed() {
+        Seeded.forAll(200, g -> {
+            List<TimeSeries> series = series(g);
+            byte[] body = RowsCodec.encode(tenant(g), series);
+            byte[] truncated = Arrays.copyOf(body, (int) (body.length * g.fraction()));
+            if (truncated.length == body.length) {
+                return;
             }
-            return new TimeSeries(Labels.fromMap(l), ts, vs);
-        }).list().ofMaxSize(6);
+
+            try {
+                RowsCodec.Rows rows = RowsCodec.decode(truncated);
+                // A cut exactly between two series is a shorter valid block; it must then be a prefix of the input.
+                assertThat(rows.series().size()).isLessThan(series.size());
+                assertThat(rows.series()).isEqualTo(series.subList(0, rows.series().size()));
+            }
+            catch (MalformedBodyException e) {
+                assertThat(e.getMessage()).isNotBlank();
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<List<LabelMatcher>> matchers() {
-        Arbitrary<String> regexSafe = Arbitraries.of("", ".*", "a|b", "api-.+", "[0-9]+", "ü𝄞\\\\");
-        Arbitrary<LabelMatcher> one = Combinators.combine(Arbitraries.of(LabelMatcher.Type.class), text(1, 10),
-                text(0, 12), regexSafe).as((type, name, value, regex) ->
-                LabelMatcher.of(type, name, type == LabelMatcher.Type.REGEX || type == LabelMatcher.Type.NOT_REGEX
-                        ? regex : value));
-        return one.list().ofMaxSize(5);
+    @Test
+    void wrongMagicIsRefused() {
+        Seeded.forAll(50, g -> {
+            byte[] rows = RowsCodec.encode(TenantId.DEFAULT, series(g));
+            rows[3] = '9';
+
+            assertThat(catchThrowableOfType(MalformedBodyException.class, () -> RowsCodec.decode(rows)))
+                    .hasMessageContaining("rows block");
+            assertThat(catchThrowableOfType(MalformedBodyException.class,
+                    () -> SearchQuery.decode("BRW1".getBytes(StandardCharsets.US_ASCII))))
+                    .hasMessageContaining("search query");
+        });
     }
 
-    @Provide
-    Arbitrary<List<String>> stringLists() {
-        return text(0, 20).list().ofMaxSize(10);
+    private static TenantId tenant(Gen g) {
+        return new TenantId(g.anyInt(), g.anyInt());
     }
 
-    private static Arbitrary<Double> values() {
-        return Arbitraries.oneOf(Arbitraries.longs().map(Double::longBitsToDouble),
-                Arbitraries.of(StaleMarker.VALUE, -0.0, Double.NaN, Double.POSITIVE_INFINITY));
+    private static List<TimeSeries> series(Gen g) {
+        return g.list(0, 6, x -> {
+            Map<String, String> labels = new LinkedHashMap<>();
+            int n = x.intBetween(0, 5);
+            for (int i = 0; i < n; i++) {
+                labels.put(x.text(1, 10), x.text(1, 16));
+            }
+            int samples = x.intBetween(0, 6);
+            long[] ts = new long[samples];
+            double[] vs = new double[samples];
+            for (int i = 0; i < samples; i++) {
+                ts[i] = x.anyLong();
+                vs[i] = x.bool() ? x.anyDoubleBits() : x.oneOf(StaleMarker.VALUE, -0.0, Double.NaN,
+                        Double.POSITIVE_INFINITY);
+            }
+            return new TimeSeries(Labels.fromMap(labels), ts, vs);
+        });
     }
 
-    private static Arbitrary<String> text(int min, int max) {
-        Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.integers().between(0x20, 0x7E)),
-                Tuple.of(1, Arbitraries.integers().between(0, 0xD7FF)),
-                Tuple.of(1, Arbitraries.integers().between(0x10000, 0x10FFFF)));
-        return codePoints.list().ofMinSize(min).ofMaxSize(max).map(cps -> {
-            StringBuilder sb = new StringBuilder();
-            cps.forEach(sb::appendCodePoint);
-            return sb.toString();
+    private static List<LabelMatcher> matchers(Gen g) {
+        return g.list(0, 5, x -> {
+            LabelMatcher.Type type = x.oneOf(LabelMatcher.Type.values());
+            String regex = x.oneOf("", ".*", "a|b", "api-.+", "[0-9]+", "ü𝄞\\\\");
+            return LabelMatcher.of(type, x.text(1, 10),
+                    type == LabelMatcher.Type.REGEX || type == LabelMatcher.Type.NOT_REGEX ? regex : x.text(0, 12));
         });
     }
 }

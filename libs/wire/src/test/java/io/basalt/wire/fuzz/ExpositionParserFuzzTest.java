@@ -1,10 +1,15 @@
 package io.basalt.wire.fuzz;
 
-import io.basalt.wire.remotewrite.GoldenFiles;
-import io.basalt.fuzzing.FuzzBudget;
-import io.basalt.fuzzing.Refusals;
-import io.basalt.fuzzing.ByteMutations;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.basalt.fuzzing.ByteMutations;
+import io.basalt.fuzzing.Corpus;
+import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Refusals;
+import io.basalt.fuzzing.Seeded;
+import io.basalt.wire.remotewrite.GoldenFiles;
 
 import io.basalt.model.Labels;
 import io.basalt.wire.exposition.ExpositionFormat;
@@ -14,21 +19,20 @@ import io.basalt.wire.exposition.ExpositionParser;
 import io.basalt.wire.metadata.MetricMetadata;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * A scrape target's page is untrusted input: whatever bytes it serves, the parser delivers samples or stops with an
- * {@link ExpositionParseException} naming a line, in both formats, and never with another exception.
+ * {@link ExpositionParseException} naming a line, in both formats, and never with another exception, a hang or an
+ * allocation sized by the page's claims.
+ *
+ * <p>Jazzer targets replay their corpus in {@code src/test/resources/io/basalt/wire/fuzz/ExpositionParserFuzzTestInputs/}
+ * in every build (the real pages, and token lines) and are fuzzed with {@code -Pfuzz}. The seeded {@code @Test}s
+ * damage the real pages and build token pages with a new seed in every build.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class ExpositionParserFuzzTest {
 
     /** Real pages (see golden/README.md), in the format each was served in. */
@@ -43,45 +47,88 @@ class ExpositionParserFuzzTest {
             "-9223372036854775808", "99999999999999999999", "1.7e9", " # {trace_id=\"a\"} 1 1.5", "\u00e9",
             "\uD834\uDD1E", "\u0000", "\u00ff");
 
-    @Property(tries = 1500)
-    void randomBytesAreParsedOrRefused(@ForAll @Size(max = 400) byte[] page, @ForAll ExpositionFormat format) {
+    // --- Jazzer targets -------------------------------------------------------------------------------------------
+
+    /** Any bytes, parsed in both formats. */
+    @FuzzTest(maxDuration = "5m")
+    void page(byte[] page) {
+        for (ExpositionFormat format : ExpositionFormat.values()) {
+            parseOrRefuse(new ExpositionParser(format), page);
+            parseOrRefuse(new ExpositionParser(format, 64), page);
+        }
+        trickled(page, ExpositionFormat.values()[page.length % ExpositionFormat.values().length]);
+    }
+
+    /** Structure-aware: a real page damaged, or lines of grammar tokens, in a format the fuzzer chooses. */
+    @FuzzTest(maxDuration = "5m")
+    void builtPages(FuzzedDataProvider data) {
+        Gen g = Gen.of(data);
+        ExpositionFormat format = g.oneOf(ExpositionFormat.values());
+        byte[] page = g.bool() ? ByteMutations.mutated(g, g.pick(PAGES))
+                : tokenPage(g).getBytes(StandardCharsets.UTF_8);
         parseOrRefuse(new ExpositionParser(format), page);
     }
 
-    @Property(tries = 1500)
-    void damagedRealPagesAreParsedOrRefused(@ForAll("damagedPages") byte[] page, @ForAll ExpositionFormat format) {
-        boolean parsed = parseOrRefuse(new ExpositionParser(format), page);
-        Statistics.collect(parsed ? "parsed" : "refused");
+    // --- seeded, every build ------------------------------------------------------------------------------------
+
+    @Test
+    void randomBytesAreParsedOrRefused() {
+        Seeded.forAll(1500, g -> parseOrRefuse(new ExpositionParser(g.oneOf(ExpositionFormat.values())),
+                g.bytes(400)));
     }
 
-    @Property(tries = 3000)
-    void linesOfGrammarTokensAreParsedOrRefused(@ForAll("tokenPages") String page, @ForAll ExpositionFormat format) {
-        parseOrRefuse(new ExpositionParser(format), page.getBytes(StandardCharsets.UTF_8));
+    @Test
+    void damagedRealPagesAreParsedOrRefused() {
+        Seeded.forAll(1500, g -> parseOrRefuse(new ExpositionParser(g.oneOf(ExpositionFormat.values())),
+                ByteMutations.mutated(g, g.pick(PAGES))));
     }
 
-    @Property(tries = 1000)
-    void shortLineLimitRefusesLongLinesCleanly(@ForAll("tokenPages") String page, @ForAll ExpositionFormat format) {
-        parseOrRefuse(new ExpositionParser(format, 64), page.repeat(3).getBytes(StandardCharsets.UTF_8));
+    @Test
+    void linesOfGrammarTokensAreParsedOrRefused() {
+        Seeded.forAll(3000, g -> parseOrRefuse(new ExpositionParser(g.oneOf(ExpositionFormat.values())),
+                tokenPage(g).getBytes(StandardCharsets.UTF_8)));
     }
 
-    @Property(tries = 500)
-    void streamsThatTrickleBytesParseOrRefuse(@ForAll("damagedPages") byte[] page, @ForAll ExpositionFormat format) {
+    @Test
+    void shortLineLimitRefusesLongLinesCleanly() {
+        Seeded.forAll(1000, g -> parseOrRefuse(new ExpositionParser(g.oneOf(ExpositionFormat.values()), 64),
+                tokenPage(g).repeat(3).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void streamsThatTrickleBytesParseOrRefuse() {
+        Seeded.forAll(500, g -> trickled(ByteMutations.mutated(g, g.pick(PAGES)),
+                g.oneOf(ExpositionFormat.values())));
+    }
+
+    @Test
+    void writeSeeds() {
+        Map<String, byte[]> pages = new LinkedHashMap<>();
+        pages.put("node-exporter-1.5.0.prom", PAGES.get(0));
+        pages.put("client-python-0.16.0.prom", PAGES.get(1));
+        pages.put("client-python-0.16.0.openmetrics", PAGES.get(2));
+        for (int i = 0; i < 8; i++) {
+            pages.put("tokens-" + i, tokenPage(Gen.seeded(i)).getBytes(StandardCharsets.UTF_8));
+        }
+        pages.put("exemplar.openmetrics", ("# TYPE a counter\na_total{x=\"y\"} 1 # {trace_id=\"a\"} 1 1.5\n# EOF\n")
+                .getBytes(StandardCharsets.UTF_8));
+        pages.put("escapes.prom", "a{b=\"\\\"\\n\\\\\"} +Inf -1\n".getBytes(StandardCharsets.UTF_8));
+        Corpus.write(getClass(), "builtPages", Corpus.randomChoices(24, 256));
+        Corpus.write(getClass(), "page", pages);
+    }
+
+    // --- shared -------------------------------------------------------------------------------------------------
+
+    private static String tokenPage(Gen g) {
+        return String.join("\n", g.list(0, 6, l -> String.join("", l.list(0, 14, t -> t.pick(VOCABULARY)))));
+    }
+
+    private static void trickled(byte[] page, ExpositionFormat format) {
         ExpositionParser parser = new ExpositionParser(format);
         Refusals.decodeOrRefuse(ExpositionParseException.class, e -> namesALineOf(page, e), () -> {
             parser.parse(new TricklingStream(page), new CheckingListener());
             return Boolean.TRUE;
         });
-    }
-
-    @Provide
-    Arbitrary<byte[]> damagedPages() {
-        return ByteMutations.mutated(Arbitraries.of(PAGES));
-    }
-
-    @Provide
-    Arbitrary<String> tokenPages() {
-        Arbitrary<String> line = Arbitraries.of(VOCABULARY).list().ofMaxSize(14).map(t -> String.join("", t));
-        return line.list().ofMaxSize(6).map(lines -> String.join("\n", lines));
     }
 
     /** @return whether the page parsed to its end */

@@ -1,10 +1,15 @@
 package io.basalt.wire.fuzz;
 
-import io.basalt.wire.remotewrite.GoldenFiles;
-import io.basalt.fuzzing.FuzzBudget;
-import io.basalt.fuzzing.Refusals;
-import io.basalt.fuzzing.ByteMutations;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.basalt.fuzzing.ByteMutations;
+import io.basalt.fuzzing.Corpus;
+import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Refusals;
+import io.basalt.fuzzing.Seeded;
+import io.basalt.wire.remotewrite.GoldenFiles;
 
 import io.basalt.wire.remotewrite.RemoteWriteDecoder;
 import io.basalt.wire.remotewrite.RemoteWriteException;
@@ -19,24 +24,22 @@ import io.basalt.wire.remotewrite.proto.TimeSeries;
 import io.basalt.wire.remotewrite.proto.WriteRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
 
 /**
  * A remote-write body comes from the network, so {@link RemoteWriteDecoder#decode(byte[])} must answer every byte
- * string with a request or a {@link RemoteWriteException} carrying a 4xx status, never with another exception.
+ * string with a request or a {@link RemoteWriteException} carrying a 4xx status, never with another exception, a
+ * hang or an allocation sized by a length the body declares.
+ *
+ * <p>Jazzer targets replay their corpus in {@code src/test/resources/io/basalt/wire/fuzz/RemoteWriteDecoderFuzzTestInputs/}
+ * in every build ({@link #body}: the real Prometheus bodies, generated requests, lying snappy preambles;
+ * {@link #protobuf}: the same uncompressed) and are fuzzed with {@code -Pfuzz}. The seeded {@code @Test}s damage
+ * freshly generated requests in every build.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class RemoteWriteDecoderFuzzTest {
 
     /** Small, so that length lies around the limit are cheap to produce. */
@@ -49,119 +52,165 @@ class RemoteWriteDecoderFuzzTest {
     private static final List<byte[]> GOLDEN_PROTOBUF = GOLDEN.stream().map(RemoteWriteDecoderFuzzTest::unsnappy)
             .toList();
 
-    @Property(tries = 3000)
-    void randomBytesAreDecodedOrRefused(@ForAll @Size(max = 300) byte[] body) {
+    // --- Jazzer targets -------------------------------------------------------------------------------------------
+
+    /** A whole body as it arrives: snappy around protobuf. */
+    @FuzzTest(maxDuration = "5m")
+    void body(byte[] body) {
         decodeOrRefuse(body);
     }
 
-    @Property(tries = 3000)
-    void randomProtobufInValidSnappyIsDecodedOrRefused(@ForAll @Size(max = 300) byte[] protobuf) {
+    /** Protobuf in valid snappy, so the fuzzer works on the protobuf layer directly. */
+    @FuzzTest(maxDuration = "5m")
+    void protobuf(byte[] protobuf) {
         decodeOrRefuse(snappy(protobuf));
     }
 
-    @Property(tries = 2000)
-    void damagedWriteRequestsAreDecodedOrRefused(@ForAll("damagedWriteRequests") byte[] protobuf) {
-        RemoteWriteRequest decoded = decodeOrRefuse(snappy(protobuf));
-        Statistics.collect(decoded == null ? "refused" : "decoded");
-        // Most damage lands in values and strings, so many bodies still decode: proof the fuzzer gets deep.
-        Statistics.coverage(c -> c.check("decoded").percentage(p -> p > 5));
+    /** Structure-aware: the fuzzer builds a request and chooses how to damage it. */
+    @FuzzTest(maxDuration = "5m")
+    void damagedRequests(FuzzedDataProvider data) {
+        Gen g = Gen.of(data);
+        switch (g.intBetween(0, 3)) {
+            case 0 -> damagedWriteRequest(g);
+            case 1 -> inflatedLengthPrefix(g);
+            case 2 -> snappyPreambleLie(g);
+            default -> damagedSnappyBlock(g);
+        }
     }
 
-    @Property(tries = 2000)
-    void inflatedLengthPrefixesAreRefusedOrDecoded(@ForAll("writeRequests") WriteRequest request,
-            @ForAll double which, @ForAll("lengths") long length) {
-        byte[] protobuf = request.toByteArray();
+    // --- seeded, every build ------------------------------------------------------------------------------------
+
+    @Test
+    void randomBytesAreDecodedOrRefused() {
+        Seeded.forAll(3000, g -> decodeOrRefuse(g.bytes(300)));
+    }
+
+    @Test
+    void randomProtobufInValidSnappyIsDecodedOrRefused() {
+        Seeded.forAll(3000, g -> decodeOrRefuse(snappy(g.bytes(300))));
+    }
+
+    @Test
+    void damagedWriteRequestsAreDecodedOrRefused() {
+        int[] decoded = new int[1];
+        Seeded.forAll(2000, g -> decoded[0] += damagedWriteRequest(g) ? 1 : 0);
+        // Most damage lands in values and strings, so many bodies still decode: proof the damage gets deep.
+        assertThat(decoded[0]).isGreaterThan(2000 * 5 / 100);
+    }
+
+    @Test
+    void inflatedLengthPrefixesAreRefusedOrDecoded() {
+        Seeded.forAll(2000, RemoteWriteDecoderFuzzTest::inflatedLengthPrefix);
+    }
+
+    @Test
+    void snappyPreambleLiesAreRefused() {
+        Seeded.forAll(2000, RemoteWriteDecoderFuzzTest::snappyPreambleLie);
+    }
+
+    @Test
+    void damagedSnappyBlocksAreRefusedOrDecoded() {
+        Seeded.forAll(2000, RemoteWriteDecoderFuzzTest::damagedSnappyBlock);
+    }
+
+    @Test
+    void writeSeeds() {
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        Map<String, byte[]> protobufs = new LinkedHashMap<>();
+        bodies.put("prometheus-2.42.0-samples.bin", GOLDEN.get(0));
+        bodies.put("prometheus-2.42.0-metadata.bin", GOLDEN.get(1));
+        protobufs.put("prometheus-2.42.0-samples.pb", GOLDEN_PROTOBUF.get(0));
+        protobufs.put("prometheus-2.42.0-metadata.pb", GOLDEN_PROTOBUF.get(1));
+        for (int i = 0; i < 6; i++) {
+            byte[] pb = writeRequest(Gen.seeded(i)).toByteArray();
+            protobufs.put("generated-" + i + ".pb", pb);
+            bodies.put("generated-" + i + ".bin", snappy(pb));
+        }
+        byte[] samples = GOLDEN.get(0);
+        for (long lie : new long[] {0, 1, 0x7FFF_FFFFL, 0xFFFF_FFFFL, (1 << 20) + 1, Long.MAX_VALUE}) {
+            bodies.put("preamble-lie-" + Long.toHexString(lie) + ".bin", withPreamble(samples, lie));
+        }
+        Corpus.write(getClass(), "damagedRequests", Corpus.randomChoices(24, 256));
+        Corpus.write(getClass(), "body", bodies);
+        Corpus.write(getClass(), "protobuf", protobufs);
+    }
+
+    // --- shared -------------------------------------------------------------------------------------------------
+
+    /** @return whether the damaged request decoded */
+    private static boolean damagedWriteRequest(Gen g) {
+        byte[] seed = g.bool() ? writeRequest(g).toByteArray() : g.pick(GOLDEN_PROTOBUF);
+        return decodeOrRefuse(snappy(ByteMutations.mutated(g, seed))) != null;
+    }
+
+    private static void inflatedLengthPrefix(Gen g) {
+        byte[] protobuf = writeRequest(g).toByteArray();
         List<Integer> prefixes = ProtobufLayout.lengthPrefixOffsets(protobuf);
         if (!prefixes.isEmpty()) {
-            int at = prefixes.get((int) (Math.abs(which % 1.0) * prefixes.size()));
-            protobuf = ByteMutations.inflateLength(protobuf, at, length);
+            protobuf = ByteMutations.inflateLength(protobuf, g.pick(prefixes), g.interestingLong());
         }
         decodeOrRefuse(snappy(protobuf));
     }
 
-    @Property(tries = 2000)
-    void snappyPreambleLiesAreRefused(@ForAll("writeRequests") WriteRequest request, @ForAll("lengths") long lie) {
-        byte[] body = snappy(request.toByteArray());
+    private static void snappyPreambleLie(Gen g) {
+        decodeOrRefuse(withPreamble(snappy(writeRequest(g).toByteArray()), g.interestingLong()));
+    }
+
+    private static void damagedSnappyBlock(Gen g) {
+        byte[] seed = g.bool() ? snappy(writeRequest(g).toByteArray()) : g.pick(GOLDEN);
+        decodeOrRefuse(ByteMutations.mutated(g, seed));
+    }
+
+    /** The snappy body with its preamble (the declared uncompressed length) replaced by {@code lie}. */
+    private static byte[] withPreamble(byte[] body, long lie) {
         int preamble = 0;
         while ((body[preamble] & 0x80) != 0) {
             preamble++;
         }
-        byte[] lying = ByteMutations.splice(body, 0, preamble + 1, ByteMutations.varint(lie & Long.MAX_VALUE));
-        decodeOrRefuse(lying);
+        return ByteMutations.splice(body, 0, preamble + 1, ByteMutations.varint(lie & Long.MAX_VALUE));
     }
 
-    @Property(tries = 2000)
-    void damagedSnappyBlocksAreRefusedOrDecoded(@ForAll("damagedSnappy") byte[] body) {
-        decodeOrRefuse(body);
+    static WriteRequest writeRequest(Gen g) {
+        return WriteRequest.newBuilder().addAllTimeseries(g.list(0, 4, RemoteWriteDecoderFuzzTest::series))
+                .addAllMetadata(g.list(0, 2, RemoteWriteDecoderFuzzTest::metadata)).build();
     }
 
-    @Provide
-    Arbitrary<byte[]> damagedWriteRequests() {
-        Arbitrary<byte[]> seeds = Arbitraries.oneOf(
-                writeRequests().map(WriteRequest::toByteArray),
-                Arbitraries.of(GOLDEN_PROTOBUF));
-        return ByteMutations.mutated(seeds);
+    private static TimeSeries series(Gen g) {
+        TimeSeries.Builder b = TimeSeries.newBuilder().addAllLabels(g.list(0, 5, RemoteWriteDecoderFuzzTest::label))
+                .addAllSamples(g.list(0, 4, RemoteWriteDecoderFuzzTest::sample));
+        if (g.intBetween(0, 3) == 0) {
+            b.addExemplars(Exemplar.newBuilder().addAllLabels(g.list(0, 2, RemoteWriteDecoderFuzzTest::label))
+                    .setValue(g.anyDouble()).setTimestamp(g.anyLong()));
+        }
+        if (g.intBetween(0, 3) == 0) {
+            List<Long> deltas = g.list(0, 4, Gen::anyLong);
+            b.addHistograms(Histogram.newBuilder().setCountInt(g.longBetween(0, Long.MAX_VALUE))
+                    .setSchema(g.intBetween(-4, 8))
+                    .addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(deltas.size()))
+                    .addAllPositiveDeltas(deltas));
+        }
+        return b.build();
     }
 
-    @Provide
-    Arbitrary<byte[]> damagedSnappy() {
-        return ByteMutations.mutated(Arbitraries.oneOf(
-                writeRequests().map(r -> snappy(r.toByteArray())), Arbitraries.of(GOLDEN)));
-    }
-
-    @Provide
-    Arbitrary<Long> lengths() {
-        return ByteMutations.interestingValues();
-    }
-
-    @Provide
-    Arbitrary<WriteRequest> writeRequests() {
-        Arbitrary<List<TimeSeries>> series = series().list().ofMaxSize(4);
-        Arbitrary<List<MetricMetadata>> metadata = metadata().list().ofMaxSize(2);
-        return Combinators.combine(series, metadata).as((s, m) -> WriteRequest.newBuilder()
-                .addAllTimeseries(s).addAllMetadata(m).build());
-    }
-
-    private static Arbitrary<TimeSeries> series() {
-        Arbitrary<List<Label>> labels = label().list().ofMaxSize(5);
-        Arbitrary<List<Sample>> samples = sample().list().ofMaxSize(4);
-        Arbitrary<List<Exemplar>> exemplars = Combinators.combine(label().list().ofMaxSize(2), Arbitraries.doubles(),
-                        Arbitraries.longs())
-                .as((l, v, t) -> Exemplar.newBuilder().addAllLabels(l).setValue(v).setTimestamp(t).build())
-                .list().ofMaxSize(1);
-        Arbitrary<List<Histogram>> histograms = Combinators.combine(Arbitraries.longs().greaterOrEqual(0),
-                        Arbitraries.integers().between(-4, 8), Arbitraries.longs().list().ofMaxSize(4))
-                .as((count, schema, deltas) -> Histogram.newBuilder().setCountInt(count).setSchema(schema)
-                        .addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(deltas.size()))
-                        .addAllPositiveDeltas(deltas).build())
-                .list().ofMaxSize(1);
-        return Combinators.combine(labels, samples, exemplars, histograms).as((l, s, e, h) -> TimeSeries.newBuilder()
-                .addAllLabels(l).addAllSamples(s).addAllExemplars(e).addAllHistograms(h).build());
-    }
-
-    private static Arbitrary<Label> label() {
+    private static Label label(Gen g) {
         // An empty name refuses the whole body, so it is kept rare to let most seeds decode.
-        Arbitrary<String> names = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.of("__name__", "job", "instance", "le")),
-                Tuple.of(4, Arbitraries.strings().ofMinLength(1).ofMaxLength(12)), Tuple.of(1, Arbitraries.just("")));
-        Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.of("up", "node", "", "\u00e9t\u00e9"),
-                Arbitraries.strings().ofMaxLength(20));
-        return Combinators.combine(names, values).as((n, v) -> Label.newBuilder().setName(n).setValue(v).build());
+        int kind = g.intBetween(0, 12);
+        String name = kind < 8 ? g.oneOf("__name__", "job", "instance", "le") : kind < 12 ? g.anyString(12)
+                : "";
+        if (kind >= 8 && kind < 12 && name.isEmpty()) {
+            name = "x";
+        }
+        String value = g.bool() ? g.oneOf("up", "node", "", "\u00e9t\u00e9") : g.anyString(20);
+        return Label.newBuilder().setName(name).setValue(value).build();
     }
 
-    private static Arbitrary<Sample> sample() {
-        Arbitrary<Double> values = Arbitraries.oneOf(Arbitraries.doubles(),
-                Arbitraries.of(Double.NaN, Double.longBitsToDouble(0x7ff0000000000002L), -0.0,
-                        Double.POSITIVE_INFINITY));
-        return Combinators.combine(values, Arbitraries.longs())
-                .as((v, t) -> Sample.newBuilder().setValue(v).setTimestamp(t).build());
+    private static Sample sample(Gen g) {
+        return Sample.newBuilder().setValue(g.anyDouble()).setTimestamp(g.anyLong()).build();
     }
 
-    private static Arbitrary<MetricMetadata> metadata() {
-        return Combinators.combine(Arbitraries.integers().between(0, 9), Arbitraries.strings().ofMaxLength(10),
-                        Arbitraries.strings().ofMaxLength(30))
-                .as((type, family, help) -> MetricMetadata.newBuilder().setTypeValue(type)
-                        .setMetricFamilyName(family).setHelp(help).build());
+    private static MetricMetadata metadata(Gen g) {
+        return MetricMetadata.newBuilder().setTypeValue(g.intBetween(0, 9)).setMetricFamilyName(g.anyString(10))
+                .setHelp(g.anyString(30)).build();
     }
 
     private static RemoteWriteRequest decodeOrRefuse(byte[] body) {

@@ -12,13 +12,11 @@ import io.basalt.wire.remotewrite.proto.Sample;
 import io.basalt.wire.remotewrite.proto.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.basalt.fuzzing.Gen;
+import io.basalt.fuzzing.Seeded;
+import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
 
 /** Encoding then decoding gives back exactly what went in, for any series a sender could produce. */
@@ -26,18 +24,31 @@ class RemoteWriteRoundTripTest {
 
     private final RemoteWriteDecoder decoder = new RemoteWriteDecoder();
 
-    @Property(tries = 300)
-    void decodeOfEncodeIsTheIdentity(@ForAll("series") List<TimeSeries> series,
-            @ForAll("metadata") List<MetricMetadata> metadata) {
-        RemoteWriteRequest decoded = decoder.decode(RemoteWriteEncoder.encode(series, metadata));
+    @Test
+    void decodeOfEncodeIsTheIdentity() {
+        Seeded.forAll(300, g -> {
+            List<TimeSeries> series = series(g);
+            List<MetricMetadata> metadata = metadata(g);
+            RemoteWriteRequest decoded = decoder.decode(RemoteWriteEncoder.encode(series, metadata));
 
-        assertThat(decoded.series()).containsExactlyElementsOf(series);
-        assertThat(decoded.metadata()).containsExactlyElementsOf(metadata);
+            assertThat(decoded.series()).containsExactlyElementsOf(series);
+            assertThat(decoded.metadata()).containsExactlyElementsOf(metadata);
+        });
     }
 
-    @Property(tries = 200)
-    void generatedProtobufClassesReadWhatTheEncoderWrites(@ForAll("series") List<TimeSeries> series)
-            throws Exception {
+    @Test
+    void generatedProtobufClassesReadWhatTheEncoderWrites() {
+        Seeded.forAll(200, g -> {
+            try {
+                generatedProtobufClassesReadWhatTheEncoderWrites(series(g));
+            }
+            catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private static void generatedProtobufClassesReadWhatTheEncoderWrites(List<TimeSeries> series) throws Exception {
         WriteRequest parsed = WriteRequest.parseFrom(Snappy.uncompress(RemoteWriteEncoder.encode(series)));
 
         assertThat(parsed.getTimeseriesCount()).isEqualTo(series.size());
@@ -46,8 +57,7 @@ class RemoteWriteRoundTripTest {
             var actual = parsed.getTimeseries(i);
             assertThat(actual.getLabelsList()).extracting(Label::getName, Label::getValue)
                     .containsExactlyElementsOf(expected.labels().asList().stream()
-                            .map(l -> net.jqwik.api.Tuple.of(l.name(), l.value()))
-                            .map(t -> org.assertj.core.groups.Tuple.tuple(t.get1(), t.get2())).toList());
+                            .map(l -> org.assertj.core.groups.Tuple.tuple(l.name(), l.value())).toList());
             assertThat(actual.getSamplesList()).extracting(Sample::getTimestamp)
                     .containsExactly(toObjects(expected.timestamps()));
             for (int j = 0; j < expected.size(); j++) {
@@ -58,9 +68,12 @@ class RemoteWriteRoundTripTest {
     }
 
     /** Prometheus treats an empty label value as no label at all, and so does decode. */
-    @Property(tries = 200)
-    void emptyLabelValuesOnTheWireDecodeAsAbsentLabels(@ForAll("labelMap") Map<String, String> labels,
-            @ForAll("labelName") String emptyName) {
+    @Test
+    void emptyLabelValuesOnTheWireDecodeAsAbsentLabels() {
+        Seeded.forAll(200, g -> emptyLabelValuesOnTheWireDecodeAsAbsentLabels(labelMap(g), labelName(g)));
+    }
+
+    private void emptyLabelValuesOnTheWireDecodeAsAbsentLabels(Map<String, String> labels, String emptyName) {
         List<Label> wire = new ArrayList<>();
         labels.forEach((n, v) -> wire.add(Label.newBuilder().setName(n).setValue(v).build()));
         if (!labels.containsKey(emptyName)) {
@@ -78,87 +91,74 @@ class RemoteWriteRoundTripTest {
     }
 
     /** Whatever arrives, the decoder either decodes it or refuses it with a status; it never fails otherwise. */
-    @Property(tries = 300)
-    void corruptedBodiesAreRefusedCleanly(@ForAll("series") List<TimeSeries> series,
-            @ForAll("positions") List<Integer> positions, @ForAll byte noise) {
-        byte[] body = RemoteWriteEncoder.encode(series);
-        for (int p : positions) {
-            body[p % body.length] ^= (byte) (noise | 1);
-        }
+    @Test
+    void corruptedBodiesAreRefusedCleanly() {
+        Seeded.forAll(300, g -> {
+            byte[] body = RemoteWriteEncoder.encode(series(g));
+            byte noise = (byte) g.anyInt();
+            for (int p : g.list(1, 4, x -> x.intBetween(0, 10_000))) {
+                body[p % body.length] ^= (byte) (noise | 1);
+            }
 
-        try {
-            decoder.decode(body);
-        }
-        catch (RemoteWriteException e) {
-            assertThat(e.httpStatus()).isIn(400, 413);
-            assertThat(e.getMessage()).isNotBlank();
-        }
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> positions() {
-        return Arbitraries.integers().between(0, 10_000).list().ofMinSize(1).ofMaxSize(4);
-    }
-
-    @Provide
-    Arbitrary<List<TimeSeries>> series() {
-        Arbitrary<long[]> sample = Combinators.combine(timestamps(), values())
-                .as((t, v) -> new long[] { t, Double.doubleToRawLongBits(v) });
-        Arbitrary<TimeSeries> one = Combinators.combine(labelMap(), sample.list().ofMinSize(1).ofMaxSize(5))
-                .as((labels, samples) -> {
-                    long[] ts = new long[samples.size()];
-                    double[] vs = new double[samples.size()];
-                    for (int i = 0; i < ts.length; i++) {
-                        ts[i] = samples.get(i)[0];
-                        vs[i] = Double.longBitsToDouble(samples.get(i)[1]);
-                    }
-                    return new TimeSeries(Labels.fromMap(labels), ts, vs);
-                });
-        return one.list().ofMaxSize(8);
-    }
-
-    @Provide
-    Arbitrary<List<MetricMetadata>> metadata() {
-        return Combinators.combine(Arbitraries.of(MetricType.class), text(0, 20), text(0, 40), text(0, 8))
-                .as(MetricMetadata::new).list().ofMaxSize(3);
-    }
-
-    @Provide
-    Arbitrary<Map<String, String>> labelMap() {
-        return Arbitraries.maps(labelName(), text(1, 24)).ofMaxSize(6);
-    }
-
-    @Provide
-    Arbitrary<String> labelName() {
-        return Arbitraries.oneOf(Arbitraries.of("__name__", "job", "instance", "le"), text(1, 12));
-    }
-
-    /** Any valid Unicode text, astral-plane characters included; lone surrogates cannot be encoded as UTF-8. */
-    static Arbitrary<String> text(int minLength, int maxLength) {
-        Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(0x20, 0x7E)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 0xD7FF)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0xE000, 0xFFFF)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0x10000, 0x10FFFF)));
-        return codePoints.list().ofMinSize(minLength).ofMaxSize(maxLength).map(cps -> {
-            StringBuilder sb = new StringBuilder();
-            cps.forEach(sb::appendCodePoint);
-            return sb.toString();
+            try {
+                decoder.decode(body);
+            }
+            catch (RemoteWriteException e) {
+                assertThat(e.httpStatus()).isIn(400, 413);
+                assertThat(e.getMessage()).isNotBlank();
+            }
         });
     }
 
-    static Arbitrary<Long> timestamps() {
-        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(1_600_000_000_000L,
-                1_900_000_000_000L), Arbitraries.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE));
+    static List<TimeSeries> series(Gen g) {
+        return g.list(0, 8, x -> {
+            Map<String, String> labels = labelMap(x);
+            int n = x.intBetween(1, 5);
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            for (int i = 0; i < n; i++) {
+                ts[i] = timestamp(x);
+                vs[i] = value(x);
+            }
+            return new TimeSeries(Labels.fromMap(labels), ts, vs);
+        });
+    }
+
+    static List<MetricMetadata> metadata(Gen g) {
+        return g.list(0, 3, x -> new MetricMetadata(x.oneOf(MetricType.values()), text(x, 0, 20), text(x, 0, 40),
+                text(x, 0, 8)));
+    }
+
+    static Map<String, String> labelMap(Gen g) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        int n = g.intBetween(0, 6);
+        for (int i = 0; i < n; i++) {
+            labels.put(labelName(g), text(g, 1, 24));
+        }
+        return labels;
+    }
+
+    static String labelName(Gen g) {
+        return g.bool() ? g.oneOf("__name__", "job", "instance", "le") : text(g, 1, 12);
+    }
+
+    /** Any valid Unicode text, astral-plane characters included; lone surrogates cannot be encoded as UTF-8. */
+    static String text(Gen g, int minLength, int maxLength) {
+        return g.text(minLength, maxLength);
+    }
+
+    static long timestamp(Gen g) {
+        return switch (g.intBetween(0, 2)) {
+            case 0 -> g.anyLong();
+            case 1 -> g.longBetween(1_600_000_000_000L, 1_900_000_000_000L);
+            default -> g.oneOf(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE);
+        };
     }
 
     /** Raw bit patterns reach every NaN payload; the named edge cases make sure each run sees them. */
-    static Arbitrary<Double> values() {
-        return Arbitraries.oneOf(
-                Arbitraries.longs().map(Double::longBitsToDouble),
-                Arbitraries.doubles(),
-                Arbitraries.of(StaleMarker.VALUE, Double.NaN, -0.0, 0.0, Double.POSITIVE_INFINITY,
-                        Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE));
+    static double value(Gen g) {
+        return g.bool() ? g.anyDouble() : g.oneOf(StaleMarker.VALUE, Double.NaN, -0.0, 0.0,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE);
     }
 
     private static Long[] toObjects(long[] values) {

@@ -2,51 +2,98 @@ package io.basalt.wire.vmnative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.basalt.fuzzing.ByteMutations;
-import io.basalt.fuzzing.FuzzBudget;
+import io.basalt.fuzzing.Corpus;
+import io.basalt.fuzzing.Gen;
 import io.basalt.fuzzing.Refusals;
+import io.basalt.fuzzing.Seeded;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * A native import body comes from the network, so {@link VmNativeReader#read} must answer every byte string by
  * decoding it or with a {@link VmNativeFormatException}, never another exception, a hang or an allocation sized by
  * the input; seeds are the real VictoriaMetrics captures.
+ *
+ * <p>The Jazzer target {@link #body} replays its corpus in every build
+ * ({@code src/test/resources/io/basalt/wire/vmnative/VmNativeReaderFuzzTestInputs/body/}: the captures and finding
+ * #3 of docs/reliability.md, a column length of 2^64 - 1); {@code -Pfuzz} fuzzes it.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class VmNativeReaderFuzzTest {
 
     private static final byte[] SPECIAL = VmNativeReaderTest.resource("special-values.native");
 
     private static final byte[] ALL_ENCODINGS = VmNativeReaderTest.resource("all-encodings.native");
 
-    @Property(tries = 2000)
-    void randomBlocksAfterAValidHeaderAreDecodedOrRefused(@ForAll @Size(max = 300) byte[] rest) {
-        byte[] body = ByteBuffer.allocate(16 + rest.length).put(SPECIAL, 0, 16).put(rest).array();
+    // --- Jazzer targets -------------------------------------------------------------------------------------------
+
+    @FuzzTest(maxDuration = "5m")
+    void body(byte[] body) {
         decodeOrRefuse(body);
     }
 
-    @Property(tries = 3000)
-    void damagedExportsAreDecodedOrRefused(@ForAll("damagedExports") byte[] body) {
-        Long blocks = decodeOrRefuse(body);
-        Statistics.collect(blocks == null ? "refused" : "decoded");
-        // Damage in values and timestamps often still decodes: proof the fuzzer gets past the framing.
-        Statistics.coverage(c -> c.check("decoded").percentage(p -> p > 5));
+    /** Structure-aware: a real capture damaged, or one of its length frames made to lie. */
+    @FuzzTest(maxDuration = "5m")
+    void damagedExports(FuzzedDataProvider data) {
+        Gen g = Gen.of(data);
+        decodeOrRefuse(g.bool() ? ByteMutations.mutated(g, g.oneOf(SPECIAL, ALL_ENCODINGS)) : lyingFrame(g));
     }
 
-    @Property(tries = 1000)
-    void lyingLengthPrefixesAreRefusedOrDecoded(@ForAll("lengths") long length,
-            @ForAll @IntRange(min = 0, max = 17) int which) {
-        // The frames of the all-encodings capture: 9 blocks, each a metric name length and a block length.
+    // --- seeded, every build ------------------------------------------------------------------------------------
+
+    @Test
+    void randomBlocksAfterAValidHeaderAreDecodedOrRefused() {
+        Seeded.forAll(2000, g -> {
+            byte[] rest = g.bytes(300);
+            decodeOrRefuse(ByteBuffer.allocate(16 + rest.length).put(SPECIAL, 0, 16).put(rest).array());
+        });
+    }
+
+    @Test
+    void damagedExportsAreDecodedOrRefused() {
+        int[] decoded = new int[1];
+        Seeded.forAll(3000, g -> decoded[0] += decodeOrRefuse(ByteMutations.mutated(g, g.oneOf(SPECIAL,
+                ALL_ENCODINGS))) != null ? 1 : 0);
+        // Damage in values and timestamps often still decodes: proof the damage gets past the framing.
+        assertThat(decoded[0]).isGreaterThan(3000 * 5 / 100);
+    }
+
+    @Test
+    void lyingLengthPrefixesAreRefusedOrDecoded() {
+        Seeded.forAll(1000, g -> decodeOrRefuse(lyingFrame(g)));
+    }
+
+    @Test
+    void findingThreeIsRefused() {
+        assertThat(Refusals.decodeOrRefuse(VmNativeFormatException.class,
+                e -> assertThat(e.getMessage()).contains("18446744073709551615"),
+                () -> VmNativeReader.read(new ByteArrayInputStream(finding3()), (l, t, v) -> { }))).isNull();
+    }
+
+    @Test
+    void writeSeeds() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        seeds.put("special-values.native", SPECIAL);
+        seeds.put("all-encodings.native", ALL_ENCODINGS);
+        seeds.put("stale-marker.native", VmNativeReaderTest.resource("stale-marker.native"));
+        seeds.put("header-only", Arrays.copyOf(SPECIAL, 16));
+        seeds.put("finding-3-column-length-2pow64-1", finding3());
+        Corpus.write(getClass(), "damagedExports", Corpus.randomChoices(24, 256));
+        Corpus.write(getClass(), "body", seeds);
+    }
+
+    // --- shared -------------------------------------------------------------------------------------------------
+
+    /** The all-encodings capture (9 blocks, each a metric name frame and a block frame) with one frame lying. */
+    private static byte[] lyingFrame(Gen g) {
+        long length = g.interestingLong();
+        int which = g.intBetween(0, 17);
         byte[] body = ALL_ENCODINGS.clone();
         ByteBuffer in = ByteBuffer.wrap(body);
         int at = 16;
@@ -56,17 +103,20 @@ class VmNativeReaderFuzzTest {
         if (at + 4 <= body.length) {
             in.putInt(at, (int) length);
         }
-        decodeOrRefuse(body);
+        return body;
     }
 
-    @Provide
-    Arbitrary<byte[]> damagedExports() {
-        return ByteMutations.mutated(Arbitraries.of(SPECIAL, ALL_ENCODINGS));
-    }
-
-    @Provide
-    Arbitrary<Long> lengths() {
-        return ByteMutations.interestingValues();
+    /**
+     * Finding #3: a valid header and metric name, then a block whose timestamp column claims 2^64 - 1 bytes (the
+     * uvarint {@code ff ff ff ff ff ff ff ff ff 01}); it once read as a negative length and escaped as an
+     * {@code IllegalArgumentException}.
+     */
+    static byte[] finding3() {
+        int nameLength = ByteBuffer.wrap(SPECIAL).getInt(16);
+        byte[] block = {0, 0, 1, 0, 3, 3, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 1, 2, 3};
+        return ByteBuffer.allocate(16 + 4 + nameLength + 4 + block.length).put(SPECIAL, 0, 16 + 4 + nameLength)
+                .putInt(block.length).put(block).array();
     }
 
     /** @return the number of blocks decoded, or {@code null} when refused */
