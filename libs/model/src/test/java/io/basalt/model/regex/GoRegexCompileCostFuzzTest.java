@@ -1,6 +1,7 @@
 package io.basalt.model.regex;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -30,13 +31,10 @@ import org.junit.jupiter.api.Test;
  * 1,000 deep ("expression nests too deeply"). {@code -Dbasalt.regex.maxProgramSize=N} sets another bound, e.g. the
  * compile budget of issue 14 once it lands.
  *
- * <p><b>Current behaviour (2026-12-07), recorded by the {@code today...} tests:</b> RE2/J 1.8, which {@link GoRegex}
- * wraps, bounds each repeat count (1,000) but not the compiled program, and recurses once per nesting level. So
- * {@code ((a{100}){100}){400}} compiles to about 4 million instructions (about 440 MB allocated), the issue's
- * {@code ((a{1000}){1000}){1000}} runs out of memory, and 10,000 nested groups throw {@link StackOverflowError}.
- * The regression corpus therefore holds only inputs that keep the contract today; in fuzzing mode ({@code -Pfuzz})
- * the targets find those gaps within seconds. When the compile budget lands, the {@code today...} tests fail on
- * purpose: turn them into refusal checks and add their inputs to the corpus.
+ * <p>RE2/J 1.8, which {@link GoRegex} wraps, bounds each repeat count (1,000) but not the compiled program, and
+ * recurses once per nesting level: {@code ((a{100}){100}){400}} compiled to about 4 million instructions (about 440 MB
+ * allocated) and 10,000 nested groups threw {@link StackOverflowError}. GoRegex's compile budget (CompileBudget) now
+ * refuses both before RE2/J compiles them.
  */
 class GoRegexCompileCostFuzzTest {
 
@@ -85,22 +83,18 @@ class GoRegexCompileCostFuzzTest {
         assertThat(compileOrRefuse("a{1001}")).isEqualTo(-1);
     }
 
-    /** Today: nothing bounds the product of nested repeat counts (see the class comment). */
+    /** The compile budget refuses a program past its bound before RE2/J builds it (it used to take ~440 MB). */
     @Test
-    void todayAProgramPastGosBoundStillCompiles() {
-        String regex = "((a{100}){100}){400}";
-        LabelMatcher[] compiled = new LabelMatcher[1];
-        Throwable refused = catchThrowable(() -> compiled[0] = LabelMatcher.of(LabelMatcher.Type.REGEX, "a", regex));
-        assertThat(refused)
-                .as("%s is refused now: the compile budget has landed; make this test expect the refusal and add the"
-                        + " input to the corpus", regex)
-                .isNull();
-        assertThat(programSize(compiled[0])).isGreaterThan(GO_MAX_PROGRAM_SIZE);
+    void aProgramPastTheBudgetIsRefused() {
+        for (String regex : new String[] { "((a{100}){100}){400}", "((a{1000}){1000}){1000}" }) {
+            assertThatThrownBy(() -> LabelMatcher.of(LabelMatcher.Type.REGEX, "a", regex)).as(regex)
+                .isInstanceOf(PatternSyntaxException.class).hasMessageContaining("expression too large");
+        }
     }
 
-    /** Today: 10,000 nested groups overflow RE2/J's recursive compiler (Go refuses past 1,000 levels). */
+    /** 10,000 nested groups used to overflow RE2/J's recursive compiler; Go refuses past 1,000 levels, and so now do we. */
     @Test
-    void todayDeepNestingOverflowsTheStack() throws InterruptedException {
+    void deepNestingIsRefused() throws InterruptedException {
         String regex = "(".repeat(10_000) + "a" + ")".repeat(10_000);
         Throwable[] thrown = new Throwable[1];
         // A thread with the JVM's default stack, as the server's request threads have.
@@ -108,24 +102,21 @@ class GoRegexCompileCostFuzzTest {
                 () -> LabelMatcher.of(LabelMatcher.Type.REGEX, "a", regex)), "compile", 0);
         t.start();
         t.join();
-        assertThat(thrown[0])
-                .as("10,000 nested groups no longer overflow the stack: make this test expect a refusal and add the"
-                        + " input to the corpus")
-                .isInstanceOf(StackOverflowError.class);
+        assertThat(thrown[0]).isInstanceOf(PatternSyntaxException.class)
+            .hasMessageContaining("expression nests too deeply");
     }
 
     /**
-     * Finding #4 (docs/reliability.md), not fixed yet: with {@code (?i)}, U+1C80 to U+1C88 (Cyrillic small letters such
-     * as ROUNDED VE, which Java 17's Unicode tables fold into the orbit of {@code в}/{@code В}) send RE2/J 1.8's
-     * {@code Parser.minFoldRune} / {@code Unicode.simpleFold} into an endless loop: the compile never returns and
-     * spins a core. Found by {@code RelabelFuzzTest#regex} in fuzzing mode within 13 s. Disabled because the thread
-     * cannot be stopped: enable it with the fix, and add the regex to this target's corpus.
+     * Finding #4 (docs/reliability.md): with {@code (?i)}, U+1C80 to U+1C88 (Cyrillic small letters such as ROUNDED VE,
+     * which Java 17's Unicode tables fold into the orbit of {@code в}/{@code В}) sent RE2/J 1.8's
+     * {@code Parser.minFoldRune} / {@code Unicode.simpleFold} into an endless loop. Found by {@code RelabelFuzzTest#regex}
+     * in fuzzing mode within 13 s; GoRegex's compile budget now refuses them before RE2/J sees them.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("finding #4: (?i) with U+1C80 hangs RE2/J's compile; enable with the fix")
+    @org.junit.jupiter.api.Timeout(30)
     void findingFourCaseInsensitiveRoundedVeIsRefusedOrCompiled() {
-        compileOrRefuse("(?i)\u1c80");
-        compileOrRefuse("(?i)[\\x02-\\x{1fff}]");
+        assertThat(compileOrRefuse("(?i)\u1c80")).isEqualTo(-1);
+        assertThat(compileOrRefuse("(?i)[\\x02-\\x{1fff}]")).isEqualTo(-1);
     }
 
     @Test
