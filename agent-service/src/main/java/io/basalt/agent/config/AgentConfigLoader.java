@@ -60,6 +60,12 @@ public final class AgentConfigLoader {
     private static final Set<String> SECRET_FIELDS = Set.of("basic_auth.password", "authorization.credentials",
             "oauth2.client_secret", "tls_config.key");
 
+    /**
+     * Maps whose every value may be a credential: remote-write headers often carry an API key or a tenant token
+     * ({@code X-Api-Key}, {@code X-Scope-OrgID}), and OAuth2 endpoint parameters a client assertion.
+     */
+    private static final Set<String> SECRET_MAPS = Set.of("remote_write.headers", "oauth2.endpoint_params");
+
     /** Sections whose entries are HTTP client configs, where {@code bearer_token} sits directly. */
     private static final Set<String> HTTP_CLIENT_SECTIONS = Set.of("scrape_configs", "remote_write");
 
@@ -145,6 +151,7 @@ public final class AgentConfigLoader {
             return;
         }
         String parent = path.isEmpty() ? "" : path.get(path.size() - 1);
+        String grandparent = path.size() < 2 ? "" : path.get(path.size() - 2);
         List<NodeTuple> tuples = mapping.getValue();
         for (int i = 0; i < tuples.size(); i++) {
             NodeTuple t = tuples.get(i);
@@ -155,7 +162,7 @@ public final class AgentConfigLoader {
             Node value = t.getValueNode();
             if (value instanceof ScalarNode v && !Tag.NULL.equals(v.getTag())) {
                 String replacement = null;
-                if (SECRET_FIELDS.contains(parent + "." + key)
+                if (SECRET_FIELDS.contains(parent + "." + key) || SECRET_MAPS.contains(grandparent + "." + parent)
                         || (key.equals("bearer_token") && HTTP_CLIENT_SECTIONS.contains(parent))) {
                     replacement = "<secret>";
                 }

@@ -26,6 +26,14 @@ public record HttpClientSettings(BasicAuth basicAuth, Authorization authorizatio
     /** The OAuth 2.0 client credentials grant; the token is fetched from {@code tokenUrl} and renewed as it expires. */
     public record OAuth2(String clientId, Secret clientSecret, Path clientSecretFile, List<String> scopes, URI tokenUrl,
             Map<String, String> endpointParams, TlsSettings tls) {
+
+        /** Endpoint parameter values may be credentials (a client assertion): names only. */
+        @Override
+        public String toString() {
+            return "OAuth2[clientId=" + clientId + ", clientSecret=" + clientSecret + ", clientSecretFile="
+                    + clientSecretFile + ", scopes=" + scopes + ", tokenUrl=" + tokenUrl + ", endpointParams="
+                    + RemoteWriteConfig.redacted(endpointParams) + ", tls=" + tls + "]";
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** One {@code remote_write} entry. */
 public record RemoteWriteConfig(URI url, String name, Duration remoteTimeout, Map<String, String> headers,
@@ -21,8 +22,18 @@ public record RemoteWriteConfig(URI url, String name, Duration remoteTimeout, Ma
     @Override
     public String toString() {
         return "RemoteWriteConfig[url=" + redactedUrl() + ", name=" + name + ", remoteTimeout=" + remoteTimeout
-                + ", headers=" + headers + ", writeRelabelConfigs=" + writeRelabelConfigs + ", queue=" + queue
+                + ", headers=" + redacted(headers) + ", writeRelabelConfigs=" + writeRelabelConfigs + ", queue=" + queue
                 + ", http=" + http + "]";
+    }
+
+    /** Header names only: their values are often API keys or tenant tokens. */
+    static Map<String, String> redacted(Map<String, String> headers) {
+        if (headers == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        headers.keySet().forEach(name -> out.put(name, "<secret>"));
+        return out;
     }
 
     static String redacted(URI url) {

@@ -180,7 +180,9 @@ class HttpClientConfigTest {
                 authorization: {type: Token, credentials: hunter2-credentials}
             remote_write:
               - url: https://writer:hunter2-url@insert/api/v1/write
-                oauth2: {client_id: agent, client_secret: hunter2-oauth, token_url: 'https://idp/token'}
+                oauth2: {client_id: agent, client_secret: hunter2-oauth, token_url: 'https://idp/token',
+                         endpoint_params: {client_assertion: hunter2-assertion}}
+                headers: {X-Api-Key: hunter2-header, X-Scope-OrgID: hunter2-org}
             """;
 
     @Test
@@ -190,7 +192,8 @@ class HttpClientConfigTest {
         assertThat(c.redactedYaml()).doesNotContain("hunter2")
                 .contains("password: <secret>", "key: <secret>", "credentials: <secret>", "client_secret: <secret>",
                         "bearer_token: <secret>", "https://writer:xxxxx@insert/api/v1/write", "username: u",
-                        "password: visible-label", "key: visible-too", "cert: CERT-PEM");
+                        "password: visible-label", "key: visible-too", "cert: CERT-PEM",
+                        "X-Api-Key: <secret>", "X-Scope-OrgID: <secret>", "client_assertion: <secret>");
         // Config objects end up in messages and logs; none of them may print a secret.
         assertThat(c.toString()).doesNotContain("hunter2").contains("<secret>");
         assertThat(c.remoteWrite().get(0).redactedUrl()).isEqualTo("https://writer:xxxxx@insert/api/v1/write");
