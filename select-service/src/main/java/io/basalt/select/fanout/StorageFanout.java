@@ -87,19 +87,34 @@ public class StorageFanout {
     }
 
     public Mono<PartialResult<List<String>>> labelNames(SearchQuery query, ReadOptions options) {
-        return ask("/internal/labels", query, options, StringListCodec::decode, StorageFanout::sortedUnion);
+        return ask("/internal/labels", query, options, StringListCodec::decode, answers -> answers)
+            .map(r -> cappedUnion(r, query.limit(), "label names"));
     }
 
     public Mono<PartialResult<List<String>>> labelValues(String name, SearchQuery query, ReadOptions options) {
         return ask("/internal/label/" + UriUtils.encodePathSegment(name, StandardCharsets.UTF_8) + "/values", query,
-                options, StringListCodec::decode, StorageFanout::sortedUnion);
+                options, StringListCodec::decode, answers -> answers)
+            .map(r -> cappedUnion(r, query.limit(), "values of label " + name));
     }
 
-    /** Cardinality merged over nodes; the query's limit is the top-N size. */
+    /**
+     * Cardinality merged over nodes; the query's limit is the top-N size. Every node must answer for the counts to
+     * be right: summed counts are divided by the replication factor, so a missing node's series would be counted
+     * at 1/RF of their number. Unlike a search, the answer is therefore partial as soon as one node is missing.
+     */
     public Mono<PartialResult<NodeCardinality>> tsdbStatus(SearchQuery query, ReadOptions options) {
         return ask("/internal/status/tsdb", query, options, body -> List.of(NodeCardinality.parse(body)),
                 answers -> NodeCardinality.merge(answers.stream().flatMap(List::stream).toList(),
-                        props.getReplicationFactor()));
+                        props.getReplicationFactor()), 0)
+            .map(r -> {
+                if (!r.partial()) {
+                    return r;
+                }
+                List<String> warnings = new ArrayList<>(r.warnings());
+                warnings.add("series counts are undercounted: they come only from the storage nodes that answered "
+                        + "and are divided by the replication factor (" + props.getReplicationFactor() + ")");
+                return new PartialResult<>(r.value(), true, warnings);
+            });
     }
 
     /**
@@ -135,8 +150,17 @@ public class StorageFanout {
             });
     }
 
+    /** A read that is complete while fewer than replicationFactor nodes are missing. */
     private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, ReadOptions options,
             Function<byte[], List<T>> decode, Function<List<List<T>>, R> merge) {
+        return ask(path, query, options, decode, merge, props.getReplicationFactor() - 1);
+    }
+
+    /**
+     * @param completeDespite how many nodes may be missing while the merged answer is still complete
+     */
+    private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, ReadOptions options,
+            Function<byte[], List<T>> decode, Function<List<List<T>>, R> merge, int completeDespite) {
         byte[] body = query.encode();
         return Mono.defer(() -> {
             if (options.expired()) {
@@ -145,7 +169,7 @@ public class StorageFanout {
             return Flux.fromIterable(nodes)
                 .flatMap(node -> call(node, path, body, options, decode))
                 .collectList()
-                .map(answers -> combine(answers, options, merge));
+                .map(answers -> combine(answers, options, merge, completeDespite));
         });
     }
 
@@ -199,7 +223,7 @@ public class StorageFanout {
     }
 
     private <T, R> PartialResult<R> combine(List<NodeAnswer<List<T>>> answers, ReadOptions options,
-            Function<List<List<T>>, R> merge) {
+            Function<List<List<T>>, R> merge, int completeDespite) {
         List<List<T>> ok = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (NodeAnswer<List<T>> a : answers) {
@@ -218,7 +242,7 @@ public class StorageFanout {
             throw new StorageUnavailableException("no storage node answered: " + String.join("; ", warnings));
         }
         // With RF copies of every series, fewer than RF missing nodes still leave a copy of each: complete.
-        boolean partial = warnings.size() >= props.getReplicationFactor();
+        boolean partial = warnings.size() > completeDespite;
         if (partial && options.denyPartialResponse()) {
             throw new StorageUnavailableException("partial response denied (deny_partial_response): "
                     + String.join("; ", warnings));
@@ -226,10 +250,20 @@ public class StorageFanout {
         return new PartialResult<>(merge.apply(ok), partial, partial ? warnings : List.of());
     }
 
-    private static List<String> sortedUnion(List<List<String>> answers) {
+    /**
+     * The union of the nodes' string lists. A node stops at the query's limit, so a node that answered with that
+     * many strings may have left some out: the answer says so in a warning rather than looking complete.
+     */
+    private PartialResult<List<String>> cappedUnion(PartialResult<List<List<String>>> r, int limit, String what) {
         TreeSet<String> all = new TreeSet<>();
-        answers.forEach(all::addAll);
-        return new ArrayList<>(all);
+        r.value().forEach(all::addAll);
+        List<String> warnings = r.warnings();
+        if (limit > 0 && r.value().stream().anyMatch(answer -> answer.size() >= limit)) {
+            warnings = new ArrayList<>(warnings);
+            warnings.add(what + " may be incomplete: a storage node answered with its limit of " + limit
+                    + " (basalt.select.max-series + 1); narrow match[] or the time range");
+        }
+        return new PartialResult<>(new ArrayList<>(all), r.partial(), warnings);
     }
 
     private static String describe(Throwable e) {

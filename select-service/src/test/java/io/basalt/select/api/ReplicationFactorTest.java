@@ -91,4 +91,15 @@ class ReplicationFactorTest {
 
         assertThat(data.path("headStats").path("numSeries").asLong()).isEqualTo(6);
     }
+
+    @Test
+    void tsdbStatusWithOneNodeDownIsPartialBecauseItsCountsAreDividedByTheReplicationFactor() {
+        NODES.get(1).failing(true);
+
+        JsonNode json = new ApiTestSupport(port).get(API + "/status/tsdb?date=2023-11-14").json();
+
+        // nodes 0 and 2 hold 8 copies, counted as 4 series although all 6 still have a copy there
+        assertThat(json.path("isPartial").asBoolean()).isTrue();
+        assertThat(json.path("warnings").toString()).contains("did not answer").contains("undercounted");
+    }
 }

@@ -114,6 +114,28 @@ class SelectLimitsTest {
         assertThat(series.json().path("error").asString()).contains("more than 3 series");
     }
 
+    @Test
+    void labelValuesCutAtTheStorageLimitSayTheyMayBeIncomplete() {
+        // five instances, but a node answers at most max-series + 1 = 4 values
+        var values = api().get(API + "/label/instance/values");
+
+        assertThat(values.status()).isEqualTo(200);
+        assertThat(values.json().path("data")).hasSize(4);
+        assertThat(values.json().path("warnings")).singleElement()
+            .satisfies(w -> assertThat(w.asString()).contains("values of label instance may be incomplete")
+                .contains("limit of 4").contains("basalt.select.max-series"));
+        // not partial: every node answered, only the answer is cut
+        assertThat(values.json().has("isPartial")).isFalse();
+    }
+
+    @Test
+    void labelValuesUnderTheLimitCarryNoWarning() {
+        var values = api().get(API + "/label/__name__/values");
+
+        assertThat(values.json().path("data")).hasSize(1);
+        assertThat(values.json().has("warnings")).isFalse();
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

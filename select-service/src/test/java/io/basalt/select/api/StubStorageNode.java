@@ -104,13 +104,13 @@ final class StubStorageNode implements AutoCloseable {
                 send(ex, 200, RowsCodec.encode(q.tenant(), out));
             }
             else if (path.equals("/internal/labels")) {
-                send(ex, 200, StringListCodec.encode(storage.labelNames(q.tenant(), q.matchers(), q.minTime(),
-                        q.maxTime())));
+                send(ex, 200, StringListCodec.encode(limited(storage.labelNames(q.tenant(), q.matchers(),
+                        q.minTime(), q.maxTime()), q.limit())));
             }
             else if (path.startsWith("/internal/label/")) {
                 String name = path.substring("/internal/label/".length(), path.length() - "/values".length());
-                send(ex, 200, StringListCodec.encode(storage.labelValues(q.tenant(), name, q.matchers(),
-                        q.minTime(), q.maxTime())));
+                send(ex, 200, StringListCodec.encode(limited(storage.labelValues(q.tenant(), name, q.matchers(),
+                        q.minTime(), q.maxTime()), q.limit())));
             }
             else if (path.equals("/internal/delete_series")) {
                 int deleted = storage.deleteSeries(q.tenant(), q.matchers());
@@ -126,6 +126,11 @@ final class StubStorageNode implements AutoCloseable {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** As a real storage node cuts label names and values at the query's limit. */
+    private static List<String> limited(List<String> values, int limit) {
+        return limit > 0 && values.size() > limit ? values.subList(0, limit) : values;
     }
 
     /** Only the fields select merges: total and series per metric name. */
