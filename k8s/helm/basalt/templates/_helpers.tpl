@@ -147,7 +147,7 @@ every WebClient of every tier trusts the CA (basalt-client), which the agents' l
 {{- $auth := dict "enabled" true "users" $users "tokens" $tokens -}}
 {{- $jwt := $sec.auth.jwt -}}
 {{- if or $jwt.issuerUri $jwt.jwkSetUri -}}
-{{- $j := dict "tenants-claim" $jwt.tenantsClaim -}}
+{{- $j := dict "tenants-claim" $jwt.tenantsClaim "audience" (required "security.auth.jwt.audience must be set when JWTs are accepted: the aud value your identity provider puts in tokens meant for Basalt" $jwt.audience) -}}
 {{- with $jwt.issuerUri }}{{ $_ := set $j "issuer-uri" . }}{{ end -}}
 {{- with $jwt.jwkSetUri }}{{ $_ := set $j "jwk-set-uri" . }}{{ end -}}
 {{- $_ := set $auth "jwt" $j -}}

@@ -165,7 +165,8 @@ class HelmSecurityTest {
 
     @Test
     void noSecretValueAppearsInAnyRenderedConfigMap() {
-        List<HasMetadata> objects = render(with(SECURE, "security.auth.jwt.issuerUri", "https://login.example.com"));
+        List<HasMetadata> objects = render(with(with(SECURE, "security.auth.jwt.issuerUri", "https://login.example.com"),
+                "security.auth.jwt.audience", "basalt"));
 
         for (ConfigMap map : KubernetesObjects.ofKind(objects, ConfigMap.class)) {
             assertThat(SecretReferences.inlined(map.getData(), "/etc/basalt/")).as(map.getMetadata().getName())
@@ -200,13 +201,15 @@ class HelmSecurityTest {
     @Test
     void jwtIssuerReachesEveryTier() {
         List<HasMetadata> objects = render(Map.of("security.auth.enabled", true,
-                "security.auth.existingSecret", "prod-auth", "security.auth.jwt.issuerUri", "https://login.example.com"));
+                "security.auth.existingSecret", "prod-auth", "security.auth.jwt.issuerUri", "https://login.example.com",
+                "security.auth.jwt.audience", "basalt"));
 
         for (String tier : TIERS) {
             Map<String, Object> file = securityFile(objects, tier);
             assertThat(Yaml.asMap(at(file, "basalt.security.auth.jwt"))).as(tier)
                     .containsEntry("issuer-uri", "https://login.example.com")
-                    .containsEntry("tenants-claim", "basalt_tenants");
+                    .containsEntry("tenants-claim", "basalt_tenants")
+                    .containsEntry("audience", "basalt");
             // authentication alone leaves the transport as it was
             assertThat(at(file, "server")).isNull();
         }
@@ -220,6 +223,13 @@ class HelmSecurityTest {
                 .hasMessageContaining("security.tls.existingSecret");
         assertThatThrownBy(() -> render(Map.of("security.auth.enabled", true)))
                 .hasMessageContaining("security.auth.existingSecret");
+    }
+
+    @Test
+    void acceptingJwtsWithoutAnAudienceIsRefused() {
+        assertThatThrownBy(() -> render(Map.of("security.auth.enabled", true, "security.auth.existingSecret",
+                "prod-auth", "security.auth.jwt.jwkSetUri", "https://login.example.com/jwks")))
+                .hasMessageContaining("security.auth.jwt.audience must be set");
     }
 
     @Test

@@ -49,9 +49,12 @@ public record BasaltSecurityProperties(@DefaultValue Auth auth, @DefaultValue Cl
     /**
      * JWT validation as an OAuth2 resource server; on when one of the key sources is set.
      *
-     * @param tenantsClaim the list claim that binds a token to tenants; a token without it may address any tenant
+     * @param audience     required with JWT validation: a token's {@code aud} must contain it, so a token the same
+     *                     identity provider issued for another application is refused
+     * @param tenantsClaim the list claim that binds a token to tenants; a token without it may address no tenant,
+     *                     {@code "*"} in it stands for every tenant and the cross-tenant APIs
      */
-    public record Jwt(String issuerUri, String jwkSetUri, String publicKeyLocation,
+    public record Jwt(String issuerUri, String jwkSetUri, String publicKeyLocation, String audience,
             @DefaultValue("basalt_tenants") String tenantsClaim) {
 
         boolean configured() {

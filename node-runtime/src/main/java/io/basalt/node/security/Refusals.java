@@ -25,14 +25,16 @@ import reactor.core.publisher.Mono;
  * Answers refused requests: 401 with a {@code WWW-Authenticate} challenge per accepted scheme, or 403; short plain
  * text, never a stack trace or the presented credential. Each refusal counts in
  * {@code basalt_auth_refused_total{reason}}: {@code unauthenticated} (no credentials), {@code bad_credentials} (wrong
- * password, unknown token, invalid or expired JWT), {@code forbidden_tenant}.
+ * password, unknown token, invalid or expired JWT, wrong audience), {@code forbidden_tenant},
+ * {@code missing_tenants_claim} (a valid JWT that lists no tenants claim).
  */
 final class Refusals implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
 
     record Refusal(String reason, String message) {
     }
 
-    static final List<String> REASONS = List.of("unauthenticated", "bad_credentials", "forbidden_tenant");
+    static final List<String> REASONS = List.of("unauthenticated", "bad_credentials", "forbidden_tenant",
+            "missing_tenants_claim");
 
     private static final Logger log = LoggerFactory.getLogger(Refusals.class);
 

@@ -33,6 +33,7 @@ final class SecurityStatus implements StatusSection {
         a.put("users", auth.users().stream().map(BasaltSecurityProperties.User::username).toList());
         a.put("tokens", auth.tokens().stream().map(BasaltSecurityProperties.Token::name).toList());
         a.put("jwtKeys", jwtKeys(auth.jwt()));
+        a.put("jwtAudience", auth.jwt().configured() ? auth.jwt().audience() : null);
         BasaltSecurityProperties.Client client = props.client();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("credential", credential(client));

@@ -62,6 +62,7 @@ class AuthMatrixTest {
         r.add("basalt.security.auth.tokens[1].token", () -> "tenant-two-token");
         r.add("basalt.security.auth.tokens[1].tenants[0]", () -> "2");
         r.add("basalt.security.auth.jwt.public-key-location", () -> publicKey);
+        r.add("basalt.security.auth.jwt.audience", () -> TestJwts.AUDIENCE);
     }
 
     @LocalServerPort
@@ -166,7 +167,6 @@ class AuthMatrixTest {
         assertThat(http.get(QUERY.formatted(4), bearer(JWTS.valid("svc", List.of("3")))).statusCode()).isEqualTo(403);
         assertThat(http.post("/internal/search", bearer(JWTS.valid("svc", List.of("3")))).statusCode())
             .isEqualTo(403);
-        assertThat(http.get(QUERY.formatted(4), bearer(JWTS.valid("svc", null))).statusCode()).isEqualTo(200);
         assertThat(http.get(QUERY.formatted(4), bearer(JWTS.valid("svc", List.of()))).statusCode()).isEqualTo(403);
 
         String expired = JWTS.sign("svc", null, Instant.now().minus(Duration.ofHours(2)), Duration.ofMinutes(5));
@@ -174,6 +174,43 @@ class AuthMatrixTest {
         String forged = OTHER_KEY.valid("svc", null);
         assertThat(http.get(QUERY.formatted(3), bearer(forged)).statusCode()).isEqualTo(401);
         assertThat(http.get(QUERY.formatted(3), bearer(JWTS.valid("svc", List.of("not-a-tenant")))).statusCode())
+            .isEqualTo(401);
+    }
+
+    @Test
+    void aJwtWithoutTheTenantsClaimMayAddressNothing() {
+        String unbound = JWTS.valid("shared-idp-client", null);
+        double before = refused("missing_tenants_claim");
+
+        for (HttpResponse<String> r : List.of(http.get(QUERY.formatted(4), bearer(unbound)),
+                http.get(QUERY.formatted(0), bearer(unbound)), http.post(DELETE.formatted(4), bearer(unbound)),
+                http.post("/internal/search", bearer(unbound)), http.post("/api/v1/write", bearer(unbound)))) {
+            assertThat(r.statusCode()).as(r.uri().getPath()).isEqualTo(403);
+            assertThat(r.body()).as(r.uri().getPath()).isEqualTo("403 token 'shared-idp-client' has no "
+                    + "basalt_tenants claim: a JWT must list the tenants it may address, or \"*\" for all of them "
+                    + "and the cross-tenant APIs\n");
+        }
+        assertThat(refused("missing_tenants_claim")).isEqualTo(before + 5);
+    }
+
+    @Test
+    void aJwtListingTheWildcardReachesEveryTenantAndTheInternalApi() {
+        String admin = JWTS.valid("ops", List.of("*"));
+
+        assertThat(http.get(QUERY.formatted(4), bearer(admin)).statusCode()).isEqualTo(200);
+        assertThat(http.post(DELETE.formatted(9), bearer(admin)).statusCode()).isEqualTo(200);
+        assertThat(http.post("/internal/search", bearer(admin)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aJwtForAnotherAudienceOrWithoutOneIsRefused() {
+        assertThat(http.get(QUERY.formatted(3), bearer(JWTS.forAudience("basalt", "svc", List.of("3"))))
+            .statusCode()).isEqualTo(200);
+        HttpResponse<String> other = http.get(QUERY.formatted(3),
+                bearer(JWTS.forAudience("billing-app", "svc", List.of("3"))));
+        assertThat(other.statusCode()).isEqualTo(401);
+        assertThat(other.body()).isEqualTo("401 invalid credentials\n");
+        assertThat(http.get(QUERY.formatted(3), bearer(JWTS.forAudience(null, "svc", List.of("3")))).statusCode())
             .isEqualTo(401);
     }
 

@@ -36,6 +36,7 @@ class JwtIssuerTest {
     static void security(DynamicPropertyRegistry r) {
         r.add("basalt.security.auth.enabled", () -> "true");
         r.add("basalt.security.auth.jwt.issuer-uri", () -> ISSUER);
+        r.add("basalt.security.auth.jwt.audience", () -> TestJwts.AUDIENCE);
     }
 
     @AfterAll

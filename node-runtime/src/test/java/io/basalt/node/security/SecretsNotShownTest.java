@@ -54,7 +54,7 @@ class SecretsNotShownTest {
 
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body()).contains("\"role\":\"test\"")
-            .contains("\"auth\":{\"enabled\":true,\"users\":[\"admin\"],\"tokens\":[\"agent\"],\"jwtKeys\":null}")
+            .contains("\"auth\":{\"enabled\":true,\"users\":[\"admin\"],\"tokens\":[\"agent\"],\"jwtKeys\":null,\"jwtAudience\":null}")
             .contains("\"credential\":\"basic as insert\"");
         for (String path : new String[] { "/actuator/env", "/actuator/configprops", "/actuator/env/basalt" }) {
             assertThat(http.get(path, basic("admin", PASSWORD)).statusCode()).as(path).isEqualTo(404);

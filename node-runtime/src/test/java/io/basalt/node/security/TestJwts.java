@@ -51,6 +51,9 @@ final class TestJwts {
         return new JWKSet(new RSAKey.Builder((RSAPublicKey) keys.getPublic()).keyID("test").build()).toString();
     }
 
+    /** The audience the test nodes expect ({@code basalt.security.auth.jwt.audience}). */
+    static final String AUDIENCE = "basalt";
+
     /** A token for {@code subject} valid for {@code lifetime} from {@code issuedAt}; {@code tenants} null = no claim. */
     String sign(String subject, List<String> tenants, Instant issuedAt, Duration lifetime) {
         return sign(null, subject, tenants, issuedAt, lifetime);
@@ -58,9 +61,18 @@ final class TestJwts {
 
     /** Like {@link #sign(String, List, Instant, Duration)} with an {@code iss} claim unless {@code issuer} is null. */
     String sign(String issuer, String subject, List<String> tenants, Instant issuedAt, Duration lifetime) {
+        return sign(issuer, AUDIENCE, subject, tenants, issuedAt, lifetime);
+    }
+
+    /** A token with the {@code aud} claim {@code audience}, none when it is null. */
+    String sign(String issuer, String audience, String subject, List<String> tenants, Instant issuedAt,
+            Duration lifetime) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer)
             .issueTime(Date.from(issuedAt))
             .expirationTime(Date.from(issuedAt.plus(lifetime)));
+        if (audience != null) {
+            claims.audience(audience);
+        }
         if (tenants != null) {
             claims.claim("basalt_tenants", tenants);
         }
@@ -77,5 +89,9 @@ final class TestJwts {
 
     String valid(String subject, List<String> tenants) {
         return sign(subject, tenants, Instant.now(), Duration.ofMinutes(5));
+    }
+
+    String forAudience(String audience, String subject, List<String> tenants) {
+        return sign(null, audience, subject, tenants, Instant.now(), Duration.ofMinutes(5));
     }
 }
