@@ -157,7 +157,7 @@ class AuthMatrixIT {
 
     @Test
     void storageWantsAClientCertificateAndThenCredentials() throws Exception {
-        Call search = get(storage, "/internal/force_flush");
+        Call search = new Call(storage, "POST", "/internal/force_flush", new byte[0], "text/plain");
         assertThatThrownBy(() -> send(https, search, null)).as("no client certificate").isInstanceOf(IOException.class);
 
         assertThat(send(mutualTls, search, null).statusCode()).isEqualTo(401);

@@ -13,8 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
@@ -24,7 +23,8 @@ import reactor.core.publisher.Mono;
  * VictoriaMetrics cluster's delete API, under its own {@code /delete/} prefix (so that a proxy can keep it apart from
  * reads): every series of the tenant matching any {@code match[]} selector is deleted on every storage node, with
  * all its samples. 204 once every node has deleted; 503 if any node did not, since a delete that missed a node is
- * not done.
+ * not done. POST only, unlike VictoriaMetrics (which also takes GET): a GET can be triggered by any page a browser
+ * loads and carries the browser's stored basic credentials. GET answers 405.
  */
 @RestController
 public class DeleteSeriesController {
@@ -40,8 +40,7 @@ public class DeleteSeriesController {
         this.props = props;
     }
 
-    @RequestMapping(path = "/delete/{tenant}/prometheus/api/v1/admin/tsdb/delete_series",
-            method = { RequestMethod.GET, RequestMethod.POST })
+    @PostMapping("/delete/{tenant}/prometheus/api/v1/admin/tsdb/delete_series")
     public Mono<ResponseEntity<Void>> deleteSeries(@PathVariable String tenant, ServerWebExchange exchange) {
         return PrometheusApiController.params(exchange).flatMap(p -> {
             TenantId id = TenantId.parse(tenant);

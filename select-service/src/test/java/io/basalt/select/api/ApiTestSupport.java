@@ -2,6 +2,7 @@ package io.basalt.select.api;
 
 import java.net.URI;
 import java.time.Duration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
@@ -37,6 +38,11 @@ final class ApiTestSupport {
         var r = client.get().uri(URI.create(base + uri)).exchange().expectBody(String.class).returnResult();
         return new Answer(r.getStatus().value(), String.valueOf(r.getResponseHeaders().getContentType()),
                 r.getResponseBody());
+    }
+
+    HttpHeaders getHeaders(String uri) {
+        return client.get().uri(URI.create(base + uri)).exchange().expectBody(String.class).returnResult()
+            .getResponseHeaders();
     }
 
     Answer postForm(String uri, MultiValueMap<String, String> form) {

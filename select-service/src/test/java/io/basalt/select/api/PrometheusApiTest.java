@@ -294,12 +294,27 @@ class PrometheusApiTest {
         NODE_1.add(neighbour, series("gone", 1, "instance", "a"));
 
         var post = api().postForm(DELETE.formatted(9), form("match[]", "gone"));
-        var get = api().get(DELETE.formatted(9) + "?match%5B%5D=gone_too&match%5B%5D=%7B__name__%3D%22absent%22%7D");
+        var both = api().postForm(DELETE.formatted(9), form("match[]", "gone_too", "match[]", "{__name__=\"absent\"}"));
 
         assertThat(post.status()).isEqualTo(204);
-        assertThat(get.status()).isEqualTo(204);
+        assertThat(both.status()).isEqualTo(204);
         assertThat(names(tenant)).containsExactly("kept");
         assertThat(names(neighbour)).containsExactly("gone");
+    }
+
+    /** A GET can come from any page a browser loads (an image tag), with the browser's stored credentials. */
+    @Test
+    void deleteSeriesRefusesGetWith405NamingPostAndDeletesNothing() {
+        TenantId tenant = new TenantId(12, 0);
+        NODE_1.add(tenant, series("precious", 1, "instance", "a"));
+
+        var get = api().get(DELETE.formatted(12) + "?match%5B%5D=precious");
+
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.body()).isEqualTo("405 GET is not allowed on " + DELETE.formatted(12) + ": use POST (this "
+                + "endpoint changes or deletes data, so it takes POST only, unlike VictoriaMetrics' GET examples)\n");
+        assertThat(api().getHeaders(DELETE.formatted(12)).get("Allow")).containsExactly("POST");
+        assertThat(names(tenant)).containsExactly("precious");
     }
 
     @Test

@@ -80,10 +80,20 @@ class SelectSecurityTest {
     void deletingSeriesIsBoundToTheCredentialsTenantsLikeReading() throws Exception {
         String delete = "/delete/%s/prometheus/api/v1/admin/tsdb/delete_series?match%%5B%%5D=up";
 
-        assertThat(get(delete.formatted(1), null).statusCode()).isEqualTo(401);
-        assertThat(get(delete.formatted(2), READER).statusCode()).isEqualTo(403);
+        assertThat(post(delete.formatted(1), null).statusCode()).isEqualTo(401);
+        assertThat(post(delete.formatted(2), READER).statusCode()).isEqualTo(403);
         // Let through to the handler, which cannot reach the only storage node: not done, so not 204.
-        assertThat(get(delete.formatted(1), READER).statusCode()).isEqualTo(503);
+        assertThat(post(delete.formatted(1), READER).statusCode()).isEqualTo(503);
+    }
+
+    private HttpResponse<String> post(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {

@@ -24,8 +24,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -176,15 +174,18 @@ public class InternalApiController {
             .map(deleted -> "{\"deletedSeries\":" + deleted + "}");
     }
 
-    /** Writes the in-memory head into parts, so just-written data is durable in parts (tests, benchmarks). */
-    @RequestMapping(path = "/internal/force_flush", method = { RequestMethod.GET, RequestMethod.POST })
+    /**
+     * Writes the in-memory head into parts, so just-written data is durable in parts (tests, benchmarks). POST only,
+     * as every endpoint that changes the node (see {@link SnapshotController}).
+     */
+    @PostMapping("/internal/force_flush")
     public Mono<ResponseEntity<Void>> forceFlush() {
         return UninterruptedCall.run(engine::flush)
             .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).build());
     }
 
     /** Merges parts now instead of waiting for the background merger (benchmarks measure bytes per sample after it). */
-    @RequestMapping(path = "/internal/force_merge", method = { RequestMethod.GET, RequestMethod.POST })
+    @PostMapping("/internal/force_merge")
     public Mono<ResponseEntity<Void>> forceMerge() {
         return UninterruptedCall.run(() -> {
             engine.flush();

@@ -251,13 +251,34 @@ class InternalApiTest {
             .containsExactlyInAnyOrderElementsOf(written);
     }
 
+    /** A GET can come from any page a browser loads (an image tag), with the browser's stored credentials. */
+    @Test
+    void endpointsThatChangeTheNodeRefuseGetWith405NamingPost() {
+        assertThat(client.insert(TENANT, series("kept", 2, 3)).statusCode()).isEqualTo(204);
+        String snapshot = client.post("/snapshot/create", "text/plain", new byte[0]).body()
+            .replaceAll(".*\"snapshot\":\"([^\"]+)\".*", "$1");
+
+        for (String path : List.of("/internal/force_flush", "/internal/force_merge", "/internal/delete_series",
+                "/snapshot/create", "/snapshot/delete?snapshot=" + snapshot, "/snapshot/delete_all")) {
+            HttpResponse<String> r = client.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(405);
+            assertThat(r.headers().allValues("Allow")).as(path).containsExactly("POST");
+            assertThat(r.body()).as(path).isEqualTo("405 GET is not allowed on " + path.replaceAll("\\?.*", "")
+                    + ": use POST (this endpoint changes or deletes data, so it takes POST only, unlike "
+                    + "VictoriaMetrics' GET examples)\n");
+        }
+        // nothing happened: the snapshot is still there, listing stays a GET
+        assertThat(client.get("/snapshot/list").body()).contains(snapshot);
+        assertThat(client.post("/snapshot/delete?snapshot=" + snapshot, "text/plain", new byte[0]).statusCode())
+            .isEqualTo(200);
+    }
+
     @Test
     void forceFlushMovesJustWrittenSamplesIntoPartsThatStillAnswer() {
         assertThat(client.insert(TENANT, series("flushed", 5, 10)).statusCode()).isEqualTo(204);
         assertThat(engine.status().headSamples()).isPositive();
 
         assertThat(client.post("/internal/force_flush", "text/plain", new byte[0]).statusCode()).isEqualTo(204);
-        assertThat(client.get("/internal/force_flush").statusCode()).isEqualTo(204);
 
         assertThat(engine.status().headSamples()).isZero();
         assertThat(engine.status().parts()).isPositive();

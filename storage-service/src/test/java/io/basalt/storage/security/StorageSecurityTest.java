@@ -57,9 +57,9 @@ class StorageSecurityTest {
     @Test
     void crossTenantApisNeedACredentialBoundToNoTenant() throws Exception {
         for (String path : new String[] { "/internal/force_flush", "/snapshot/list" }) {
-            assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
-            assertThat(get(path, TENANT_BOUND).statusCode()).as(path).isEqualTo(403);
-            assertThat(get(path, TIER).statusCode()).as(path).isBetween(200, 299);
+            assertThat(post(path, new byte[0], null).statusCode()).as(path).isEqualTo(401);
+            assertThat(post(path, new byte[0], TENANT_BOUND).statusCode()).as(path).isEqualTo(403);
+            assertThat(post(path, new byte[0], TIER).statusCode()).as(path).isBetween(200, 299);
         }
     }
 
