@@ -21,6 +21,11 @@ import tools.jackson.databind.node.ObjectNode;
  * The Targets page's data: every configured agent's {@code /api/v1/targets}, asked from here so the browser needs
  * no access to (or CORS from) the agents. The answer keeps Prometheus' shape, each target tagged with its agent, plus
  * {@code data.agents} saying which agents answered; an agent that did not becomes a warning, not an error.
+ *
+ * <p>Agents scrape for the whole cluster: their targets' addresses, labels and errors belong to no one tenant. They
+ * are shown under tenant 0 only, the tenant that the cluster's own tenant-less paths address, so with authentication
+ * on only credentials allowed tenant 0 see them. Under any other tenant the answer is empty, with a warning that
+ * says where to look, and no agent is asked.
  */
 @RestController
 public class AgentTargets {
@@ -44,13 +49,18 @@ public class AgentTargets {
     private record AgentAnswer(URI agent, JsonNode targets, String error) {
     }
 
+    static final String OTHER_TENANT_WARNING = "the agents' targets are shown under tenant 0 only (/select/0/ui/): "
+            + "agents scrape for the whole cluster, so their targets are not one tenant's data";
+
     @GetMapping(path = "/select/{tenant}/ui/api/targets", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<String> targets(@PathVariable String tenant) {
-        TenantId.parse(tenant);
+        if (!TenantId.parse(tenant).equals(TenantId.DEFAULT)) {
+            return Mono.just(merge(List.of(), List.of(OTHER_TENANT_WARNING)));
+        }
         return Flux.fromIterable(props.getAgents())
             .flatMapSequential(this::ask)
             .collectList()
-            .map(AgentTargets::merge);
+            .map(answers -> merge(answers, List.of()));
     }
 
     private Mono<AgentAnswer> ask(URI agent) {
@@ -86,14 +96,14 @@ public class AgentTargets {
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 
-    private static String merge(List<AgentAnswer> answers) {
+    private static String merge(List<AgentAnswer> answers, List<String> notes) {
         ObjectNode out = JSON.createObjectNode();
         out.put("status", "success");
         ObjectNode data = out.putObject("data");
         ArrayNode agents = data.putArray("agents");
         ArrayNode active = data.putArray("activeTargets");
         data.putArray("droppedTargets");
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(notes);
         for (AgentAnswer a : answers) {
             ObjectNode agent = agents.addObject();
             agent.put("url", a.agent().toString());

@@ -37,6 +37,9 @@ class SelectSecurityTest {
     private static final String READER = "Basic " + Base64.getEncoder()
         .encodeToString("reader:reader-pw".getBytes(StandardCharsets.UTF_8));
 
+    private static final String OPERATOR = "Basic " + Base64.getEncoder()
+        .encodeToString("operator:operator-pw".getBytes(StandardCharsets.UTF_8));
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
@@ -47,6 +50,9 @@ class SelectSecurityTest {
         r.add("basalt.security.auth.users[0].username", () -> "reader");
         r.add("basalt.security.auth.users[0].password-hash", () -> new BCryptPasswordEncoder(4).encode("reader-pw"));
         r.add("basalt.security.auth.users[0].tenants[0]", () -> "1");
+        r.add("basalt.security.auth.users[1].username", () -> "operator");
+        r.add("basalt.security.auth.users[1].password-hash", () -> new BCryptPasswordEncoder(4).encode("operator-pw"));
+        r.add("basalt.security.auth.users[1].tenants[0]", () -> "0");
         r.add("basalt.security.client.bearer-token", () -> "select-to-agents");
     }
 
@@ -70,10 +76,22 @@ class SelectSecurityTest {
 
     @Test
     void theTargetsViewCallsTheAgentsWithSelectsOwnToken() throws Exception {
-        HttpResponse<String> targets = get("/select/1/ui/api/targets", READER);
+        HttpResponse<String> targets = get("/select/0/ui/api/targets", OPERATOR);
 
         assertThat(targets.statusCode()).isEqualTo(200);
         assertThat(AGENT_AUTHORIZATIONS).isNotEmpty().allMatch("Bearer select-to-agents"::equals);
+    }
+
+    @Test
+    void aReaderOfAnotherTenantGetsNoTargetsAndCannotAskForTenantZeros() throws Exception {
+        int before = AGENT_AUTHORIZATIONS.size();
+
+        HttpResponse<String> own = get("/select/1/ui/api/targets", READER);
+
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(own.body()).contains("\"activeTargets\":[]").contains("tenant 0 only");
+        assertThat(get("/select/0/ui/api/targets", READER).statusCode()).isEqualTo(403);
+        assertThat(AGENT_AUTHORIZATIONS).hasSize(before);
     }
 
     @Test

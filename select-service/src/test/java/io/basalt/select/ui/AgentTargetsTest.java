@@ -19,7 +19,32 @@ class AgentTargetsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static JsonNode targets(UiProperties props) {
-        return JSON.readTree(new AgentTargets(props, WebClient.builder()).targets("0").block(Duration.ofSeconds(10)));
+        return targets(props, "0");
+    }
+
+    private static JsonNode targets(UiProperties props, String tenant) {
+        return JSON.readTree(new AgentTargets(props, WebClient.builder()).targets(tenant)
+            .block(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void anotherTenantSeesNoTargetsAndAWarningAndNoAgentIsAsked() throws Exception {
+        try (UiStubAgent agent = new UiStubAgent(UiStubAgent.twoTargets(Instant.now().toString()))) {
+            UiProperties props = new UiProperties();
+            props.setAgents(List.of(URI.create(agent.url())));
+
+            for (String tenant : List.of("1", "0:1", "7:3")) {
+                JsonNode root = targets(props, tenant);
+                assertThat(root.path("status").asString()).isEqualTo("success");
+                assertThat(root.path("data").path("activeTargets")).as(tenant).isEmpty();
+                assertThat(root.path("data").path("agents")).as(tenant).isEmpty();
+                assertThat(root.path("warnings")).singleElement()
+                    .satisfies(w -> assertThat(w.asString()).contains("tenant 0 only"));
+            }
+            assertThat(agent.requests()).isZero();
+            assertThat(targets(props, "0:0").path("data").path("activeTargets")).hasSize(2);
+            assertThat(agent.requests()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** An agent's {@code /api/v1/targets} with a fixed answer on a loopback port. */
 final class UiStubAgent implements AutoCloseable {
@@ -14,6 +15,8 @@ final class UiStubAgent implements AutoCloseable {
     private volatile int status = 200;
 
     private volatile String body;
+
+    private final AtomicInteger requests = new AtomicInteger();
 
     UiStubAgent(String body) {
         this.body = body;
@@ -25,6 +28,7 @@ final class UiStubAgent implements AutoCloseable {
         }
         server.createContext("/api/v1/targets", ex -> {
             try (ex) {
+                requests.incrementAndGet();
                 byte[] bytes = this.body.getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(status, bytes.length);
@@ -36,6 +40,11 @@ final class UiStubAgent implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** How many times the targets were asked for. */
+    int requests() {
+        return requests.get();
     }
 
     void answer(int status, String body) {
