@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,34 @@ class PlainManifestsTest {
         List<HasMetadata> plain = kustomize();
 
         assertThat(kindsAndNames(plain)).isEqualTo(kindsAndNames(chart));
+    }
+
+    @Test
+    void storageAdmitsOnlyInsertSelectAndTheAgent() {
+        List<HasMetadata> objects = KubernetesObjects.parse(Repository.read(DIR + "/networkpolicy.yaml"));
+        NetworkPolicy policy = KubernetesObjects.named(objects, NetworkPolicy.class, "basalt-storage").orElseThrow();
+        Map<String, Map<String, String>> pods = new TreeMap<>();
+        for (String file : List.of("storage.yaml", "insert.yaml", "select.yaml", "agent.yaml")) {
+            List<HasMetadata> workloads = KubernetesObjects.parse(Repository.read(DIR + "/" + file));
+            KubernetesObjects.ofKind(workloads, Deployment.class).forEach(d -> pods.put(d.getMetadata().getName(),
+                    d.getSpec().getTemplate().getMetadata().getLabels()));
+            KubernetesObjects.ofKind(workloads, StatefulSet.class).forEach(s -> pods.put(s.getMetadata().getName(),
+                    s.getSpec().getTemplate().getMetadata().getLabels()));
+        }
+
+        assertThat(pods).hasSize(4);
+        assertThat(selected(policy.getSpec().getPodSelector().getMatchLabels(), pods)).containsExactly("basalt-storage");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom().stream().flatMap(p -> selected(p.getPodSelector().getMatchLabels(), pods)
+                    .stream()).toList()).containsExactlyInAnyOrder("basalt-insert", "basalt-select", "basalt-agent");
+            assertThat(rule.getPorts()).singleElement()
+                    .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("http"));
+        });
+    }
+
+    private static List<String> selected(Map<String, String> matchLabels, Map<String, Map<String, String>> pods) {
+        return pods.entrySet().stream().filter(e -> e.getValue().entrySet().containsAll(matchLabels.entrySet()))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** Generated ConfigMaps carry a content hash suffix that the chart's do not. */
