@@ -47,7 +47,9 @@ export function targetsView(root) {
             return;
         }
         const list = answer.data.agents || [];
-        fill(agents, list.length === 0
+        // Under a tenant other than 0 select asks no agent and says why in a warning (shown above); the hint about
+        // configuring agents would then be wrong.
+        fill(agents, list.length === 0 && answer.warnings.length > 0 ? null : list.length === 0
             ? h('p', { class: 'msg warning', role: 'status' },
                 'No agents are configured: list their base URLs in basalt.select.ui.agents.')
             : h('ul', { class: 'agents' }, list.map((a) => h('li', { class: a.up ? 'up' : 'down' },
