@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import io.basalt.node.web.CrossSiteWrites;
 import io.basalt.node.web.NodeErrorAdvice;
 import io.basalt.node.web.SlowClientTimeouts;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,11 +17,11 @@ import io.basalt.node.status.NodeStatusContributor;
 import org.springframework.context.annotation.Import;
 
 /**
- * Gives every Basalt service the status endpoint, the overload answer and the slow-client timeouts without
- * per-service wiring.
+ * Gives every Basalt service the status endpoint, the overload answer, the slow-client timeouts and the refusal of
+ * cross-site writes without per-service wiring.
  */
 @AutoConfiguration
-@Import({ NodeErrorAdvice.class, SlowClientTimeouts.class })
+@Import({ NodeErrorAdvice.class, SlowClientTimeouts.class, CrossSiteWrites.class })
 public class NodeRuntimeAutoConfiguration {
 
     /**
