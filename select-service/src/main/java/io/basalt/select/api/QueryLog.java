@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * Counts and times API requests per endpoint, counts partial answers, and logs queries slower than
@@ -44,20 +45,26 @@ public class QueryLog {
                 .register(registry)
                 .increment();
             long start = System.nanoTime();
-            return work.doFinally(signal -> {
-                long nanos = System.nanoTime() - start;
-                Timer.builder("basalt_select_query_duration")
-                    .description("Time to answer API requests")
-                    .tag("endpoint", endpoint)
-                    .publishPercentileHistogram()
-                    .register(registry)
-                    .record(nanos, TimeUnit.NANOSECONDS);
-                if (nanos >= slowThreshold.toNanos()) {
-                    SLOW.warn("slow query: {} ms, endpoint={}, tenant={}, outcome={}, query={}",
-                            TimeUnit.NANOSECONDS.toMillis(nanos), endpoint, tenant, signal, query);
-                }
-            });
+            // Recorded before the outcome moves on (not in doFinally, which runs after the answer may already be on
+            // the wire), so whoever got the answer can rely on the duration and slow-query line being there.
+            return work.doOnSuccess(v -> record(endpoint, tenant, query, start, SignalType.ON_COMPLETE))
+                .doOnError(e -> record(endpoint, tenant, query, start, SignalType.ON_ERROR))
+                .doOnCancel(() -> record(endpoint, tenant, query, start, SignalType.CANCEL));
         });
+    }
+
+    private void record(String endpoint, TenantId tenant, String query, long start, SignalType signal) {
+        long nanos = System.nanoTime() - start;
+        Timer.builder("basalt_select_query_duration")
+            .description("Time to answer API requests")
+            .tag("endpoint", endpoint)
+            .publishPercentileHistogram()
+            .register(registry)
+            .record(nanos, TimeUnit.NANOSECONDS);
+        if (nanos >= slowThreshold.toNanos()) {
+            SLOW.warn("slow query: {} ms, endpoint={}, tenant={}, outcome={}, query={}",
+                    TimeUnit.NANOSECONDS.toMillis(nanos), endpoint, tenant, signal, query);
+        }
     }
 
     void partialResponse() {
