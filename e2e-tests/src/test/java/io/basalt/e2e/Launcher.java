@@ -23,9 +23,18 @@ final class Launcher {
 
     private final Path data;
 
+    /** BASALT_JAVA_OPTS for this launcher's processes, or null for the flags the launcher ships. */
+    private final String javaOpts;
+
     /** @param dataDir the BASALT_DATA directory, relative to e2e-tests/target */
     Launcher(String dataDir) {
+        this(dataDir, null);
+    }
+
+    /** @param javaOpts replaces the shipped JVM flags of every process (BASALT_JAVA_OPTS) */
+    Launcher(String dataDir, String javaOpts) {
         this.data = root.resolve("e2e-tests/target").resolve(dataDir);
+        this.javaOpts = javaOpts;
     }
 
     Path data() {
@@ -40,6 +49,9 @@ final class Launcher {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
             pb.environment().put("BASALT_DATA", data.toString());
+            if (javaOpts != null) {
+                pb.environment().put("BASALT_JAVA_OPTS", javaOpts);
+            }
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

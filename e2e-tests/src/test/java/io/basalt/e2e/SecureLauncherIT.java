@@ -42,7 +42,12 @@ class SecureLauncherIT {
 
     private static final String QUERY = "https://127.0.0.1:8481/select/%s/prometheus/api/v1/query?query=";
 
-    private final Launcher launcher = new Launcher("secure-launcher-data");
+    /**
+     * Start-up flags rather than the shipped steady-state ones: this test is about TLS and authentication on every
+     * hop, LauncherIT runs the shipped flags, and eleven JVMs compiling with C2 at once cost about half a minute.
+     */
+    private final Launcher launcher = new Launcher("secure-launcher-data",
+            "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError");
 
     private final Path secrets = launcher.data().resolve("secrets");
 
