@@ -33,6 +33,28 @@ public final class GoRegex {
      *                                {@code error parsing regexp: missing closing ): `^(?:(a)$`}
      */
     public static GoRegex compile(String regex) {
+        GoRegex cached = COMPILED.get(regex);
+        if (cached != null) {
+            return cached;
+        }
+        GoRegex compiled = compileUncached(regex);
+        if (COMPILED.size() >= CACHE_SIZE) {
+            COMPILED.clear(); // crude, but bounded; dashboards re-fill it with the regexes they use
+        }
+        COMPILED.put(regex, compiled);
+        return compiled;
+    }
+
+    /**
+     * Compiled expressions by source. Every query compiles its matchers on select and again on every storage node, and
+     * dashboards repeat the same few; instances are immutable, so one compilation serves all of them.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, GoRegex> COMPILED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final int CACHE_SIZE = 1_024;
+
+    private static GoRegex compileUncached(String regex) {
         String anchored = "^(?:" + regex + ")$";
         String refusal = CompileBudget.refusal(anchored);
         if (refusal != null) {

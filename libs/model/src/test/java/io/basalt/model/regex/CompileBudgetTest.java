@@ -55,4 +55,15 @@ class CompileBudgetTest {
         assertThat(GoRegex.compile("[a-z]{2,5}-\\d{1,3}").matches("abc-12")).isTrue();
         assertThat(GoRegex.compile("(a{1000}){100}").matches("a".repeat(100_000))).isTrue();
     }
+
+    @Test
+    void aCompiledExpressionIsSharedAndARefusalIsNotRemembered() {
+        assertThat(GoRegex.compile("job-[0-9]+")).isSameAs(GoRegex.compile("job-[0-9]+"));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> GoRegex.compile("(?i)\u1c80")).isInstanceOf(PatternSyntaxException.class);
+        }
+        for (int i = 0; i < 3_000; i++) {
+            assertThat(GoRegex.compile("v" + i).matches("v" + i)).isTrue(); // past the cache's size: still right
+        }
+    }
 }
