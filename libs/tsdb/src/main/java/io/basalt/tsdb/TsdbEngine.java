@@ -194,20 +194,25 @@ public final class TsdbEngine implements DurableStorage {
             }
             List<WalEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                Labels labels = fresh != null && fresh[i] != null ? fresh[i] : null;
-                WalEntry e = accepted.admissible(tenant, batch, i, labels, bounds);
+                Labels labels = fresh != null && fresh[i] != null ? fresh[i] : registry.keyOf(ids[i]).labels();
+                WalEntry e = accepted.admissible(tenant, batch, i, ids[i], labels, bounds);
                 if (e.length() == 0) {
                     continue;
                 }
-                int id = labels == null ? ids[i] : registry.idOf(new SeriesKey(tenant, labels));
-                entries.add(new WalEntry(id, tenant, registry.keyOf(id).labels(), e.timestamps(), e.values(),
-                        e.offset(), e.length()));
+                if (e.seriesId() < 0) {
+                    // new to this node, and it has samples to keep: registered only now, so a series whose samples
+                    // are all refused never counts as active
+                    int id = registry.idOf(new SeriesKey(tenant, labels));
+                    e = new WalEntry(id, tenant, registry.keyOf(id).labels(), e.timestamps(), e.values(), e.offset(),
+                            e.length());
+                }
+                entries.add(e);
                 rows += e.length();
             }
             if (entries.isEmpty()) {
                 return;
             }
-            wal.append(entries);
+            wal.append(entries, registry::labelBytesOf);
             for (WalEntry e : entries) {
                 insert(e.seriesId(), tenant, e.labels(), e.timestamps(), e.values(), e.offset(), e.length());
             }
