@@ -43,8 +43,9 @@ public class NodeRuntimeAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public BodyBudget bodyBudget(@Value("${basalt.server.max-in-flight-body-bytes:}") DataSize max) {
-        return new BodyBudget(max != null ? max.toBytes() : Runtime.getRuntime().maxMemory() / 4);
+    public BodyBudget bodyBudget(@Value("${basalt.server.max-in-flight-body-bytes:}") DataSize max,
+            HeapPressure heap) {
+        return new BodyBudget(max != null ? max.toBytes() : Runtime.getRuntime().maxMemory() / 4, heap);
     }
 
     @Bean

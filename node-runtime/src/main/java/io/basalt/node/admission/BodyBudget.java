@@ -7,12 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * working on it. Bytes are reserved as buffers grow to hold what has arrived, never from the declared
  * {@code Content-Length} (a client may declare anything and send little), so a client that opens many requests and
  * sends a little of each holds only that little. Past the bound a request fails with {@link TooBusyException}
- * (503 with {@code Retry-After}) instead of growing the heap towards an {@link OutOfMemoryError}.
+ * (503 with {@code Retry-After}) instead of growing the heap towards an {@link OutOfMemoryError}; so does every
+ * reservation while the heap is under {@link HeapPressure}, as the admission gates do.
  */
 public final class BodyBudget {
 
     /** No bound: for tools, tests and callers that have their own. */
-    public static final BodyBudget UNBOUNDED = new BodyBudget(Long.MAX_VALUE);
+    public static final BodyBudget UNBOUNDED = new BodyBudget(Long.MAX_VALUE, HeapPressure.NONE);
 
     private final long maxBytes;
 
@@ -20,7 +21,10 @@ public final class BodyBudget {
 
     private final AtomicLong refusals = new AtomicLong();
 
-    public BodyBudget(long maxBytes) {
+    private final HeapPressure heap;
+
+    public BodyBudget(long maxBytes, HeapPressure heap) {
+        this.heap = heap;
         if (maxBytes < 1) {
             throw new IllegalArgumentException("the in-flight body budget must be at least 1 byte, got " + maxBytes);
         }
@@ -34,6 +38,10 @@ public final class BodyBudget {
      *         nothing more
      */
     public void reserve(long bytes) {
+        if (heap.isHigh()) {
+            refusals.incrementAndGet();
+            throw new TooBusyException(heap.refusal("request bodies"));
+        }
         while (true) {
             long used = inFlight.get();
             if (used + bytes > maxBytes) {

@@ -2,6 +2,7 @@ package io.basalt.node.web;
 
 import io.basalt.node.admission.BodyBudget;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -107,7 +108,8 @@ public final class BoundedBody {
 
         private byte[] buf = new byte[0];
 
-        private long reserved;
+        /** Given back by whichever comes last of the reading thread and a cancellation on another thread. */
+        private final AtomicLong reserved = new AtomicLong();
 
         private long received;
 
@@ -151,13 +153,12 @@ public final class BoundedBody {
                 capacity = Math.min(capacity, declared);
             }
             budget.reserve(capacity - buf.length);
-            reserved += capacity - buf.length;
+            reserved.addAndGet(capacity - buf.length);
             buf = Arrays.copyOf(buf, (int) capacity);
         }
 
         void giveBack() {
-            budget.release(reserved);
-            reserved = 0;
+            budget.release(reserved.getAndSet(0));
         }
 
         byte[] bytes() {

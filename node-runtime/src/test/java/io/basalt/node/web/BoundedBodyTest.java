@@ -3,6 +3,7 @@ package io.basalt.node.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.node.admission.BodyBudget;
+import io.basalt.node.admission.HeapPressure;
 import io.basalt.node.admission.TooBusyException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class BoundedBodyTest {
 
     @Test
     void aBodyThatDeclares64MiBAndSends1KbHoldsKilobytesNotTheDeclaredLength() {
-        BodyBudget budget = new BodyBudget(1L << 20);
+        BodyBudget budget = new BodyBudget(1L << 20, HeapPressure.NONE);
         MockServerHttpRequest request = MockServerHttpRequest.post("/write").contentLength(64L << 20)
             .body(Flux.concat(Flux.just(chunk(1024)), Flux.never()));
 
@@ -35,7 +36,7 @@ class BoundedBodyTest {
 
     @Test
     void theBodyStaysReservedUntilTheCallerIsDoneWithIt() {
-        BodyBudget budget = new BodyBudget(1L << 20);
+        BodyBudget budget = new BodyBudget(1L << 20, HeapPressure.NONE);
         MockServerHttpRequest request = MockServerHttpRequest.post("/write").contentLength(100_000)
             .body(Flux.just(chunk(60_000), chunk(40_000)));
         Sinks.One<String> stored = Sinks.one();
@@ -50,7 +51,7 @@ class BoundedBodyTest {
 
     @Test
     void aBodyPastTheBudgetIsRefusedAsTooBusyCountedAndHoldsNothingAfterwards() {
-        BodyBudget budget = new BodyBudget(16 * 1024);
+        BodyBudget budget = new BodyBudget(16 * 1024, HeapPressure.NONE);
         MockServerHttpRequest request = MockServerHttpRequest.post("/write")
             .body(Flux.range(0, 16).map(i -> chunk(4096)));
 
@@ -64,7 +65,7 @@ class BoundedBodyTest {
 
     @Test
     void aBodyOverTheSizeLimitIsStillTooLargeAndGivesItsReservationBack() {
-        BodyBudget budget = new BodyBudget(1L << 20);
+        BodyBudget budget = new BodyBudget(1L << 20, HeapPressure.NONE);
         MockServerHttpRequest request = MockServerHttpRequest.post("/write")
             .body(Flux.range(0, 8).map(i -> chunk(4096)));
 
