@@ -17,7 +17,7 @@ public final class Head {
 
     private static final int PAGE_SIZE = 1 << PAGE_BITS;
 
-    private volatile AtomicReferenceArray<AtomicReferenceArray<Series>> pages = new AtomicReferenceArray<>(16);
+    private volatile AtomicReferenceArray<AtomicReferenceArray<SeriesChunk>> pages = new AtomicReferenceArray<>(16);
 
     private final AtomicLong samples = new AtomicLong();
 
@@ -28,11 +28,11 @@ public final class Head {
      * its first samples), so the caller indexes the series for {@code [minDay(ts), maxDay(ts)]} about once per day.
      */
     public boolean add(int id, long[] ts, double[] vs, int off, int len, long firstDay, long lastDay) {
-        AtomicReferenceArray<Series> page = page(id >>> PAGE_BITS);
+        AtomicReferenceArray<SeriesChunk> page = page(id >>> PAGE_BITS);
         int slot = id & (PAGE_SIZE - 1);
-        Series s = page.get(slot);
+        SeriesChunk s = page.get(slot);
         if (s == null) {
-            Series fresh = new Series();
+            SeriesChunk fresh = new SeriesChunk();
             s = page.compareAndExchange(slot, null, fresh);
             if (s == null) {
                 s = fresh;
@@ -44,7 +44,7 @@ public final class Head {
 
     /** The samples of series {@code id} in {@code [minTime, maxTime]}, decoded into arrays of their own. */
     public SampleRun read(int id, long minTime, long maxTime) {
-        Series s = find(id);
+        SeriesChunk s = find(id);
         return s == null ? SampleRun.EMPTY : s.window(minTime, maxTime, samples);
     }
 
@@ -76,7 +76,7 @@ public final class Head {
         }
     }
 
-    private Series find(int id) {
+    private SeriesChunk find(int id) {
         var all = pages;
         int p = id >>> PAGE_BITS;
         if (p >= all.length()) {
@@ -86,7 +86,7 @@ public final class Head {
         return page == null ? null : page.get(id & (PAGE_SIZE - 1));
     }
 
-    private AtomicReferenceArray<Series> page(int index) {
+    private AtomicReferenceArray<SeriesChunk> page(int index) {
         var all = pages;
         if (index < all.length()) {
             var page = all.get(index);
@@ -98,10 +98,10 @@ public final class Head {
     }
 
     /** Table growth and page creation share this lock, so no page set in a table being replaced is lost. */
-    private synchronized AtomicReferenceArray<Series> createPage(int index) {
+    private synchronized AtomicReferenceArray<SeriesChunk> createPage(int index) {
         var all = pages;
         if (index >= all.length()) {
-            var bigger = new AtomicReferenceArray<AtomicReferenceArray<Series>>(Math.max(index + 1, all.length() * 2));
+            var bigger = new AtomicReferenceArray<AtomicReferenceArray<SeriesChunk>>(Math.max(index + 1, all.length() * 2));
             for (int i = 0; i < all.length(); i++) {
                 bigger.set(i, all.get(i));
             }
@@ -114,35 +114,5 @@ public final class Head {
             all.set(index, page);
         }
         return page;
-    }
-
-    private static final class Series {
-
-        private final SeriesChunk chunk = new SeriesChunk();
-
-        private long reportedFirstDay = Long.MAX_VALUE;
-
-        private long reportedLastDay = Long.MIN_VALUE;
-
-        synchronized boolean add(long[] t, double[] v, int off, int len, long firstDay, long lastDay,
-                AtomicLong total) {
-            for (int i = off; i < off + len; i++) {
-                chunk.append(t[i], v[i]);
-            }
-            total.addAndGet(len);
-            if (firstDay >= reportedFirstDay && lastDay <= reportedLastDay) {
-                return false;
-            }
-            reportedFirstDay = Math.min(reportedFirstDay, firstDay);
-            reportedLastDay = Math.max(reportedLastDay, lastDay);
-            return true;
-        }
-
-        synchronized SampleRun window(long minTime, long maxTime, AtomicLong total) {
-            if (!chunk.isSorted()) {
-                total.addAndGet(chunk.normalize());
-            }
-            return chunk.decode().window(minTime, maxTime);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.basalt.tsdb.head;
 
 import io.basalt.tsdb.part.SampleRun;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The unflushed samples of one series, compressed as they arrive, as Gorilla (Pelkonen et al., VLDB 2015) and
@@ -12,8 +13,8 @@ import java.util.Arrays;
  *
  * <p>Samples are appended in arrival order; the deltas are signed, so a late or repeated sample is encoded like any
  * other. Such a sample clears {@link #sorted}, and the next read decodes, sorts (the last written of equal timestamps
- * wins) and re-encodes, so out-of-order data costs a sort per read, never a shift per sample. Not thread-safe: {@link
- * Head} locks each series.
+ * wins) and re-encodes, so out-of-order data costs a sort per read, never a shift per sample. {@link #add} and
+ * {@link #window} lock the series; the rest is for them and for tests.
  */
 final class SeriesChunk {
 
@@ -39,20 +40,47 @@ final class SeriesChunk {
 
     private boolean sorted = true;
 
-    int count() {
-        return count;
+    /**
+     * UTC days already reported to the caller for indexing ({@link #add}); ints, clamped: accepted timestamps lie
+     * within retention and the future limit, millions of years inside an int's range of days.
+     */
+    private int reportedFirstDay = Integer.MAX_VALUE;
+
+    private int reportedLastDay = Integer.MIN_VALUE;
+
+    /**
+     * Appends {@code len} samples; returns true when they reach a UTC day not reported before (see {@link Head#add}).
+     * {@code total} counts the samples a head holds.
+     */
+    synchronized boolean add(long[] t, double[] v, int off, int len, long firstDay, long lastDay,
+            AtomicLong total) {
+        for (int i = off; i < off + len; i++) {
+            append(t[i], v[i]);
+        }
+        total.addAndGet(len);
+        int first = clamp(firstDay);
+        int last = clamp(lastDay);
+        if (first >= reportedFirstDay && last <= reportedLastDay) {
+            return false;
+        }
+        reportedFirstDay = Math.min(reportedFirstDay, first);
+        reportedLastDay = Math.max(reportedLastDay, last);
+        return true;
     }
 
-    boolean isSorted() {
-        return sorted;
+    /** The samples in {@code [minTime, maxTime]}, sorted first if some arrived out of order. */
+    synchronized SampleRun window(long minTime, long maxTime, AtomicLong total) {
+        if (!sorted) {
+            total.addAndGet(normalize());
+        }
+        return decode().window(minTime, maxTime);
     }
 
-    /** Bytes held by this series' samples, for accounting. */
-    int capacityBytes() {
-        return bits.length;
+    private static int clamp(long day) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, day));
     }
 
-    void append(long timestamp, double value) {
+    private void append(long timestamp, double value) {
         long valueBits = Double.doubleToRawLongBits(value);
         if (count == 0) {
             write(timestamp, 64);
@@ -72,8 +100,8 @@ final class SeriesChunk {
         count++;
     }
 
-    /** Every sample in arrival order (not deduplicated, not sorted unless {@link #isSorted}). */
-    SampleRun decode() {
+    /** Every sample in arrival order (sorted and deduplicated only if none arrived out of order). */
+    private SampleRun decode() {
         long[] ts = new long[count];
         double[] vs = new double[count];
         if (count == 0) {
@@ -108,7 +136,7 @@ final class SeriesChunk {
      * Sorts and deduplicates when samples arrived out of order, re-encoding them in time order. Returns the change in
      * the number of samples held (zero or negative).
      */
-    int normalize() {
+    private int normalize() {
         if (sorted) {
             return 0;
         }
