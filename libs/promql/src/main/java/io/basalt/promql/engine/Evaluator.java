@@ -52,6 +52,11 @@ final class Evaluator {
      */
     private final Map<Expr, int[]> cursors = new IdentityHashMap<>();
 
+    /** Range queries only: values of whole subexpressions at every step, see {@link #precomputeColumns}. */
+    private final Map<Expr, Value.Vector[]> columns = new IdentityHashMap<>();
+
+    private long gridStep = 1;
+
     /** Range queries only: range-function results computed ahead for blocks of steps. */
     private StepBlocks stepBlocks;
 
@@ -86,11 +91,79 @@ final class Evaluator {
      * {@link StepBlocks}).
      */
     void evaluateOnGrid(long step) {
+        gridStep = step;
         stepBlocks = new StepBlocks(this, start, end, step);
+    }
+
+    /**
+     * Range queries whose root is not evaluated {@link SeriesWise series-wise}: aggregations within it that are, with
+     * their values at every step of the grid, read by the step-by-step evaluation. Only where the order of their groups
+     * cannot change the answer: a single group, or the buckets of a histogram_quantile() at the root, whose answer is
+     * sorted.
+     */
+    void precomputeColumns(Expr root, SeriesWise seriesWise) {
+        Expr e = root;
+        while (e instanceof Expr.Paren p) {
+            e = p.expr();
+        }
+        if (e instanceof Expr.Call c && c.function().name().equals("histogram_quantile")) {
+            Expr buckets = c.args().get(1);
+            while (buckets instanceof Expr.Paren p) {
+                buckets = p.expr();
+            }
+            if (buckets instanceof Expr.Aggregation a && SeriesWise.covers(a)) {
+                columns.put(a, seriesWise.columns(a));
+                return;
+            }
+        }
+        precomputeOrderedColumns(root, seriesWise);
+    }
+
+    private void precomputeOrderedColumns(Expr e, SeriesWise seriesWise) {
+        if (e instanceof Expr.Aggregation a && SeriesWise.covers(a) && SeriesWise.keepsOrder(a)) {
+            columns.put(a, seriesWise.columns(a));
+            return;
+        }
+        // A subquery's inner expression is evaluated at the subquery's steps, not the query's: not descended into.
+        if (e instanceof Expr.Paren p) {
+            precomputeOrderedColumns(p.expr(), seriesWise);
+        }
+        else if (e instanceof Expr.Unary u) {
+            precomputeOrderedColumns(u.expr(), seriesWise);
+        }
+        else if (e instanceof Expr.Binary b) {
+            precomputeOrderedColumns(b.lhs(), seriesWise);
+            precomputeOrderedColumns(b.rhs(), seriesWise);
+        }
+        else if (e instanceof Expr.Aggregation a) {
+            precomputeOrderedColumns(a.expr(), seriesWise);
+        }
+        else if (e instanceof Expr.Call c) {
+            for (Expr arg : c.args()) {
+                precomputeOrderedColumns(arg, seriesWise);
+            }
+        }
+    }
+
+    void forgetColumns() {
+        columns.clear();
+    }
+
+    /** The precomputed value of {@code e} at {@code t}, or null when there is none. */
+    private Value.Vector column(Expr e, long t) {
+        Value.Vector[] c = columns.get(e);
+        if (c == null || t < start || (t - start) % gridStep != 0 || (t - start) / gridStep >= c.length) {
+            return null;
+        }
+        return c[(int) ((t - start) / gridStep)];
     }
 
     List<TimeSeries> selected(Expr.VectorSelector vs) {
         return data.get(vs);
+    }
+
+    long lookback() {
+        return lookback;
     }
 
     long queryStart() {
@@ -247,6 +320,12 @@ final class Evaluator {
     }
 
     private Value evalNode(Expr e, long t) {
+        if (!columns.isEmpty()) {
+            Value.Vector c = column(e, t);
+            if (c != null) {
+                return c;
+            }
+        }
         if (e instanceof Expr.NumberLiteral n) {
             return new Value.Scalar(n.value());
         }

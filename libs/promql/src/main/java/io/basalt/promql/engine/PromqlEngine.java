@@ -15,6 +15,13 @@ import java.util.Map;
 /** Parses and evaluates PromQL with Prometheus 2.42 semantics. Thread-safe; holds no per-query state. */
 public final class PromqlEngine {
 
+    /**
+     * Range queries with at most this many steps are evaluated series by series ({@link SeriesWise}); each row holds
+     * a value per step, so a query with more steps than Prometheus' limit of 11,000 points per series is refused
+     * long before this matters.
+     */
+    private static final long MAX_SERIES_WISE_STEPS = 1_000_000;
+
     private final EngineSettings settings;
 
     public PromqlEngine(EngineSettings settings) {
@@ -83,6 +90,20 @@ public final class PromqlEngine {
         Evaluator ev = new Evaluator(source, settings, start, end, cancellation);
         ev.load(expr);
         ev.evaluateOnGrid(step);
+        long steps = (end - start) / step + 1;
+        if (steps <= MAX_SERIES_WISE_STEPS) {
+            SeriesWise seriesWise = new SeriesWise(ev, start, step, (int) steps);
+            try {
+                if (SeriesWise.covers(expr)) {
+                    return new QueryResult.Matrix(seriesWise.result(expr));
+                }
+                ev.precomputeColumns(expr, seriesWise);
+            }
+            catch (SeriesWise.NeedsSteps e) {
+                ev.release(seriesWise.retained());
+                ev.forgetColumns();
+            }
+        }
         Map<Labels, Evaluator.SeriesBuilder> series = new LinkedHashMap<>();
         for (long t = start; t <= end; t += step) {
             ev.checkCancelled();
