@@ -49,36 +49,43 @@ final class SeriesWise {
 
         final boolean[] present;
 
+        /** Steps with a value, kept by {@link #set} so that empty rows are skipped without a scan. */
+        private int points;
+
         Row(int steps) {
             values = new double[steps];
             present = new boolean[steps];
         }
 
-        boolean any() {
-            for (boolean p : present) {
-                if (p) {
-                    return true;
-                }
+        /** Starts the row over for another series; every step must then be {@link #set}. */
+        void start(Labels labels) {
+            this.labels = labels;
+            points = 0;
+        }
+
+        void set(int step, boolean hasValue, double value) {
+            present[step] = hasValue;
+            values[step] = value;
+            if (hasValue) {
+                points++;
             }
-            return false;
+        }
+
+        boolean any() {
+            return points > 0;
+        }
+
+        int points() {
+            return points;
         }
 
         Row copy() {
             Row c = new Row(values.length);
             c.labels = labels;
+            c.points = points;
             System.arraycopy(values, 0, c.values, 0, values.length);
             System.arraycopy(present, 0, c.present, 0, present.length);
             return c;
-        }
-
-        int points() {
-            int n = 0;
-            for (boolean p : present) {
-                if (p) {
-                    n++;
-                }
-            }
-            return n;
         }
     }
 
@@ -92,6 +99,9 @@ final class SeriesWise {
     private static final Set<AggregationOp> AGGREGATIONS = Set.of(AggregationOp.SUM, AggregationOp.AVG,
             AggregationOp.MIN, AggregationOp.MAX, AggregationOp.COUNT, AggregationOp.GROUP, AggregationOp.STDDEV,
             AggregationOp.STDVAR);
+
+    /** The largest k of a topk or bottomk evaluated here; each step keeps its k best in a sorted array. */
+    private static final int MAX_K = 64;
 
     /** Aggregations whose result does not depend on the order of their input. */
     private static final Set<AggregationOp> ORDER_BLIND = Set.of(AggregationOp.COUNT, AggregationOp.GROUP);
@@ -127,6 +137,10 @@ final class SeriesWise {
                     && WindowFunctions.named(c.function().name()) != null;
         }
         if (e instanceof Expr.Aggregation a) {
+            if (a.op() == AggregationOp.TOPK || a.op() == AggregationOp.BOTTOMK) {
+                Double k = constant(a.param());
+                return k != null && k >= 1 && k <= MAX_K && covers(a.expr()) && keepsOrder(a.expr());
+            }
             return a.param() == null && AGGREGATIONS.contains(a.op()) && covers(a.expr())
                     && (ORDER_BLIND.contains(a.op()) || keepsOrder(a.expr()));
         }
@@ -151,7 +165,8 @@ final class SeriesWise {
             return keepsOrder(p.expr());
         }
         if (e instanceof Expr.Aggregation a) {
-            return !a.without() && a.grouping().isEmpty();
+            // topk lists each step's winners best first, which also changes from step to step
+            return !a.without() && a.grouping().isEmpty() && a.param() == null;
         }
         if (e instanceof Expr.Binary b) {
             if (constant(b.lhs()) != null) {
@@ -218,7 +233,7 @@ final class SeriesWise {
             return rangeFunction(WindowFunctions.named(c.function().name()), (Expr.MatrixSelector) c.args().get(0));
         }
         if (e instanceof Expr.Aggregation a) {
-            return aggregation(a);
+            return a.param() != null ? best(a) : aggregation(a);
         }
         Expr.Binary b = (Expr.Binary) e;
         Double l = constant(b.lhs());
@@ -244,15 +259,14 @@ final class SeriesWise {
                 TimeSeries s = series.get(n);
                 long[] ts = s.timestamps();
                 double[] vals = s.values();
-                row.labels = s.labels();
+                row.start(s.labels());
                 cursor[0] = -1;
                 for (int i = 0; i < steps; i++) {
                     long ref = (vs.at() != null ? vs.at().resolve(ev.queryStart(), ev.queryEnd()) : timeAt(i))
                             - vs.offsetMs();
                     int k = Evaluator.lastAtOrBefore(ts, ref, cursor, 0);
                     boolean found = k >= 0 && ts[k] >= ref - lookback && !StaleMarker.isStale(vals[k]);
-                    row.present[i] = found;
-                    row.values[i] = found ? vals[k] : 0;
+                    row.set(i, found, found ? vals[k] : 0);
                 }
                 sink.accept(row);
             }
@@ -271,7 +285,7 @@ final class SeriesWise {
                 TimeSeries s = withoutStaleMarkers(series.get(n));
                 long[] ts = s.timestamps();
                 double[] vals = s.values();
-                row.labels = f.keepsName() ? s.labels() : s.labels().withoutMetricName();
+                row.start(f.keepsName() ? s.labels() : s.labels().withoutMetricName());
                 cursor[0] = -1;
                 cursor[1] = -1;
                 for (int i = 0; i < steps; i++) {
@@ -281,8 +295,7 @@ final class SeriesWise {
                     int from = Evaluator.lastAtOrBefore(ts, windowStart - 1, cursor, 0) + 1;
                     int to = Evaluator.lastAtOrBefore(ts, windowEnd, cursor, 1);
                     boolean defined = to >= from && f.definedOn(ts, from, to);
-                    row.present[i] = defined;
-                    row.values[i] = defined ? f.apply(ts, vals, from, to, windowStart, windowEnd, m.rangeMs()) : 0;
+                    row.set(i, defined, defined ? f.apply(ts, vals, from, to, windowStart, windowEnd, m.rangeMs()) : 0);
                 }
                 sink.accept(row);
             }
@@ -383,21 +396,119 @@ final class SeriesWise {
             retain((long) groups.size() * steps);
             Row out = new Row(steps);
             for (Group g : groups.values()) {
-                out.labels = g.labels;
+                out.start(g.labels);
                 for (int i = 0; i < steps; i++) {
                     long count = g.count[i];
-                    out.present[i] = count > 0;
-                    out.values[i] = switch (op) {
+                    out.set(i, count > 0, switch (op) {
                         case AVG -> g.mean[i];
                         case COUNT -> count;
                         case STDVAR -> g.value[i] / count;
                         case STDDEV -> Math.sqrt(g.value[i] / count);
                         default -> g.value[i];
-                    };
+                    });
                 }
                 sink.accept(out);
             }
         };
+    }
+
+    /**
+     * topk and bottomk as {@link Aggregations#eval} gives them: at each step, each group's k best series, ties going
+     * to the series that comes first. Each group keeps, per step, its best k so far in a sorted array, so a series
+     * is read once and never held.
+     */
+    private Rows best(Expr.Aggregation a) {
+        int k = (int) (double) constant(a.param());
+        boolean top = a.op() == AggregationOp.TOPK;
+        return sink -> {
+            List<Labels> seriesLabels = new ArrayList<>();
+            Map<Labels, Winners> groups = new LinkedHashMap<>();
+            rows(a.expr()).forEach(row -> {
+                if (!row.any()) {
+                    return;
+                }
+                int index = seriesLabels.size();
+                seriesLabels.add(row.labels);
+                Labels key = ev.groupKey(a, row.labels,
+                        metric -> Aggregations.groupLabels(metric, a.grouping(), a.without()));
+                Winners w = groups.computeIfAbsent(key, x -> new Winners(k));
+                for (int i = 0; i < steps; i++) {
+                    if (row.present[i]) {
+                        w.offer(i, index, row.values[i], top);
+                    }
+                }
+            });
+            Map<Integer, Row> chosen = new java.util.TreeMap<>();
+            for (Winners w : groups.values()) {
+                for (int i = 0; i < steps; i++) {
+                    for (int j = 0; j < w.size[i]; j++) {
+                        int index = w.series[i][j];
+                        Row r = chosen.computeIfAbsent(index, x -> {
+                            Row fresh = new Row(steps);
+                            fresh.start(seriesLabels.get(x));
+                            return fresh;
+                        });
+                        r.set(i, true, w.values[i][j]);
+                    }
+                }
+            }
+            for (Row r : chosen.values()) {
+                retain(r.points());
+                sink.accept(r);
+            }
+        };
+    }
+
+    /** One group's best k series at every step, best first; among equals, the one that came first. */
+    private final class Winners {
+
+        final int[][] series;
+
+        final double[][] values;
+
+        final int[] size = new int[steps];
+
+        Winners(int k) {
+            series = new int[steps][k];
+            values = new double[steps][k];
+        }
+
+        void offer(int step, int index, double v, boolean top) {
+            double[] vs = values[step];
+            int[] ids = series[step];
+            int n = size[step];
+            int k = vs.length;
+            // after every kept value that is at least as good as v: the first of equals stays ahead
+            int at = n;
+            while (at > 0 && !better(vs[at - 1], v, top) && !equallyGood(vs[at - 1], v)) {
+                at--;
+            }
+            if (at >= k) {
+                return;
+            }
+            int last = Math.min(n, k - 1);
+            System.arraycopy(vs, at, vs, at + 1, last - at);
+            System.arraycopy(ids, at, ids, at + 1, last - at);
+            vs[at] = v;
+            ids[at] = index;
+            size[step] = Math.min(n + 1, k);
+        }
+    }
+
+    /** The order of {@link Aggregations}' topk: NaN last, then by value. */
+    private static boolean better(double x, double y, boolean top) {
+        boolean xn = Double.isNaN(x);
+        boolean yn = Double.isNaN(y);
+        if (xn || yn) {
+            return !xn && yn;
+        }
+        return top ? Double.compare(x, y) > 0 : Double.compare(x, y) < 0;
+    }
+
+    private static boolean equallyGood(double x, double y) {
+        boolean xn = Double.isNaN(x);
+        boolean yn = Double.isNaN(y);
+        return xn || yn ? xn && yn : Double.compare(x, y) == 0;
     }
 
     /** As {@link BinaryOps} between a vector and a number. */
@@ -406,7 +517,7 @@ final class SeriesWise {
         Rows mapped = sink -> {
             Row out = new Row(steps);
             vector.forEach(row -> {
-                out.labels = dropName ? row.labels.withoutMetricName() : row.labels;
+                out.start(dropName ? row.labels.withoutMetricName() : row.labels);
                 for (int i = 0; i < steps; i++) {
                     double el = row.values[i];
                     combine(b, out, i, scalarLeft ? scalar : el, scalarLeft ? el : scalar, el, row.present[i]);
@@ -438,13 +549,13 @@ final class SeriesWise {
                 if (match == null) {
                     return;
                 }
-                boolean any = false;
+                out.start(BinaryOps.resultLabels(row.labels, match.labels, b));
                 for (int i = 0; i < steps; i++) {
                     double l = swapped ? match.values[i] : row.values[i];
                     double r = swapped ? row.values[i] : match.values[i];
-                    any |= combine(b, out, i, l, r, l, row.present[i] && match.present[i]);
+                    combine(b, out, i, l, r, l, row.present[i] && match.present[i]);
                 }
-                if (!any) {
+                if (!out.any()) {
                     return;
                 }
                 // One-to-one: one left series per signature is never ambiguous; Prometheus only fails when two of
@@ -453,7 +564,6 @@ final class SeriesWise {
                 if (m.cardinality() == Cardinality.ONE_TO_ONE && !matched.add(sig)) {
                     throw new NeedsSteps();
                 }
-                out.labels = BinaryOps.resultLabels(row.labels, match.labels, b);
                 sink.accept(out);
             });
         });
@@ -461,9 +571,9 @@ final class SeriesWise {
 
     /**
      * Sets step {@code i} of {@code out} to {@code l op r}; a comparison without {@code bool} keeps {@code kept} (the
-     * vector's value, or the left one between vectors) or drops the step. Returns whether the step has a value.
+     * vector's value, or the left one between vectors) or drops the step.
      */
-    private static boolean combine(Expr.Binary b, Row out, int i, double l, double r, double kept, boolean present) {
+    private static void combine(Expr.Binary b, Row out, int i, double l, double r, double kept, boolean present) {
         double v = BinaryOps.apply(b.op(), l, r);
         if (b.op().isComparison()) {
             boolean keep = v != 0;
@@ -475,9 +585,7 @@ final class SeriesWise {
                 v = kept;
             }
         }
-        out.present[i] = present;
-        out.values[i] = v;
-        return present;
+        out.set(i, present, v);
     }
 
     /**

@@ -36,7 +36,9 @@ class RangeQueryPropertiesTest {
             "rate(m[1m]) + on (s) {__name__=~\"m|n\"}", "abs(sum by (k) (rate(m[1m])))",
             "sum by (k) (m) or count by (k) (m)", "last_over_time({__name__=~\"m|n\"}[1m]) - 1",
             "histogram_quantile(0.9, sum by (le) (rate(m[1m])))", "histogram_quantile(0.5, sum by (k, le) (m))",
-            "topk(2, sum(m))", "sum by (k) (sum by (k, s) (m))", "avg(avg by (s) (m)) * 2");
+            "topk(2, sum(m))", "sum by (k) (sum by (k, s) (m))", "avg(avg by (s) (m)) * 2",
+            "topk(2, m)", "bottomk(1, rate(m[1m]))", "topk by (k) (2, {__name__=~\"m|n\"})",
+            "bottomk by (k) (2, m * 0)", "topk(3, m > 40) * 2", "sum(topk(2, m))");
 
     private static final String[] LE = { "1", "10", "+Inf", "0.5" };
 
