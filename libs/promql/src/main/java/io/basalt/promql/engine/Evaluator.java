@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,6 +41,9 @@ final class Evaluator {
     private final long lookback;
 
     private final Cancellation cancellation;
+
+    /** Where independent pieces of the query run besides the calling thread; null runs everything on it. */
+    private final Executor executor;
 
     private final Map<Expr.VectorSelector, List<TimeSeries>> data = new IdentityHashMap<>();
 
@@ -76,8 +81,10 @@ final class Evaluator {
      */
     private long stepSamples;
 
-    Evaluator(SeriesSource source, EngineSettings settings, long start, long end, Cancellation cancellation) {
+    Evaluator(SeriesSource source, EngineSettings settings, long start, long end, Cancellation cancellation,
+            Executor executor) {
         this.source = source;
+        this.executor = executor;
         this.settings = settings;
         this.start = start;
         this.end = end;
@@ -162,6 +169,10 @@ final class Evaluator {
         return data.get(vs);
     }
 
+    Executor executor() {
+        return executor;
+    }
+
     long lookback() {
         return lookback;
     }
@@ -184,65 +195,80 @@ final class Evaluator {
     private record Fetch(List<LabelMatcher> matchers, long min, long max) {
     }
 
-    /** Loads every selector's data for the time range [from, to] of evaluation times that reach it. */
+    /**
+     * Loads every selector's data for the time range [from, to] of evaluation times that reach it. Distinct searches
+     * run in parallel on the engine's executor; their results are checked and counted in the query's order, so a
+     * limit fails the same way whichever search finished first.
+     */
     void load(Expr root) {
+        Map<Expr.VectorSelector, Fetch> wanted = new LinkedHashMap<>();
+        collect(root, start, end, 0, wanted);
+        Map<Fetch, Expr.VectorSelector> firstUse = new LinkedHashMap<>();
+        wanted.forEach((vs, f) -> firstUse.putIfAbsent(f, vs));
+        List<Fetch> fetches = new ArrayList<>(firstUse.keySet());
+        List<Supplier<List<TimeSeries>>> searches = new ArrayList<>(fetches.size());
+        for (Fetch f : fetches) {
+            searches.add(() -> {
+                cancellation.check();
+                List<TimeSeries> series = new ArrayList<>(source.select(f.matchers(), f.min(), f.max()));
+                if (series.size() > settings.maxSeries()) {
+                    throw new PromqlException(PromqlException.ErrorType.EXECUTION, "query selects " + series.size()
+                            + " series for " + firstUse.get(f) + ", more than the limit of " + settings.maxSeries());
+                }
+                series.sort((a, b) -> a.labels().compareTo(b.labels()));
+                return series;
+            });
+        }
+        List<List<TimeSeries>> results = ParallelPieces.run(executor, searches);
         Map<Fetch, List<TimeSeries>> fetched = new HashMap<>();
-        collect(root, start, end, 0, fetched);
+        for (int i = 0; i < fetches.size(); i++) {
+            List<TimeSeries> series = results.get(i);
+            for (TimeSeries s : series) {
+                retain(s.size());
+            }
+            fetched.put(fetches.get(i), series);
+        }
+        wanted.forEach((vs, f) -> data.put(vs, fetched.get(f)));
     }
 
-    private void collect(Expr e, long from, long to, long rangeMs, Map<Fetch, List<TimeSeries>> fetched) {
+    private void collect(Expr e, long from, long to, long rangeMs, Map<Expr.VectorSelector, Fetch> wanted) {
         if (e instanceof Expr.VectorSelector vs) {
             long baseFrom = vs.at() != null ? vs.at().resolve(start, end) : from;
             long baseTo = vs.at() != null ? vs.at().resolve(start, end) : to;
             long min = baseFrom - vs.offsetMs() - (rangeMs > 0 ? rangeMs : lookback);
             long max = baseTo - vs.offsetMs();
-            Fetch f = new Fetch(vs.matchers(), min, max);
-            List<TimeSeries> series = fetched.get(f);
-            if (series == null) {
-                cancellation.check();
-                series = new ArrayList<>(source.select(vs.matchers(), min, max));
-                if (series.size() > settings.maxSeries()) {
-                    throw new PromqlException(PromqlException.ErrorType.EXECUTION, "query selects " + series.size()
-                            + " series for " + vs + ", more than the limit of " + settings.maxSeries());
-                }
-                series.sort((a, b) -> a.labels().compareTo(b.labels()));
-                for (TimeSeries s : series) {
-                    retain(s.size());
-                }
-                fetched.put(f, series);
-            }
-            data.put(vs, series);
+            wanted.put(vs, new Fetch(vs.matchers(), min, max));
         }
         else if (e instanceof Expr.MatrixSelector m) {
-            collect(m.selector(), from, to, m.rangeMs(), fetched);
+            collect(m.selector(), from, to, m.rangeMs(), wanted);
         }
         else if (e instanceof Expr.Subquery sq) {
             long baseFrom = sq.at() != null ? sq.at().resolve(start, end) : from;
             long baseTo = sq.at() != null ? sq.at().resolve(start, end) : to;
             // Refused here, before any storage read, rather than after minutes of evaluating inner steps.
             requireSubqueryPointsWithinLimit(sq);
-            collect(sq.expr(), baseFrom - sq.offsetMs() - sq.rangeMs(), baseTo - sq.offsetMs(), 0, fetched);
+            collect(sq.expr(), baseFrom - sq.offsetMs() - sq.rangeMs(), baseTo - sq.offsetMs(), 0, wanted);
         }
         else if (e instanceof Expr.Call c) {
             for (Expr a : c.args()) {
-                collect(a, from, to, 0, fetched);
+                collect(a, from, to, 0, wanted);
             }
         }
         else if (e instanceof Expr.Aggregation a) {
             if (a.param() != null) {
-                collect(a.param(), from, to, 0, fetched);
+                collect(a.param(), from, to, 0, wanted);
             }
-            collect(a.expr(), from, to, 0, fetched);
+            collect(a.expr(), from, to, 0, wanted);
         }
         else if (e instanceof Expr.Binary b) {
-            collect(b.lhs(), from, to, 0, fetched);
-            collect(b.rhs(), from, to, 0, fetched);
+            collect(b.lhs(), from, to, 0, wanted);
+            collect(b.rhs(), from, to, 0, wanted);
         }
         else if (e instanceof Expr.Unary u) {
-            collect(u.expr(), from, to, 0, fetched);
+            collect(u.expr(), from, to, 0, wanted);
         }
         else if (e instanceof Expr.Paren p) {
-            collect(p.expr(), from, to, 0, fetched);
+            collect(p.expr(), from, to, 0, wanted);
         }
     }
 

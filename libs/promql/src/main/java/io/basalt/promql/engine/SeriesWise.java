@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A range query evaluated series by series over all its steps, as VictoriaMetrics' rollups are: a range function
@@ -102,6 +103,12 @@ final class SeriesWise {
 
     /** The largest k of a topk or bottomk evaluated here; each step keeps its k best in a sorted array. */
     private static final int MAX_K = 64;
+
+    /** Pieces of series evaluated at once: one per core, the calling thread's included. */
+    private static final int PIECES = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    /** Series per piece: enough to outweigh handing a piece to another thread, few enough to keep rows in cache. */
+    private static final int SERIES_PER_PIECE = 128;
 
     /** Aggregations whose result does not depend on the order of their input. */
     private static final Set<AggregationOp> ORDER_BLIND = Set.of(AggregationOp.COUNT, AggregationOp.GROUP);
@@ -249,57 +256,89 @@ final class SeriesWise {
 
     /** Per step, the series' last sample within the lookback window, as an instant selector reads it. */
     private Rows selector(Expr.VectorSelector vs) {
-        List<TimeSeries> series = ev.selected(vs);
         long lookback = ev.lookback();
-        return sink -> {
-            Row row = new Row(steps);
-            int[] cursor = new int[1];
-            for (int n = 0; n < series.size(); n++) {
-                checkCancelledEvery(n);
-                TimeSeries s = series.get(n);
-                long[] ts = s.timestamps();
-                double[] vals = s.values();
-                row.start(s.labels());
-                cursor[0] = -1;
-                for (int i = 0; i < steps; i++) {
-                    long ref = (vs.at() != null ? vs.at().resolve(ev.queryStart(), ev.queryEnd()) : timeAt(i))
-                            - vs.offsetMs();
-                    int k = Evaluator.lastAtOrBefore(ts, ref, cursor, 0);
-                    boolean found = k >= 0 && ts[k] >= ref - lookback && !StaleMarker.isStale(vals[k]);
-                    row.set(i, found, found ? vals[k] : 0);
-                }
-                sink.accept(row);
+        return perSeries(ev.selected(vs), (s, row, cursor) -> {
+            long[] ts = s.timestamps();
+            double[] vals = s.values();
+            row.start(s.labels());
+            cursor[0] = -1;
+            for (int i = 0; i < steps; i++) {
+                long ref = (vs.at() != null ? vs.at().resolve(ev.queryStart(), ev.queryEnd()) : timeAt(i))
+                        - vs.offsetMs();
+                int k = Evaluator.lastAtOrBefore(ts, ref, cursor, 0);
+                boolean found = k >= 0 && ts[k] >= ref - lookback && !StaleMarker.isStale(vals[k]);
+                row.set(i, found, found ? vals[k] : 0);
             }
-        };
+        });
     }
 
     /** The function's window slid along each series: two cursors move forward, nothing is copied per step. */
     private Rows rangeFunction(WindowFunctions f, Expr.MatrixSelector m) {
         Expr.VectorSelector vs = m.selector();
-        List<TimeSeries> series = ev.selected(vs);
-        return distinct(sink -> {
-            Row row = new Row(steps);
-            int[] cursor = new int[2];
-            for (int n = 0; n < series.size(); n++) {
-                checkCancelledEvery(n);
-                TimeSeries s = withoutStaleMarkers(series.get(n));
-                long[] ts = s.timestamps();
-                double[] vals = s.values();
-                row.start(f.keepsName() ? s.labels() : s.labels().withoutMetricName());
-                cursor[0] = -1;
-                cursor[1] = -1;
-                for (int i = 0; i < steps; i++) {
-                    long windowEnd = (vs.at() != null ? vs.at().resolve(ev.queryStart(), ev.queryEnd()) : timeAt(i))
-                            - vs.offsetMs();
-                    long windowStart = windowEnd - m.rangeMs();
-                    int from = Evaluator.lastAtOrBefore(ts, windowStart - 1, cursor, 0) + 1;
-                    int to = Evaluator.lastAtOrBefore(ts, windowEnd, cursor, 1);
-                    boolean defined = to >= from && f.definedOn(ts, from, to);
-                    row.set(i, defined, defined ? f.apply(ts, vals, from, to, windowStart, windowEnd, m.rangeMs()) : 0);
-                }
-                sink.accept(row);
+        return distinct(perSeries(ev.selected(vs), (raw, row, cursor) -> {
+            TimeSeries s = withoutStaleMarkers(raw);
+            long[] ts = s.timestamps();
+            double[] vals = s.values();
+            row.start(f.keepsName() ? s.labels() : s.labels().withoutMetricName());
+            cursor[0] = -1;
+            cursor[1] = -1;
+            for (int i = 0; i < steps; i++) {
+                long windowEnd = (vs.at() != null ? vs.at().resolve(ev.queryStart(), ev.queryEnd()) : timeAt(i))
+                        - vs.offsetMs();
+                long windowStart = windowEnd - m.rangeMs();
+                int from = Evaluator.lastAtOrBefore(ts, windowStart - 1, cursor, 0) + 1;
+                int to = Evaluator.lastAtOrBefore(ts, windowEnd, cursor, 1);
+                boolean defined = to >= from && f.definedOn(ts, from, to);
+                row.set(i, defined, defined ? f.apply(ts, vals, from, to, windowStart, windowEnd, m.rangeMs()) : 0);
             }
-        });
+        }));
+    }
+
+    /** Computes one series' row; {@code cursor} is scratch space of two search positions, owned by the caller. */
+    @FunctionalInterface
+    private interface SeriesFill {
+
+        void fill(TimeSeries series, Row row, int[] cursor);
+    }
+
+    /**
+     * A row per series, computed in blocks of {@link #SERIES_PER_PIECE} series on the engine's executor and the
+     * calling thread at once, handed out in series order so that consumers see exactly what one thread would give.
+     */
+    private Rows perSeries(List<TimeSeries> series, SeriesFill fill) {
+        return sink -> {
+            Row[][] buffers = new Row[PIECES][];
+            for (int first = 0; first < series.size(); first += PIECES * SERIES_PER_PIECE) {
+                ev.checkCancelled();
+                List<Supplier<Row[]>> pieces = new ArrayList<>(PIECES);
+                for (int p = 0; p < PIECES && first + p * SERIES_PER_PIECE < series.size(); p++) {
+                    int from = first + p * SERIES_PER_PIECE;
+                    int to = Math.min(from + SERIES_PER_PIECE, series.size());
+                    if (buffers[p] == null) {
+                        buffers[p] = new Row[SERIES_PER_PIECE];
+                    }
+                    Row[] rows = buffers[p];
+                    pieces.add(() -> {
+                        int[] cursor = new int[2];
+                        for (int j = from; j < to; j++) {
+                            if (rows[j - from] == null) {
+                                rows[j - from] = new Row(steps);
+                            }
+                            fill.fill(series.get(j), rows[j - from], cursor);
+                        }
+                        return rows;
+                    });
+                }
+                List<Row[]> done = ParallelPieces.run(ev.executor(), pieces);
+                for (int p = 0; p < done.size(); p++) {
+                    int from = first + p * SERIES_PER_PIECE;
+                    int count = Math.min(SERIES_PER_PIECE, series.size() - from);
+                    for (int j = 0; j < count; j++) {
+                        sink.accept(done.get(p)[j]);
+                    }
+                }
+            }
+        };
     }
 
     private static TimeSeries withoutStaleMarkers(TimeSeries s) {
@@ -604,12 +643,6 @@ final class SeriesWise {
                 }
             });
         };
-    }
-
-    private void checkCancelledEvery(int n) {
-        if ((n & 1023) == 0) {
-            ev.checkCancelled();
-        }
     }
 
     /** The series of a covered expression as the columns the step-by-step path reads, one vector per step. */
