@@ -411,7 +411,7 @@ final class Functions {
                 if (f.definedOn(ts, 0, last)) {
                     Labels labels = f.keepsName() ? w.labels() : w.labels().withoutMetricName();
                     out.add(new Value.Element(labels,
-                            f.apply(ts, w.values(), 0, last, m.windowStart(), m.windowEnd(), m.rangeMs()), t));
+                            f.apply(ts, w.values(), null, 0, last, m.windowStart(), m.windowEnd(), m.rangeMs()), t));
                 }
             }
             return new Value.Vector(out);

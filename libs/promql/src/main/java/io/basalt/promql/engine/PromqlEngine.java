@@ -17,11 +17,11 @@ import java.util.concurrent.Executor;
 public final class PromqlEngine {
 
     /**
-     * Range queries with at most this many steps are evaluated series by series ({@link SeriesWise}); each row holds
-     * a value per step, so a query with more steps than Prometheus' limit of 11,000 points per series is refused
-     * long before this matters.
+     * Range queries with at most this many steps (Prometheus' limit of points per series, which the HTTP API
+     * enforces) are evaluated series by series ({@link SeriesWise}). Each row in flight holds a value per step, so
+     * this also bounds the few hundred rows a query computes at once to a few MB.
      */
-    private static final long MAX_SERIES_WISE_STEPS = 1_000_000;
+    private static final long MAX_SERIES_WISE_STEPS = 11_000;
 
     private final EngineSettings settings;
 

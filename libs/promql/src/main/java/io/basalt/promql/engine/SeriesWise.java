@@ -279,6 +279,7 @@ final class SeriesWise {
             TimeSeries s = withoutStaleMarkers(raw);
             long[] ts = s.timestamps();
             double[] vals = s.values();
+            int[] drops = f.countsResets() ? WindowFunctions.dropsUpTo(vals) : null;
             row.start(f.keepsName() ? s.labels() : s.labels().withoutMetricName());
             cursor[0] = -1;
             cursor[1] = -1;
@@ -289,7 +290,8 @@ final class SeriesWise {
                 int from = Evaluator.lastAtOrBefore(ts, windowStart - 1, cursor, 0) + 1;
                 int to = Evaluator.lastAtOrBefore(ts, windowEnd, cursor, 1);
                 boolean defined = to >= from && f.definedOn(ts, from, to);
-                row.set(i, defined, defined ? f.apply(ts, vals, from, to, windowStart, windowEnd, m.rangeMs()) : 0);
+                row.set(i, defined,
+                        defined ? f.apply(ts, vals, drops, from, to, windowStart, windowEnd, m.rangeMs()) : 0);
             }
         }));
     }

@@ -46,15 +46,35 @@ enum WindowFunctions {
         };
     }
 
+    /** Whether the function looks for counter resets, which {@link #dropsUpTo} lets it skip where there are none. */
+    boolean countsResets() {
+        return this == RATE || this == INCREASE;
+    }
+
+    /**
+     * For each sample, how many samples up to it are lower than the one before: a window {@code [from, to]} holds a
+     * counter reset exactly when {@code drops[to] != drops[from]}. Computed once per series, it spares each of a
+     * range query's steps the scan for resets that counters seldom have.
+     */
+    static int[] dropsUpTo(double[] vs) {
+        int[] drops = new int[vs.length];
+        for (int i = 1; i < vs.length; i++) {
+            drops[i] = drops[i - 1] + (vs[i] < vs[i - 1] ? 1 : 0);
+        }
+        return drops;
+    }
+
     /**
      * The value over samples {@code [from, to]} of a window {@code [windowStart, windowEnd]} of a selector with
-     * range {@code rangeMs}; only called where {@link #definedOn} holds.
+     * range {@code rangeMs}; only called where {@link #definedOn} holds. {@code drops} is the series'
+     * {@link #dropsUpTo}, or null to scan the window for resets.
      */
-    double apply(long[] ts, double[] vs, int from, int to, long windowStart, long windowEnd, long rangeMs) {
+    double apply(long[] ts, double[] vs, int[] drops, int from, int to, long windowStart, long windowEnd,
+            long rangeMs) {
         return switch (this) {
-            case RATE -> extrapolatedDelta(ts, vs, from, to, windowStart, windowEnd, rangeMs, true, true);
-            case INCREASE -> extrapolatedDelta(ts, vs, from, to, windowStart, windowEnd, rangeMs, true, false);
-            case DELTA -> extrapolatedDelta(ts, vs, from, to, windowStart, windowEnd, rangeMs, false, false);
+            case RATE -> extrapolatedDelta(ts, vs, drops, from, to, windowStart, windowEnd, rangeMs, true, true);
+            case INCREASE -> extrapolatedDelta(ts, vs, drops, from, to, windowStart, windowEnd, rangeMs, true, false);
+            case DELTA -> extrapolatedDelta(ts, vs, null, from, to, windowStart, windowEnd, rangeMs, false, false);
             case IRATE -> {
                 double last = vs[to];
                 double previous = vs[to - 1];
@@ -74,11 +94,13 @@ enum WindowFunctions {
     }
 
     /** rate, increase and delta with Prometheus 2.42's extrapolation to the window edges. */
-    private static double extrapolatedDelta(long[] ts, double[] vs, int from, int to, long windowStart,
+    private static double extrapolatedDelta(long[] ts, double[] vs, int[] drops, int from, int to, long windowStart,
             long windowEnd, long rangeMs, boolean counter, boolean perSecond) {
         int n = to - from + 1;
         double result = vs[to] - vs[from];
-        if (counter) {
+        // Without a drop inside the window the scan adds nothing (its first step adds 0 when vs[from] < 0, and then
+        // vs[to] - vs[from] cannot be -0).
+        if (counter && (drops == null || drops[to] != drops[from])) {
             double last = 0;
             for (int i = from; i <= to; i++) {
                 double v = vs[i];
