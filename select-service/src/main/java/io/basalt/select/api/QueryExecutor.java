@@ -53,8 +53,12 @@ public class QueryExecutor {
     }
 
     public QueryExecutor(StorageFanout fanout, AdmissionGate selectGate, SelectProperties props) {
-        this.engine = new PromqlEngine(new EngineSettings(props.getLookbackDelta(), props.getMaxSamplesPerQuery(),
-                props.getMaxSeries(), props.getMaxSubqueryPoints()));
+        // Pieces of a query (selectors' searches, blocks of series) also run on the bounded elastic scheduler that
+        // runs the queries themselves: at most maxConcurrentSelects queries are admitted, and a query takes back
+        // any piece no thread has started, so a busy node degrades to one thread per query.
+        EngineSettings settings = new EngineSettings(props.getLookbackDelta(), props.getMaxSamplesPerQuery(),
+                props.getMaxSeries(), props.getMaxSubqueryPoints());
+        this.engine = new PromqlEngine(settings, task -> Schedulers.boundedElastic().schedule(task));
         this.fanout = fanout;
         this.gate = selectGate;
         this.props = props;
@@ -86,7 +90,9 @@ public class QueryExecutor {
                 catch (QueryLimitException e) {
                     throw e.namedAs(propertyOf(e.limit()));
                 }
-                return new PartialResult<>(result, reads.partial, List.copyOf(reads.warnings));
+                synchronized (reads) {
+                    return new PartialResult<>(result, reads.partial, List.copyOf(reads.warnings));
+                }
             })
                 .subscribeOn(Schedulers.boundedElastic())
                 .doOnCancel(() -> abandoned.set(true));
@@ -125,7 +131,7 @@ public class QueryExecutor {
         return d.isNegative() || d.isZero() ? Duration.ofNanos(1) : d;
     }
 
-    /** Storage reads of one query; evaluation is single-threaded, so plain fields suffice. */
+    /** Storage reads of one query; the engine may search for several selectors at once. */
     private final class Reads implements SeriesSource {
 
         private final TenantId tenant;
@@ -165,10 +171,12 @@ public class QueryExecutor {
                 throw e;
             }
             cancellation.check();
-            partial |= r.partial();
-            for (String w : r.warnings()) {
-                if (!warnings.contains(w)) {
-                    warnings.add(w);
+            synchronized (this) {
+                partial |= r.partial();
+                for (String w : r.warnings()) {
+                    if (!warnings.contains(w)) {
+                        warnings.add(w);
+                    }
                 }
             }
             return r.value();

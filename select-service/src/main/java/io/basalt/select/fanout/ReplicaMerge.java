@@ -1,12 +1,9 @@
 package io.basalt.select.fanout;
 
-import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Joins the answers of several storage nodes into one series list: copies of the same series (replication, or a
@@ -17,17 +14,28 @@ public final class ReplicaMerge {
     private ReplicaMerge() {
     }
 
-    /** @return series sorted by labels, each with strictly increasing timestamps */
+    /**
+     * @return series sorted by labels, each with strictly increasing timestamps. One stable sort of all answers
+     * brings copies together in answer order; it costs far less than a sorted map of tens of thousands of series.
+     */
     public static List<TimeSeries> merge(List<List<TimeSeries>> answers) {
-        Map<Labels, List<TimeSeries>> byLabels = new TreeMap<>();
+        int total = 0;
         for (List<TimeSeries> answer : answers) {
-            for (TimeSeries ts : answer) {
-                byLabels.computeIfAbsent(ts.labels(), k -> new ArrayList<>(2)).add(ts);
-            }
+            total += answer.size();
         }
-        List<TimeSeries> out = new ArrayList<>(byLabels.size());
-        for (List<TimeSeries> copies : byLabels.values()) {
-            out.add(copies.size() == 1 ? copies.get(0) : union(copies));
+        List<TimeSeries> all = new ArrayList<>(total);
+        for (List<TimeSeries> answer : answers) {
+            all.addAll(answer);
+        }
+        all.sort((a, b) -> a.labels().compareTo(b.labels()));
+        List<TimeSeries> out = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size();) {
+            int j = i + 1;
+            while (j < all.size() && all.get(j).labels().equals(all.get(i).labels())) {
+                j++;
+            }
+            out.add(j - i == 1 ? all.get(i) : union(all.subList(i, j)));
+            i = j;
         }
         return out;
     }

@@ -35,6 +35,20 @@ class ReplicaMergeTest {
     }
 
     @Test
+    void answersInAnyOrderGiveEachSeriesOnceInLabelOrder() {
+        TimeSeries a1 = TimeSeries.single(UP_A, 1000, 1);
+        TimeSeries b1 = TimeSeries.single(UP_B, 1000, 2);
+        TimeSeries a2 = TimeSeries.single(UP_A, 2000, 3);
+        TimeSeries b2 = TimeSeries.single(UP_B, 2000, 4);
+
+        List<TimeSeries> merged = ReplicaMerge.merge(List.of(List.of(b1, a1), List.of(a2), List.of(b2, a1)));
+
+        assertThat(merged).containsExactly(
+                new TimeSeries(UP_A, new long[] { 1000, 2000 }, new double[] { 1, 3 }),
+                new TimeSeries(UP_B, new long[] { 1000, 2000 }, new double[] { 2, 4 }));
+    }
+
+    @Test
     void staleMarkersSurviveTheMergeBitExactly() {
         TimeSeries node1 = new TimeSeries(UP_A, new long[] { 1000, 2000 }, new double[] { 1, StaleMarker.VALUE });
         TimeSeries node2 = new TimeSeries(UP_A, new long[] { 1000, 2000 }, new double[] { 1, StaleMarker.VALUE });

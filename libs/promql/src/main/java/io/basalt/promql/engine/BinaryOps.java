@@ -81,7 +81,7 @@ final class BinaryOps {
         return Math.pow(x, y);
     }
 
-    private static boolean dropsName(BinaryOp op) {
+    static boolean dropsName(BinaryOp op) {
         return switch (op) {
             case ADD, SUB, MUL, DIV, MOD, POW -> true;
             default -> false;
@@ -199,7 +199,7 @@ final class BinaryOps {
         return new Value.Vector(out);
     }
 
-    private static Labels resultLabels(Labels many, Labels one, Expr.Binary b) {
+    static Labels resultLabels(Labels many, Labels one, Expr.Binary b) {
         VectorMatching m = b.matching();
         Labels.Builder lb = many.toBuilder();
         if (dropsName(b.op()) || b.returnBool()) {

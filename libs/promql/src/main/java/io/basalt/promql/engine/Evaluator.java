@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,6 +42,9 @@ final class Evaluator {
 
     private final Cancellation cancellation;
 
+    /** Where independent pieces of the query run besides the calling thread; null runs everything on it. */
+    private final Executor executor;
+
     private final Map<Expr.VectorSelector, List<TimeSeries>> data = new IdentityHashMap<>();
 
     private final Map<Expr.Subquery, SubqueryMemo> subqueryResults = new IdentityHashMap<>();
@@ -51,6 +56,11 @@ final class Evaluator {
      * query move forward, so each search walks on from where the previous step's ended instead of bisecting again.
      */
     private final Map<Expr, int[]> cursors = new IdentityHashMap<>();
+
+    /** Range queries only: values of whole subexpressions at every step, see {@link #precomputeColumns}. */
+    private final Map<Expr, Value.Vector[]> columns = new IdentityHashMap<>();
+
+    private long gridStep = 1;
 
     /** Range queries only: range-function results computed ahead for blocks of steps. */
     private StepBlocks stepBlocks;
@@ -71,8 +81,10 @@ final class Evaluator {
      */
     private long stepSamples;
 
-    Evaluator(SeriesSource source, EngineSettings settings, long start, long end, Cancellation cancellation) {
+    Evaluator(SeriesSource source, EngineSettings settings, long start, long end, Cancellation cancellation,
+            Executor executor) {
         this.source = source;
+        this.executor = executor;
         this.settings = settings;
         this.start = start;
         this.end = end;
@@ -86,11 +98,83 @@ final class Evaluator {
      * {@link StepBlocks}).
      */
     void evaluateOnGrid(long step) {
+        gridStep = step;
         stepBlocks = new StepBlocks(this, start, end, step);
+    }
+
+    /**
+     * Range queries whose root is not evaluated {@link SeriesWise series-wise}: aggregations within it that are, with
+     * their values at every step of the grid, read by the step-by-step evaluation. Only where the order of their groups
+     * cannot change the answer: a single group, or the buckets of a histogram_quantile() at the root, whose answer is
+     * sorted.
+     */
+    void precomputeColumns(Expr root, SeriesWise seriesWise) {
+        Expr e = root;
+        while (e instanceof Expr.Paren p) {
+            e = p.expr();
+        }
+        if (e instanceof Expr.Call c && c.function().name().equals("histogram_quantile")) {
+            Expr buckets = c.args().get(1);
+            while (buckets instanceof Expr.Paren p) {
+                buckets = p.expr();
+            }
+            if (buckets instanceof Expr.Aggregation a && SeriesWise.covers(a)) {
+                columns.put(a, seriesWise.columns(a));
+                return;
+            }
+        }
+        precomputeOrderedColumns(root, seriesWise);
+    }
+
+    private void precomputeOrderedColumns(Expr e, SeriesWise seriesWise) {
+        if (e instanceof Expr.Aggregation a && SeriesWise.covers(a) && SeriesWise.keepsOrder(a)) {
+            columns.put(a, seriesWise.columns(a));
+            return;
+        }
+        // A subquery's inner expression is evaluated at the subquery's steps, not the query's: not descended into.
+        if (e instanceof Expr.Paren p) {
+            precomputeOrderedColumns(p.expr(), seriesWise);
+        }
+        else if (e instanceof Expr.Unary u) {
+            precomputeOrderedColumns(u.expr(), seriesWise);
+        }
+        else if (e instanceof Expr.Binary b) {
+            precomputeOrderedColumns(b.lhs(), seriesWise);
+            precomputeOrderedColumns(b.rhs(), seriesWise);
+        }
+        else if (e instanceof Expr.Aggregation a) {
+            precomputeOrderedColumns(a.expr(), seriesWise);
+        }
+        else if (e instanceof Expr.Call c) {
+            for (Expr arg : c.args()) {
+                precomputeOrderedColumns(arg, seriesWise);
+            }
+        }
+    }
+
+    void forgetColumns() {
+        columns.clear();
+    }
+
+    /** The precomputed value of {@code e} at {@code t}, or null when there is none. */
+    private Value.Vector column(Expr e, long t) {
+        Value.Vector[] c = columns.get(e);
+        if (c == null || t < start || (t - start) % gridStep != 0 || (t - start) / gridStep >= c.length) {
+            return null;
+        }
+        return c[(int) ((t - start) / gridStep)];
     }
 
     List<TimeSeries> selected(Expr.VectorSelector vs) {
         return data.get(vs);
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    long lookback() {
+        return lookback;
     }
 
     long queryStart() {
@@ -111,65 +195,80 @@ final class Evaluator {
     private record Fetch(List<LabelMatcher> matchers, long min, long max) {
     }
 
-    /** Loads every selector's data for the time range [from, to] of evaluation times that reach it. */
+    /**
+     * Loads every selector's data for the time range [from, to] of evaluation times that reach it. Distinct searches
+     * run in parallel on the engine's executor; their results are checked and counted in the query's order, so a
+     * limit fails the same way whichever search finished first.
+     */
     void load(Expr root) {
+        Map<Expr.VectorSelector, Fetch> wanted = new LinkedHashMap<>();
+        collect(root, start, end, 0, wanted);
+        Map<Fetch, Expr.VectorSelector> firstUse = new LinkedHashMap<>();
+        wanted.forEach((vs, f) -> firstUse.putIfAbsent(f, vs));
+        List<Fetch> fetches = new ArrayList<>(firstUse.keySet());
+        List<Supplier<List<TimeSeries>>> searches = new ArrayList<>(fetches.size());
+        for (Fetch f : fetches) {
+            searches.add(() -> {
+                cancellation.check();
+                List<TimeSeries> series = new ArrayList<>(source.select(f.matchers(), f.min(), f.max()));
+                if (series.size() > settings.maxSeries()) {
+                    throw new PromqlException(PromqlException.ErrorType.EXECUTION, "query selects " + series.size()
+                            + " series for " + firstUse.get(f) + ", more than the limit of " + settings.maxSeries());
+                }
+                series.sort((a, b) -> a.labels().compareTo(b.labels()));
+                return series;
+            });
+        }
+        List<List<TimeSeries>> results = ParallelPieces.run(executor, searches);
         Map<Fetch, List<TimeSeries>> fetched = new HashMap<>();
-        collect(root, start, end, 0, fetched);
+        for (int i = 0; i < fetches.size(); i++) {
+            List<TimeSeries> series = results.get(i);
+            for (TimeSeries s : series) {
+                retain(s.size());
+            }
+            fetched.put(fetches.get(i), series);
+        }
+        wanted.forEach((vs, f) -> data.put(vs, fetched.get(f)));
     }
 
-    private void collect(Expr e, long from, long to, long rangeMs, Map<Fetch, List<TimeSeries>> fetched) {
+    private void collect(Expr e, long from, long to, long rangeMs, Map<Expr.VectorSelector, Fetch> wanted) {
         if (e instanceof Expr.VectorSelector vs) {
             long baseFrom = vs.at() != null ? vs.at().resolve(start, end) : from;
             long baseTo = vs.at() != null ? vs.at().resolve(start, end) : to;
             long min = baseFrom - vs.offsetMs() - (rangeMs > 0 ? rangeMs : lookback);
             long max = baseTo - vs.offsetMs();
-            Fetch f = new Fetch(vs.matchers(), min, max);
-            List<TimeSeries> series = fetched.get(f);
-            if (series == null) {
-                cancellation.check();
-                series = new ArrayList<>(source.select(vs.matchers(), min, max));
-                if (series.size() > settings.maxSeries()) {
-                    throw new PromqlException(PromqlException.ErrorType.EXECUTION, "query selects " + series.size()
-                            + " series for " + vs + ", more than the limit of " + settings.maxSeries());
-                }
-                series.sort((a, b) -> a.labels().compareTo(b.labels()));
-                for (TimeSeries s : series) {
-                    retain(s.size());
-                }
-                fetched.put(f, series);
-            }
-            data.put(vs, series);
+            wanted.put(vs, new Fetch(vs.matchers(), min, max));
         }
         else if (e instanceof Expr.MatrixSelector m) {
-            collect(m.selector(), from, to, m.rangeMs(), fetched);
+            collect(m.selector(), from, to, m.rangeMs(), wanted);
         }
         else if (e instanceof Expr.Subquery sq) {
             long baseFrom = sq.at() != null ? sq.at().resolve(start, end) : from;
             long baseTo = sq.at() != null ? sq.at().resolve(start, end) : to;
             // Refused here, before any storage read, rather than after minutes of evaluating inner steps.
             requireSubqueryPointsWithinLimit(sq);
-            collect(sq.expr(), baseFrom - sq.offsetMs() - sq.rangeMs(), baseTo - sq.offsetMs(), 0, fetched);
+            collect(sq.expr(), baseFrom - sq.offsetMs() - sq.rangeMs(), baseTo - sq.offsetMs(), 0, wanted);
         }
         else if (e instanceof Expr.Call c) {
             for (Expr a : c.args()) {
-                collect(a, from, to, 0, fetched);
+                collect(a, from, to, 0, wanted);
             }
         }
         else if (e instanceof Expr.Aggregation a) {
             if (a.param() != null) {
-                collect(a.param(), from, to, 0, fetched);
+                collect(a.param(), from, to, 0, wanted);
             }
-            collect(a.expr(), from, to, 0, fetched);
+            collect(a.expr(), from, to, 0, wanted);
         }
         else if (e instanceof Expr.Binary b) {
-            collect(b.lhs(), from, to, 0, fetched);
-            collect(b.rhs(), from, to, 0, fetched);
+            collect(b.lhs(), from, to, 0, wanted);
+            collect(b.rhs(), from, to, 0, wanted);
         }
         else if (e instanceof Expr.Unary u) {
-            collect(u.expr(), from, to, 0, fetched);
+            collect(u.expr(), from, to, 0, wanted);
         }
         else if (e instanceof Expr.Paren p) {
-            collect(p.expr(), from, to, 0, fetched);
+            collect(p.expr(), from, to, 0, wanted);
         }
     }
 
@@ -247,6 +346,12 @@ final class Evaluator {
     }
 
     private Value evalNode(Expr e, long t) {
+        if (!columns.isEmpty()) {
+            Value.Vector c = column(e, t);
+            if (c != null) {
+                return c;
+            }
+        }
         if (e instanceof Expr.NumberLiteral n) {
             return new Value.Scalar(n.value());
         }

@@ -402,72 +402,30 @@ final class Functions {
 
     /** One of {@link #ONE_ELEMENT_PER_WINDOW} over the windows of {@code m}, evaluated at {@code t}. */
     static Value.Vector applyRangeFunction(String name, Value.Matrix m, long t) {
+        WindowFunctions f = WindowFunctions.named(name);
+        if (f != null) {
+            List<Value.Element> out = new ArrayList<>(m.series().size());
+            for (Value.Window w : m.series()) {
+                long[] ts = w.timestamps();
+                int last = ts.length - 1;
+                if (f.definedOn(ts, 0, last)) {
+                    Labels labels = f.keepsName() ? w.labels() : w.labels().withoutMetricName();
+                    out.add(new Value.Element(labels,
+                            f.apply(ts, w.values(), null, 0, last, m.windowStart(), m.windowEnd(), m.rangeMs()), t));
+                }
+            }
+            return new Value.Vector(out);
+        }
         return switch (name) {
-            case "rate" -> rates(m, true, true, t);
-            case "increase" -> rates(m, true, false, t);
-            case "delta" -> rates(m, false, false, t);
-            case "irate" -> instantRates(m, true, t);
-            case "idelta" -> instantRates(m, false, t);
+            case "idelta" -> instantDeltas(m, t);
             case "deriv" -> overTime(m, 2, w -> linearRegression(w, w.timestamps()[0])[0], true, t);
             case "changes" -> overTime(m, 1, w -> changes(w.values()), true, t);
             case "resets" -> overTime(m, 1, w -> resets(w.values()), true, t);
-            case "sum_over_time" -> overTime(m, 1, w -> kahanSum(w.values()), true, t);
-            case "avg_over_time" -> overTime(m, 1, w -> avgOverTime(w.values()), true, t);
-            case "count_over_time" -> overTime(m, 1, w -> w.size(), true, t);
-            case "present_over_time" -> overTime(m, 1, w -> 1, true, t);
-            case "last_over_time" -> overTime(m, 1, w -> w.values()[w.size() - 1], false, t);
-            case "min_over_time" -> overTime(m, 1, w -> extreme(w.values(), false), true, t);
-            case "max_over_time" -> overTime(m, 1, w -> extreme(w.values(), true), true, t);
-            case "stddev_over_time" -> overTime(m, 1, w -> Math.sqrt(variance(w.values())), true, t);
-            case "stdvar_over_time" -> overTime(m, 1, w -> variance(w.values()), true, t);
             default -> throw new PromqlException(PromqlException.ErrorType.INTERNAL, "unknown function " + name);
         };
     }
 
-    /** rate, increase and delta with Prometheus 2.42's extrapolation to the window edges. */
-    private static Value.Vector rates(Value.Matrix m, boolean counter, boolean perSecond, long t) {
-        List<Value.Element> out = new ArrayList<>(m.series().size());
-        for (Value.Window w : m.series()) {
-            int n = w.size();
-            if (n < 2) {
-                continue;
-            }
-            long[] ts = w.timestamps();
-            double[] vs = w.values();
-            double result = vs[n - 1] - vs[0];
-            if (counter) {
-                double last = 0;
-                for (double v : vs) {
-                    if (v < last) {
-                        result += last;
-                    }
-                    last = v;
-                }
-            }
-            double toStart = (ts[0] - m.windowStart()) / 1000.0;
-            double toEnd = (m.windowEnd() - ts[n - 1]) / 1000.0;
-            double sampled = (ts[n - 1] - ts[0]) / 1000.0;
-            double average = sampled / (n - 1);
-            if (counter && result > 0 && vs[0] >= 0) {
-                double toZero = sampled * (vs[0] / result);
-                if (toZero < toStart) {
-                    toStart = toZero;
-                }
-            }
-            double threshold = average * 1.1;
-            double extrapolated = sampled;
-            extrapolated += toStart < threshold ? toStart : average / 2;
-            extrapolated += toEnd < threshold ? toEnd : average / 2;
-            result = result * (extrapolated / sampled);
-            if (perSecond) {
-                result = result / (m.rangeMs() / 1000.0);
-            }
-            out.add(new Value.Element(w.labels().withoutMetricName(), result, t));
-        }
-        return new Value.Vector(out);
-    }
-
-    private static Value.Vector instantRates(Value.Matrix m, boolean perSecond, long t) {
+    private static Value.Vector instantDeltas(Value.Matrix m, long t) {
         List<Value.Element> out = new ArrayList<>(m.series().size());
         for (Value.Window w : m.series()) {
             int n = w.size();
@@ -476,15 +434,10 @@ final class Functions {
             }
             double last = w.values()[n - 1];
             double previous = w.values()[n - 2];
-            double result = perSecond && last < previous ? last : last - previous;
-            long interval = w.timestamps()[n - 1] - w.timestamps()[n - 2];
-            if (interval == 0) {
+            if (w.timestamps()[n - 1] == w.timestamps()[n - 2]) {
                 continue;
             }
-            if (perSecond) {
-                result /= interval / 1000.0;
-            }
-            out.add(new Value.Element(w.labels().withoutMetricName(), result, t));
+            out.add(new Value.Element(w.labels().withoutMetricName(), last - previous, t));
         }
         return new Value.Vector(out);
     }
@@ -512,70 +465,6 @@ final class Functions {
         return resets;
     }
 
-    private static double extreme(double[] vs, boolean max) {
-        double r = vs[0];
-        for (double v : vs) {
-            if ((max ? v > r : v < r) || Double.isNaN(r)) {
-                r = v;
-            }
-        }
-        return r;
-    }
-
-    /** Neumaier's improved Kahan step; returns {sum, compensation}. */
-    private static void kahanInc(double inc, double[] sc) {
-        double s = sc[0];
-        double t = s + inc;
-        if (Math.abs(s) >= Math.abs(inc)) {
-            sc[1] += (s - t) + inc;
-        }
-        else {
-            sc[1] += (inc - t) + s;
-        }
-        sc[0] = t;
-    }
-
-    private static double kahanSum(double[] vs) {
-        double[] sc = new double[2];
-        for (double v : vs) {
-            kahanInc(v, sc);
-        }
-        return Double.isInfinite(sc[0]) ? sc[0] : sc[0] + sc[1];
-    }
-
-    private static double avgOverTime(double[] vs) {
-        double[] mc = new double[2];
-        double count = 0;
-        for (double v : vs) {
-            count++;
-            double mean = mc[0];
-            if (Double.isInfinite(mean)) {
-                if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
-                    continue;
-                }
-                if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                    continue;
-                }
-            }
-            kahanInc(v / count - mean / count, mc);
-        }
-        return Double.isInfinite(mc[0]) ? mc[0] : mc[0] + mc[1];
-    }
-
-    /** Population variance by Welford's method with compensated sums. */
-    private static double variance(double[] vs) {
-        double count = 0;
-        double[] mean = new double[2];
-        double[] aux = new double[2];
-        for (double v : vs) {
-            count++;
-            double delta = v - (mean[0] + mean[1]);
-            kahanInc(delta / count, mean);
-            kahanInc(delta * (v - (mean[0] + mean[1])), aux);
-        }
-        return (aux[0] + aux[1]) / count;
-    }
-
     /** Least squares with x in seconds relative to {@code interceptTime}: returns {slope, intercept}. */
     static double[] linearRegression(Value.Window w, long interceptTime) {
         long[] ts = w.timestamps();
@@ -594,10 +483,10 @@ final class Functions {
             }
             n += 1;
             double x = (ts[i] - interceptTime) / 1e3;
-            kahanInc(x, sumX);
-            kahanInc(y, sumY);
-            kahanInc(x * y, sumXY);
-            kahanInc(x * x, sumX2);
+            WindowFunctions.kahanInc(x, sumX);
+            WindowFunctions.kahanInc(y, sumY);
+            WindowFunctions.kahanInc(x * y, sumXY);
+            WindowFunctions.kahanInc(x * x, sumX2);
         }
         if (constY) {
             if (Double.isInfinite(initY)) {

@@ -11,14 +11,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /** Parses and evaluates PromQL with Prometheus 2.42 semantics. Thread-safe; holds no per-query state. */
 public final class PromqlEngine {
 
+    /**
+     * Range queries with at most this many steps (Prometheus' limit of points per series, which the HTTP API
+     * enforces) are evaluated series by series ({@link SeriesWise}). Each row in flight holds a value per step, so
+     * this also bounds the few hundred rows a query computes at once to a few MB.
+     */
+    private static final long MAX_SERIES_WISE_STEPS = 11_000;
+
     private final EngineSettings settings;
 
+    private final Executor executor;
+
+    /** An engine that evaluates each query on the calling thread alone. */
     public PromqlEngine(EngineSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * An engine that also runs independent pieces of a query (distinct selectors' searches, blocks of series) on
+     * {@code executor}; the calling thread takes back any piece the executor has not started, so a saturated
+     * executor slows a query down to one thread, never blocks it.
+     */
+    public PromqlEngine(EngineSettings settings, Executor executor) {
         this.settings = settings;
+        this.executor = executor;
     }
 
     public EngineSettings settings() {
@@ -33,7 +54,7 @@ public final class PromqlEngine {
     /** Like {@link #instantQuery(SeriesSource, String, long)}, stoppable through {@code cancellation}. */
     public QueryResult instantQuery(SeriesSource source, String query, long time, Cancellation cancellation) {
         Expr expr = parse(query);
-        Evaluator ev = new Evaluator(source, settings, time, time, cancellation);
+        Evaluator ev = new Evaluator(source, settings, time, time, cancellation, executor);
         ev.load(expr);
         // A one-step grid: range functions over selectors then walk series by series (StepBlocks) instead of first
         // copying every series' window into one matrix, which held (and counted) the selected samples twice.
@@ -80,9 +101,23 @@ public final class PromqlEngine {
             throw new PromqlException(PromqlException.ErrorType.BAD_DATA, "invalid expression type \""
                     + expr.type().displayName() + "\" for range query, must be Scalar or instant Vector");
         }
-        Evaluator ev = new Evaluator(source, settings, start, end, cancellation);
+        Evaluator ev = new Evaluator(source, settings, start, end, cancellation, executor);
         ev.load(expr);
         ev.evaluateOnGrid(step);
+        long steps = (end - start) / step + 1;
+        if (steps <= MAX_SERIES_WISE_STEPS) {
+            SeriesWise seriesWise = new SeriesWise(ev, start, step, (int) steps);
+            try {
+                if (SeriesWise.covers(expr)) {
+                    return new QueryResult.Matrix(seriesWise.result(expr));
+                }
+                ev.precomputeColumns(expr, seriesWise);
+            }
+            catch (SeriesWise.NeedsSteps e) {
+                ev.release(seriesWise.retained());
+                ev.forgetColumns();
+            }
+        }
         Map<Labels, Evaluator.SeriesBuilder> series = new LinkedHashMap<>();
         for (long t = start; t <= end; t += step) {
             ev.checkCancelled();
