@@ -1,11 +1,11 @@
 package io.basalt.agent;
 
-import io.basalt.agent.config.RemoteWriteConfig;
 import io.basalt.agent.remotewrite.RemoteWriteMetrics;
-import io.basalt.agent.remotewrite.RemoteWriteQueue;
-import io.basalt.agent.scrape.ScrapeListener;
-import io.basalt.agent.scrape.ScrapeLoop;
-import io.basalt.agent.scrape.ScrapeTarget;
+import io.basalt.queue.DiskQueue;
+import io.basalt.scrape.ScrapeListener;
+import io.basalt.scrape.ScrapeLoop;
+import io.basalt.scrape.ScrapeTarget;
+import io.basalt.scrape.config.RemoteWriteConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.springframework.stereotype.Component;
 
@@ -46,16 +47,16 @@ public class AgentMetrics implements ScrapeListener {
     /** By job and instance; guarded by {@code this}. */
     private final Map<String, TargetUp> targetUp = new HashMap<>();
 
-    private final Map<String, RemoteWriteMetrics> perUrl = new ConcurrentHashMap<>();
+    /**
+     * The disk queue each URL's backlog gauges read. A reload that changes a remote_write entry reopens the URL's
+     * directory in a new queue, and the gauges, registered once per URL, follow it here.
+     */
+    private final Map<String, AtomicReference<DiskQueue>> backlogs = new ConcurrentHashMap<>();
 
-    private AgentRuntime runtime;
+    private final Map<String, RemoteWriteMetrics> perUrl = new ConcurrentHashMap<>();
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    void bind(AgentRuntime runtime) {
-        this.runtime = runtime;
     }
 
     /** One target_up series, shared by the targets of a job that have the same instance label. */
@@ -105,13 +106,16 @@ public class AgentMetrics implements ScrapeListener {
         registry.counter("basalt.agent.config.reloads", "result", success ? "success" : "failure").increment();
     }
 
-    RemoteWriteMetrics forRemoteWrite(RemoteWriteConfig rw) {
+    /** The metrics of one remote_write URL, whose backlog gauges now read {@code disk}. */
+    RemoteWriteMetrics forRemoteWrite(RemoteWriteConfig rw, DiskQueue disk) {
         String url = rw.redactedUrl();
+        backlogs.computeIfAbsent(url, u -> new AtomicReference<>()).set(disk);
         return perUrl.computeIfAbsent(url, u -> {
-            queueGauge("basalt.agent.remote.write.queue.bytes", u, q -> q.disk().sizeBytes());
-            queueGauge("basalt.agent.remote.write.queue.blocks", u, q -> q.disk().pendingBlocks());
-            queueGauge("basalt.agent.remote.write.queue.age.seconds", u, q -> {
-                long oldest = q.disk().oldestPendingMillis();
+            AtomicReference<DiskQueue> backlog = backlogs.get(u);
+            queueGauge("basalt.agent.remote.write.queue.bytes", u, backlog, DiskQueue::sizeBytes);
+            queueGauge("basalt.agent.remote.write.queue.blocks", u, backlog, DiskQueue::pendingBlocks);
+            queueGauge("basalt.agent.remote.write.queue.age.seconds", u, backlog, q -> {
+                long oldest = q.oldestPendingMillis();
                 return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;
             });
             Counter sent = registry.counter("basalt.agent.remote.write.samples.sent", "url", u);
@@ -139,17 +143,11 @@ public class AgentMetrics implements ScrapeListener {
         });
     }
 
-    private void queueGauge(String name, String url, ToDoubleFunction<RemoteWriteQueue> value) {
-        Gauge.builder(name, this, m -> {
-            if (m.runtime == null) {
-                return 0;
-            }
-            for (RemoteWriteQueue q : m.runtime.queues()) {
-                if (q.config().redactedUrl().equals(url)) {
-                    return value.applyAsDouble(q);
-                }
-            }
-            return 0;
+    private void queueGauge(String name, String url, AtomicReference<DiskQueue> backlog,
+            ToDoubleFunction<DiskQueue> value) {
+        Gauge.builder(name, backlog, b -> {
+            DiskQueue q = b.get();
+            return q == null ? 0 : value.applyAsDouble(q);
         }).tag("url", url).register(registry);
     }
 }

@@ -1,17 +1,16 @@
 package io.basalt.agent;
 
-import io.basalt.agent.config.AgentConfig;
-import io.basalt.agent.config.AgentConfigLoader;
-import io.basalt.agent.config.AgentProperties;
-import io.basalt.agent.config.InvalidAgentConfigException;
-import io.basalt.agent.config.RemoteWriteConfig;
-import io.basalt.agent.queue.DiskQueue;
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
 import io.basalt.agent.remotewrite.RemoteWriteTransport;
-import io.basalt.agent.scrape.SampleSink;
-import io.basalt.agent.scrape.ScrapeManager;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.queue.DiskQueue;
+import io.basalt.scrape.SampleSink;
+import io.basalt.scrape.ScrapeManager;
+import io.basalt.scrape.config.AgentConfig;
+import io.basalt.scrape.config.AgentConfigLoader;
+import io.basalt.scrape.config.InvalidAgentConfigException;
+import io.basalt.scrape.config.RemoteWriteConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,7 +67,6 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
     @Override
     public synchronized void start() {
         AgentConfig loaded = load();
-        metrics.bind(this);
         applyRemoteWrite(loaded);
         scrapes = new ScrapeManager(this, clock, properties.getMaxScrapeSize().toBytes(),
                 properties.getFileSdCheckInterval(), jitterSeed(loaded), metrics);
@@ -140,9 +138,9 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
             for (RemoteWriteConfig rw : next.remoteWrite()) {
                 RemoteWriteQueue q = reusable.get(rw);
                 if (q == null || !kept.contains(q)) {
-                    q = new RemoteWriteQueue(rw, external, DiskQueue.open(queueDir(rw),
-                            properties.getMaxDiskUsage().toBytes()), transports.forConfig(rw),
-                            properties.getSendShards(), properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
+                    DiskQueue disk = DiskQueue.open(queueDir(rw), properties.getMaxDiskUsage().toBytes());
+                    q = new RemoteWriteQueue(rw, external, disk, transports.forConfig(rw), properties.getSendShards(),
+                            properties.getFsyncInterval(), metrics.forRemoteWrite(rw, disk));
                 }
                 else {
                     kept.remove(q);

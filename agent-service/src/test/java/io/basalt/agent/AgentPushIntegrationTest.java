@@ -2,10 +2,10 @@ package io.basalt.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.agent.support.Await;
 import io.basalt.agent.support.StubReceiver;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.scrape.support.Await;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.basalt.agent.remotewrite;
 
-import io.basalt.agent.config.RemoteWriteConfig;
-import io.basalt.agent.http.CredentialException;
-import io.basalt.agent.http.RequestAuthorization;
-import io.basalt.agent.queue.DiskQueue;
-import io.basalt.agent.scrape.SampleSink;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.queue.DiskQueue;
 import io.basalt.relabel.Relabeler;
+import io.basalt.scrape.SampleSink;
+import io.basalt.scrape.config.RemoteWriteConfig;
+import io.basalt.scrape.http.CredentialException;
+import io.basalt.scrape.http.RequestAuthorization;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.basalt.agent.web;
 
+import io.basalt.agent.AgentProperties;
 import io.basalt.agent.AgentRuntime;
-import io.basalt.agent.config.AgentProperties;
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
-import io.basalt.agent.scrape.ScrapeLoop;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
+import io.basalt.scrape.ScrapeLoop;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.basalt.agent.web;
 
+import io.basalt.agent.AgentProperties;
 import io.basalt.agent.AgentRuntime;
-import io.basalt.agent.config.AgentProperties;
-import io.basalt.agent.config.InvalidAgentConfigException;
 import io.basalt.model.TimeSeries;
 import io.basalt.node.web.BoundedBody;
+import io.basalt.scrape.config.InvalidAgentConfigException;
 import io.basalt.wire.exposition.ExpositionFormat;
 import io.basalt.wire.exposition.ExpositionParseException;
 import io.basalt.wire.exposition.ExpositionParser;

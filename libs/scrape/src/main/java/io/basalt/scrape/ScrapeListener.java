@@ -1,0 +1,13 @@
+package io.basalt.scrape;
+
+/** Hears about scrapes and targets, e.g. to keep per-target metrics. */
+public interface ScrapeListener {
+
+    void scrapeFinished(ScrapeLoop.ScrapeReport report);
+
+    /**
+     * The target went away (a reload, a file_sd change, shutdown) and no report for it follows, so whatever is kept
+     * per target can go.
+     */
+    void targetStopped(ScrapeTarget target);
+}
