@@ -31,8 +31,12 @@ import org.springframework.stereotype.Component;
  * <li>{@code basalt_agent_scrape_duration_seconds{job}}: scrape latency</li>
  * <li>{@code basalt_agent_remote_write_samples_sent_total{url}} and {@code ..._bytes_sent_total{url}}</li>
  * <li>{@code basalt_agent_remote_write_samples_dropped_total{url,reason}}: reason = relabel | http_4xx |
- * queue_full</li>
+ * queue_full | append_failed</li>
  * <li>{@code basalt_agent_remote_write_retries_total{url,cause}}</li>
+ * <li>{@code basalt_agent_remote_write_append_failures_total{url}}: blocks the disk queue could not take (a push
+ * is then answered 503; scraped samples are counted as dropped with reason {@code append_failed})</li>
+ * <li>{@code basalt_agent_push_refused_total{reason}}: push requests answered 503, reason = too_busy |
+ * append_failed</li>
  * <li>{@code basalt_agent_remote_write_send_duration_seconds{url}}: latency of successful sends</li>
  * <li>{@code basalt_agent_remote_write_queue_bytes{url}}, {@code ..._queue_blocks{url}},
  * {@code ..._queue_age_seconds{url}}: the on-disk backlog</li>
@@ -102,6 +106,11 @@ public class AgentMetrics implements ScrapeListener {
         }
     }
 
+    /** A push request answered 503: {@code too_busy} (admission gate) or {@code append_failed} (disk queue). */
+    public void pushRefused(String reason) {
+        registry.counter("basalt.agent.push.refused", "reason", reason).increment();
+    }
+
     void reloaded(boolean success) {
         registry.counter("basalt.agent.config.reloads", "result", success ? "success" : "failure").increment();
     }
@@ -120,6 +129,7 @@ public class AgentMetrics implements ScrapeListener {
             });
             Counter sent = registry.counter("basalt.agent.remote.write.samples.sent", "url", u);
             Counter bytes = registry.counter("basalt.agent.remote.write.bytes.sent", "url", u);
+            Counter appendFailures = registry.counter("basalt.agent.remote.write.append.failures", "url", u);
             Timer latency = Timer.builder("basalt.agent.remote.write.send.duration").tag("url", u).register(registry);
             return new RemoteWriteMetrics() {
                 @Override
@@ -133,6 +143,11 @@ public class AgentMetrics implements ScrapeListener {
                 public void samplesDropped(String reason, long samples) {
                     registry.counter("basalt.agent.remote.write.samples.dropped", "url", u, "reason", reason)
                             .increment(samples);
+                }
+
+                @Override
+                public void appendFailed(long samples) {
+                    appendFailures.increment();
                 }
 
                 @Override

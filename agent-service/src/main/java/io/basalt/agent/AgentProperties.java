@@ -45,6 +45,30 @@ public class AgentProperties {
     @NotNull
     private DataSize maxInsertRequestSize = DataSize.ofMegabytes(32);
 
+    /** Push requests processed at once; more wait up to insertQueueDuration, then get 503 with Retry-After. */
+    @Min(1)
+    private int maxConcurrentInserts = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** How long a push request waits for a free slot before it is refused. */
+    @NotNull
+    private Duration insertQueueDuration = Duration.ofSeconds(10);
+
+    public int getMaxConcurrentInserts() {
+        return maxConcurrentInserts;
+    }
+
+    public void setMaxConcurrentInserts(int maxConcurrentInserts) {
+        this.maxConcurrentInserts = maxConcurrentInserts;
+    }
+
+    public Duration getInsertQueueDuration() {
+        return insertQueueDuration;
+    }
+
+    public void setInsertQueueDuration(Duration insertQueueDuration) {
+        this.insertQueueDuration = insertQueueDuration;
+    }
+
     public String getConfigFile() {
         return configFile;
     }

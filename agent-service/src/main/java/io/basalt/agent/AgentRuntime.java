@@ -198,13 +198,15 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
      * Samples pushed to the agent, whose sender is told they are safe once this returns: they go to the disk queue of
      * every remote_write at once instead of waiting in memory for a full batch, so a {@code kill -9} after the
      * acknowledgement cannot lose them.
+     *
+     * @throws io.basalt.agent.remotewrite.QueueAppendException when a disk queue cannot take them; the sender must
+     *         retry (queues that took them send them again: at least once, as remote write is)
      */
     public void push(List<TimeSeries> series) {
         switching.readLock().lock();
         try {
             for (RemoteWriteQueue q : queues) {
-                q.write(series);
-                q.flush();
+                q.append(series);
             }
         }
         finally {

@@ -7,6 +7,8 @@ import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import io.basalt.scrape.support.Await;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,5 +110,81 @@ class AgentPushIntegrationTest {
                 assertThat(metrics).containsPattern("basalt_agent_remote_write_queue_blocks\\{[^}]*\\} 1\\.0");
             }
         }
+    }
+
+    @Test
+    void pushesBeyondTheGateAreAnswered503WithRetryAfterAndCounted() throws Exception {
+        try (StubReceiver receiver = new StubReceiver()) {
+            Path config = Files.writeString(dir.resolve("agent.yml"), """
+                    remote_write:
+                      - url: http://insert/insert/0/prometheus/api/v1/write
+                    """);
+            try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of(
+                    "spring.cloud.discovery.client.simple.instances.insert[0].uri", receiver.baseUrl(),
+                    "basalt.agent.max-concurrent-inserts", "1",
+                    "basalt.agent.insert-queue-duration", "200ms"));
+                    Socket slow = new Socket("127.0.0.1", port(agent))) {
+                // A sender that declares a body and sends a fraction of it holds the only slot while it dawdles.
+                slow.getOutputStream().write(("POST /api/v1/write HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-protobuf\r\nContent-Encoding: snappy\r\n"
+                        + "Content-Length: 1000\r\n\r\n0123456789").getBytes(StandardCharsets.US_ASCII));
+                slow.getOutputStream().flush();
+                WebClient web = WebClient.create("http://127.0.0.1:" + port(agent));
+                byte[] body = RemoteWriteEncoder.encode(List.of(TimeSeries.single(
+                        Labels.of("__name__", "pushed"), 1_700_000_000_000L, 1)));
+                String[] refusal = new String[1];
+                Await.until(Duration.ofSeconds(30), "a push to wait for the held slot and be refused", () -> {
+                    refusal[0] = web.post().uri("/api/v1/write").header("Content-Encoding", "snappy")
+                            .header("Content-Type", RemoteWriteEncoder.CONTENT_TYPE).bodyValue(body)
+                            .exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
+                                    .map(b -> r.statusCode().value() + " " + r.headers().asHttpHeaders()
+                                            .getFirst("Retry-After") + " " + b))
+                            .block(Duration.ofSeconds(10));
+                    return refusal[0].startsWith("503");
+                });
+                String metrics = web.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+                        .block(Duration.ofSeconds(10));
+
+                assertThat(refusal[0]).startsWith("503 1 ").contains("push requests");
+                assertThat(metrics).containsPattern(
+                        "basalt_agent_push_refused_total\\{[^}]*reason=\"too_busy\"[^}]*\\} [1-9]");
+            }
+        }
+    }
+
+    @Test
+    void aPushTheDiskQueueCannotTakeIsAnswered503AndCounted() throws Exception {
+        try (StubReceiver receiver = new StubReceiver()) {
+            Path config = Files.writeString(dir.resolve("agent.yml"), """
+                    remote_write:
+                      - url: http://insert/insert/0/prometheus/api/v1/write
+                    """);
+            try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of(
+                    "spring.cloud.discovery.client.simple.instances.insert[0].uri", receiver.baseUrl()))) {
+                // A queue that can no longer write stands for a full or failing disk.
+                agent.getBean(AgentRuntime.class).queues().get(0).disk().close();
+                WebClient web = WebClient.create("http://127.0.0.1:" + port(agent));
+                byte[] body = RemoteWriteEncoder.encode(List.of(TimeSeries.single(
+                        Labels.of("__name__", "pushed"), 1_700_000_000_000L, 1)));
+                String answer = web.post().uri("/api/v1/write").header("Content-Encoding", "snappy")
+                        .header("Content-Type", RemoteWriteEncoder.CONTENT_TYPE).bodyValue(body)
+                        .exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
+                                .map(b -> r.statusCode().value() + " " + r.headers().asHttpHeaders()
+                                        .getFirst("Retry-After") + " " + b))
+                        .block(Duration.ofSeconds(10));
+                String metrics = web.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+                        .block(Duration.ofSeconds(10));
+
+                assertThat(answer).startsWith("503 5 samples not stored");
+                assertThat(metrics).containsPattern(
+                        "basalt_agent_remote_write_append_failures_total\\{[^}]*\\} 1\\.0");
+                assertThat(metrics).containsPattern(
+                        "basalt_agent_push_refused_total\\{[^}]*reason=\"append_failed\"[^}]*\\} 1\\.0");
+            }
+        }
+    }
+
+    private static int port(ConfigurableApplicationContext agent) {
+        return Integer.parseInt(agent.getEnvironment().getProperty("local.server.port"));
     }
 }
