@@ -40,6 +40,8 @@ import org.springframework.stereotype.Component;
  * <li>{@code basalt_agent_remote_write_send_duration_seconds{url}}: latency of successful sends</li>
  * <li>{@code basalt_agent_remote_write_queue_bytes{url}}, {@code ..._queue_blocks{url}},
  * {@code ..._queue_age_seconds{url}}: the on-disk backlog</li>
+ * <li>{@code basalt_agent_discovery_refreshes_total{job,mechanism,result}}: looks of http_sd, dns_sd and consul_sd
+ * (a failed one keeps the targets found before)</li>
  * <li>{@code basalt_agent_config_reloads_total{result}}</li>
  * </ul>
  */
@@ -93,6 +95,12 @@ public class AgentMetrics implements ScrapeListener {
             up.targets.add(r.target().key());
             up.value.set(r.error() == null ? 1 : 0);
         }
+    }
+
+    @Override
+    public void discoveryRefreshed(String job, String mechanism, boolean success) {
+        registry.counter("basalt.agent.discovery.refreshes", "job", job, "mechanism", mechanism, "result",
+                success ? "success" : "failure").increment();
     }
 
     /** A target that is gone leaves no series of its own behind on {@code /actuator/prometheus}. */

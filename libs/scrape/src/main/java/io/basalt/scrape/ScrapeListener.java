@@ -10,4 +10,12 @@ public interface ScrapeListener {
      * per target can go.
      */
     void targetStopped(ScrapeTarget target);
+
+    /**
+     * A network service discovery (http_sd, dns_sd, consul_sd) looked for targets.
+     *
+     * @param mechanism as in the config file, e.g. {@code http_sd}
+     */
+    default void discoveryRefreshed(String job, String mechanism, boolean success) {
+    }
 }

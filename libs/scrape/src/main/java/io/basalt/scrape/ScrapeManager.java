@@ -3,10 +3,12 @@ package io.basalt.scrape;
 import io.basalt.model.Labels;
 import io.basalt.relabel.Relabeler;
 import io.basalt.scrape.config.AgentConfig;
-import io.basalt.scrape.config.FileSdConfig;
+import io.basalt.scrape.config.DiscoveryConfig;
 import io.basalt.scrape.config.ScrapeJobConfig;
 import io.basalt.scrape.config.TargetGroup;
-import io.basalt.scrape.discovery.FileSdReader;
+import io.basalt.scrape.discovery.Discoveries;
+import io.basalt.scrape.discovery.JndiDnsResolver;
+import io.basalt.scrape.discovery.TargetDiscovery;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one {@link ScrapeLoop} per target of every job, keeps them in step with config reloads and file_sd changes,
+ * Runs one {@link ScrapeLoop} per target of every job, keeps them in step with config reloads and service discovery,
  * and spreads each job's scrapes over its interval with a per-target offset derived from the target's identity, so a
  * target is scraped at the same phase after every restart (Prometheus' jitter).
  */
@@ -46,7 +48,10 @@ public final class ScrapeManager implements AutoCloseable {
 
     private final Map<String, Job> jobs = new LinkedHashMap<>();
 
-    private final ScheduledFuture<?> fileSdTask;
+    /** Discovery may wait on the network, so it has a thread of its own rather than delay scrape ticks. */
+    private final ScheduledExecutorService discoveryThread;
+
+    private final Discoveries discoveries;
 
     /** A dropped target as {@code /api/v1/targets} shows it. */
     public record DroppedTarget(String job, Labels discoveredLabels, String reason) {
@@ -60,7 +65,7 @@ public final class ScrapeManager implements AutoCloseable {
 
         final TargetFetcher fetcher;
 
-        final List<FileSdReader> fileSd = new ArrayList<>();
+        final List<TargetDiscovery> discovery = new ArrayList<>();
 
         final Map<String, Running> loops = new LinkedHashMap<>();
 
@@ -71,8 +76,10 @@ public final class ScrapeManager implements AutoCloseable {
             this.relabeler = Relabeler.of(config.relabelConfigs());
             long bodyLimit = config.limits().bodySizeLimit() > 0 ? config.limits().bodySizeLimit() : maxScrapeBytes;
             this.fetcher = new TargetFetcher(config.http(), workers, bodyLimit);
-            for (FileSdConfig f : config.fileSdConfigs()) {
-                fileSd.add(new FileSdReader(f));
+            for (DiscoveryConfig d : config.discoveryConfigs()) {
+                String kind = Discoveries.kind(d);
+                discovery.add(discoveries.create("job \"" + config.jobName() + "\" " + kind + "_configs", d,
+                        ok -> listener.discoveryRefreshed(config.jobName(), kind, ok)));
             }
         }
     }
@@ -86,7 +93,18 @@ public final class ScrapeManager implements AutoCloseable {
      */
     public ScrapeManager(SampleSink sink, Clock clock, long maxScrapeBytes, Duration fileSdCheckInterval,
             long jitterSeed, ScrapeListener listener) {
+        this(sink, clock, maxScrapeBytes, fileSdCheckInterval, jitterSeed, listener,
+                new Discoveries(JndiDnsResolver.system()));
+    }
+
+    /**
+     * @param discoveryCheckInterval how often discovery entries are checked: file_sd files for changes, and the
+     *                               others whether their refresh_interval has passed
+     */
+    public ScrapeManager(SampleSink sink, Clock clock, long maxScrapeBytes, Duration discoveryCheckInterval,
+            long jitterSeed, ScrapeListener listener, Discoveries discoveries) {
         this.sink = sink;
+        this.discoveries = discoveries;
         this.clock = clock;
         this.maxScrapeBytes = maxScrapeBytes;
         this.jitterSeed = jitterSeed;
@@ -95,8 +113,9 @@ public final class ScrapeManager implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(1, r -> daemon(r, "scrape-scheduler"));
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 r -> daemon(r, "scrape-worker-" + n.incrementAndGet()));
-        long check = fileSdCheckInterval.toMillis();
-        this.fileSdTask = scheduler.scheduleWithFixedDelay(this::refreshFileSd, check, check, TimeUnit.MILLISECONDS);
+        this.discoveryThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "scrape-discovery"));
+        long check = discoveryCheckInterval.toMillis();
+        discoveryThread.scheduleWithFixedDelay(this::refreshDiscovery, check, check, TimeUnit.MILLISECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -117,37 +136,55 @@ public final class ScrapeManager implements AutoCloseable {
                 it.remove();
             }
         }
+        boolean remote = false;
         for (ScrapeJobConfig jc : wanted.values()) {
             Job job = jobs.computeIfAbsent(jc.jobName(), k -> new Job(jc));
             long now = clock.millis();
-            job.fileSd.forEach(f -> f.refresh(now));
+            for (TargetDiscovery d : job.discovery) {
+                // Files are read at once, so their targets start with the config; the network is asked off this lock.
+                if (d.remote()) {
+                    remote = true;
+                }
+                else {
+                    d.refresh(now);
+                }
+            }
             sync(job);
+        }
+        if (remote) {
+            discoveryThread.execute(this::refreshDiscovery);
         }
     }
 
-    private void refreshFileSd() {
+    private void refreshDiscovery() {
         try {
+            List<Job> current;
             synchronized (this) {
-                long now = clock.millis();
-                for (Job job : jobs.values()) {
-                    boolean changed = false;
-                    for (FileSdReader f : job.fileSd) {
-                        changed |= f.refresh(now);
-                    }
-                    if (changed) {
-                        sync(job);
+                current = List.copyOf(jobs.values());
+            }
+            for (Job job : current) {
+                boolean changed = false;
+                for (TargetDiscovery d : job.discovery) {
+                    changed |= d.refresh(clock.millis());
+                }
+                if (changed) {
+                    synchronized (this) {
+                        // A reload may have replaced the job meanwhile; its own discovery syncs it.
+                        if (jobs.get(job.config.jobName()) == job) {
+                            sync(job);
+                        }
                     }
                 }
             }
         }
         catch (RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "file_sd refresh failed", e);
+            log.log(System.Logger.Level.WARNING, "service discovery refresh failed", e);
         }
     }
 
     private void sync(Job job) {
         List<TargetGroup> groups = new ArrayList<>(job.config.staticConfigs());
-        job.fileSd.forEach(f -> groups.addAll(f.groups()));
+        job.discovery.forEach(d -> groups.addAll(d.groups()));
         Map<String, ScrapeTarget> targets = new LinkedHashMap<>();
         List<DroppedTarget> dropped = new ArrayList<>();
         for (TargetGroup g : groups) {
@@ -237,7 +274,7 @@ public final class ScrapeManager implements AutoCloseable {
     public void close() {
         List<ScrapeLoop> stopping = new ArrayList<>();
         synchronized (this) {
-            fileSdTask.cancel(false);
+            discoveryThread.shutdownNow();
             for (Job j : jobs.values()) {
                 j.loops.values().forEach(r -> {
                     r.schedule.cancel(false);

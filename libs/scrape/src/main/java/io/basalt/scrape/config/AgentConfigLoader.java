@@ -50,7 +50,7 @@ public final class AgentConfigLoader {
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "target_limit", "label_limit",
             "label_name_length_limit", "label_value_length_limit", "body_size_limit", "basic_auth", "bearer_token",
             "bearer_token_file", "authorization", "oauth2", "tls_config", "static_configs", "file_sd_configs",
-            "relabel_configs", "metric_relabel_configs");
+            "http_sd_configs", "dns_sd_configs", "consul_sd_configs", "relabel_configs", "metric_relabel_configs");
 
     private static final Set<String> REMOTE_WRITE = Set.of("url", "name", "remote_timeout", "headers",
             "write_relabel_configs", "queue_config", "basic_auth", "bearer_token", "bearer_token_file",
@@ -58,7 +58,7 @@ public final class AgentConfigLoader {
 
     /** Secret fields by their section, as {@code section.field}. */
     private static final Set<String> SECRET_FIELDS = Set.of("basic_auth.password", "authorization.credentials",
-            "oauth2.client_secret", "tls_config.key");
+            "oauth2.client_secret", "tls_config.key", "consul_sd_configs.token");
 
     /**
      * Maps whose every value may be a credential: remote-write headers often carry an API key or a tenant token
@@ -67,7 +67,8 @@ public final class AgentConfigLoader {
     private static final Set<String> SECRET_MAPS = Set.of("remote_write.headers", "oauth2.endpoint_params");
 
     /** Sections whose entries are HTTP client configs, where {@code bearer_token} sits directly. */
-    private static final Set<String> HTTP_CLIENT_SECTIONS = Set.of("scrape_configs", "remote_write");
+    private static final Set<String> HTTP_CLIENT_SECTIONS = Set.of("scrape_configs", "remote_write",
+            "http_sd_configs", "consul_sd_configs");
 
     private static final Pattern URL_PASSWORD = Pattern.compile("//([^/:@]*):[^/@]*@");
 
@@ -263,22 +264,10 @@ public final class AgentConfigLoader {
         for (int i = 0; i < groups.size(); i++) {
             statics.add(targetGroup(groups.get(i), job + "/static/" + i));
         }
-        List<FileSdConfig> fileSd = new ArrayList<>();
-        for (YamlSection f : s.sections("file_sd_configs")) {
-            f.allowOnly(Set.of("files", "refresh_interval"));
-            List<Path> files = new ArrayList<>();
-            for (String pattern : f.strings("files")) {
-                Path path = baseDir == null ? Path.of(pattern) : baseDir.resolve(pattern);
-                files.add(path);
-            }
-            if (files.isEmpty()) {
-                throw f.error("files", "file service discovery config must contain at least one path name");
-            }
-            fileSd.add(new FileSdConfig(files, positive(f, "refresh_interval", FileSdConfig.DEFAULT_REFRESH_INTERVAL)));
-        }
         return new ScrapeJobConfig(job, interval, timeout, metricsPath, scheme, Map.copyOf(params),
                 s.bool("honor_labels", false), s.bool("honor_timestamps", true), limits, http(s, baseDir), statics,
-                fileSd, relabel(s, "relabel_configs"), relabel(s, "metric_relabel_configs"));
+                DiscoveryConfigLoader.load(s, baseDir), relabel(s, "relabel_configs"),
+                relabel(s, "metric_relabel_configs"));
     }
 
     /** A static_configs entry or one group of a file_sd file. */
@@ -343,7 +332,7 @@ public final class AgentConfigLoader {
     }
 
     /** Prometheus' HTTP client config with its validation, messages as Prometheus 2.42 words them. */
-    private static HttpClientSettings http(YamlSection s, Path baseDir) {
+    static HttpClientSettings http(YamlSection s, Path baseDir) {
         HttpClientSettings.BasicAuth basic = null;
         YamlSection b = s.section("basic_auth");
         if (b != null) {
@@ -540,7 +529,7 @@ public final class AgentConfigLoader {
         }
     }
 
-    private static Duration positive(YamlSection s, String key, Duration fallback) {
+    static Duration positive(YamlSection s, String key, Duration fallback) {
         Duration d = s.duration(key, fallback);
         if (d.isZero() || d.isNegative()) {
             throw s.error(key, key + " must be greater than zero in " + s.path());

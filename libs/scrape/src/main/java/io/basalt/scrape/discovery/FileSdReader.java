@@ -1,9 +1,6 @@
 package io.basalt.scrape.discovery;
 
-import io.basalt.model.Labels;
-import io.basalt.relabel.RelabelConfig;
 import io.basalt.scrape.config.FileSdConfig;
-import io.basalt.scrape.config.InvalidAgentConfigException;
 import io.basalt.scrape.config.TargetGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,16 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads the target files of a {@code file_sd_configs} entry: JSON or YAML lists of {@code {targets, labels}} groups,
  * the last element of each path possibly a glob. Each group gets {@code __meta_filepath}, as in Prometheus. A file
  * that cannot be read keeps the groups it had before, so a half-written file does not drop its targets.
  */
-public final class FileSdReader {
+public final class FileSdReader implements TargetDiscovery {
 
     private final FileSdConfig config;
 
@@ -46,6 +40,7 @@ public final class FileSdReader {
      *
      * @return whether the groups may have changed
      */
+    @Override
     public synchronized boolean refresh(long nowMillis) {
         boolean full = nowMillis - lastFullRead >= config.refreshInterval().toMillis();
         if (full) {
@@ -79,6 +74,12 @@ public final class FileSdReader {
         return changed;
     }
 
+    @Override
+    public boolean remote() {
+        return false;
+    }
+
+    @Override
     public synchronized List<TargetGroup> groups() {
         List<TargetGroup> all = new ArrayList<>();
         groups.values().forEach(all::addAll);
@@ -110,46 +111,7 @@ public final class FileSdReader {
     }
 
     static List<TargetGroup> read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        Object root;
-        try {
-            root = new Yaml(new LoaderOptions()).load(text);
-        }
-        catch (YAMLException e) {
-            throw new InvalidAgentConfigException(file + ": " + e.getMessage(), e);
-        }
-        List<TargetGroup> out = new ArrayList<>();
-        if (root == null) {
-            return out;
-        }
-        if (!(root instanceof List<?> list)) {
-            throw new InvalidAgentConfigException(file + ": expected a list of target groups");
-        }
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof Map<?, ?> g)) {
-                throw new InvalidAgentConfigException(file + ": group " + i + " is not a mapping");
-            }
-            for (Object key : g.keySet()) {
-                if (!"targets".equals(key) && !"labels".equals(key)) {
-                    throw new InvalidAgentConfigException(file + ": field " + key + " not found in target group");
-                }
-            }
-            List<String> targets = new ArrayList<>();
-            if (g.get("targets") instanceof List<?> ts) {
-                ts.forEach(t -> targets.add(String.valueOf(t)));
-            }
-            Labels.Builder b = Labels.builder();
-            if (g.get("labels") instanceof Map<?, ?> labels) {
-                labels.forEach((k, v) -> {
-                    if (!RelabelConfig.isValidLabelName(String.valueOf(k))) {
-                        throw new InvalidAgentConfigException(file + ": \"" + k + "\" is not a valid label name");
-                    }
-                    b.add(String.valueOf(k), v == null ? "" : String.valueOf(v));
-                });
-            }
-            b.set("__meta_filepath", file.toString());
-            out.add(new TargetGroup(targets, b.build(), file + ":" + i));
-        }
-        return out;
+        return TargetGroupDocument.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(),
+                "__meta_filepath", file.toString());
     }
 }

@@ -80,8 +80,8 @@ class AgentConfigLoaderTest {
         assertThat(api.limits().sampleLimit()).isEqualTo(100);
         assertThat(api.http().basicAuth().password().value()).isEqualTo("p");
         assertThat(api.http().tls().insecureSkipVerify()).isTrue();
-        assertThat(api.fileSdConfigs().get(0).files()).containsExactly(Path.of("/etc/basalt/targets/*.json"));
-        assertThat(api.fileSdConfigs().get(0).refreshInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(api.discoveryConfigs()).singleElement().isEqualTo(new FileSdConfig(
+                List.of(Path.of("/etc/basalt/targets/*.json")), Duration.ofSeconds(30)));
 
         RemoteWriteConfig rw = c.remoteWrite().get(0);
         assertThat(rw.url().getHost()).isEqualTo("insert");
