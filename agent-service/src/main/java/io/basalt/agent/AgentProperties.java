@@ -4,6 +4,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -52,6 +54,44 @@ public class AgentProperties {
     /** How long a push request waits for a free slot before it is refused. */
     @NotNull
     private Duration insertQueueDuration = Duration.ofSeconds(10);
+
+    /**
+     * Send each series to {@code shardByUrlReplicas} of the remote_write URLs instead of to all of them (vmagent's
+     * -remoteWrite.shardByURL).
+     */
+    private boolean shardByUrl;
+
+    /** The labels whose values pick a series' URLs when sharding; empty for all of its labels. */
+    @NotNull
+    private List<String> shardByUrlLabels = new ArrayList<>();
+
+    /** How many URLs get each series when sharding. */
+    @Min(1)
+    private int shardByUrlReplicas = 1;
+
+    public boolean isShardByUrl() {
+        return shardByUrl;
+    }
+
+    public void setShardByUrl(boolean shardByUrl) {
+        this.shardByUrl = shardByUrl;
+    }
+
+    public List<String> getShardByUrlLabels() {
+        return shardByUrlLabels;
+    }
+
+    public void setShardByUrlLabels(List<String> shardByUrlLabels) {
+        this.shardByUrlLabels = shardByUrlLabels;
+    }
+
+    public int getShardByUrlReplicas() {
+        return shardByUrlReplicas;
+    }
+
+    public void setShardByUrlReplicas(int shardByUrlReplicas) {
+        this.shardByUrlReplicas = shardByUrlReplicas;
+    }
 
     public int getMaxConcurrentInserts() {
         return maxConcurrentInserts;

@@ -2,6 +2,7 @@ package io.basalt.agent;
 
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
 import io.basalt.agent.remotewrite.RemoteWriteTransport;
+import io.basalt.agent.remotewrite.UrlSharding;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import io.basalt.queue.DiskQueue;
@@ -19,7 +20,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -57,11 +60,16 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
 
     private volatile boolean lastReloadSucceeded = true;
 
+    /** {@code null} when every queue gets every series. */
+    private final UrlSharding sharding;
+
     public AgentRuntime(AgentProperties properties, RemoteWriteTransport.Factory transports, AgentMetrics metrics) {
         this.properties = properties;
         this.transports = transports;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
+        this.sharding = properties.isShardByUrl() ? new UrlSharding(properties.getShardByUrlReplicas(),
+                Set.copyOf(properties.getShardByUrlLabels())) : null;
     }
 
     @Override
@@ -180,24 +188,43 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
         return fnv(host + config.global().externalLabels());
     }
 
-    /** Scraped samples go to every remote_write queue, in batches. */
+    /** Scraped samples go to every remote_write queue (or, sharding, to their share of them), in batches. */
     @Override
     public void write(List<TimeSeries> series) {
         switching.readLock().lock();
         try {
-            for (RemoteWriteQueue q : queues) {
-                q.write(series);
-            }
+            forEachShare(series, RemoteWriteQueue::write);
         }
         finally {
             switching.readLock().unlock();
         }
     }
 
+    /** Hands each queue the series it takes: all of them, or with {@code shard-by-url} its share. */
+    private void forEachShare(List<TimeSeries> series, BiConsumer<RemoteWriteQueue, List<TimeSeries>> take) {
+        List<RemoteWriteQueue> all = queues;
+        if (sharding == null || all.size() < 2) {
+            for (RemoteWriteQueue q : all) {
+                take.accept(q, series);
+            }
+            return;
+        }
+        long[] urls = new long[all.size()];
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = UrlSharding.urlHash(all.get(i).config().url().toString());
+        }
+        List<List<TimeSeries>> shares = sharding.split(series, urls);
+        for (int i = 0; i < urls.length; i++) {
+            if (!shares.get(i).isEmpty()) {
+                take.accept(all.get(i), shares.get(i));
+            }
+        }
+    }
+
     /**
      * Samples pushed to the agent, whose sender is told they are safe once this returns: they go to the disk queue of
-     * every remote_write at once instead of waiting in memory for a full batch, so a {@code kill -9} after the
-     * acknowledgement cannot lose them.
+     * every remote_write (or, sharding, of their share) at once instead of waiting in memory for a full batch, so a
+     * {@code kill -9} after the acknowledgement cannot lose them.
      *
      * @throws io.basalt.agent.remotewrite.QueueAppendException when a disk queue cannot take them; the sender must
      *         retry (queues that took them send them again: at least once, as remote write is)
@@ -205,9 +232,7 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
     public void push(List<TimeSeries> series) {
         switching.readLock().lock();
         try {
-            for (RemoteWriteQueue q : queues) {
-                q.append(series);
-            }
+            forEachShare(series, RemoteWriteQueue::append);
         }
         finally {
             switching.readLock().unlock();

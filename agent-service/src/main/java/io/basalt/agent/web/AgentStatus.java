@@ -38,6 +38,10 @@ public class AgentStatus implements NodeStatusContributor {
         m.put("dataPath", properties.getDataPath());
         m.put("maxDiskUsage", properties.getMaxDiskUsage().toString());
         m.put("sendShards", properties.getSendShards());
+        m.put("remoteWriteMode", properties.isShardByUrl() ? "shard-by-url (replicas "
+                + properties.getShardByUrlReplicas() + ", labels " + (properties.getShardByUrlLabels().isEmpty()
+                        ? "all" : String.join(",", properties.getShardByUrlLabels())) + ")" : "every url");
+        m.put("maxConcurrentInserts", properties.getMaxConcurrentInserts());
         if (runtime.config() != null) {
             m.put("scrapeInterval", runtime.config().global().scrapeInterval().toString());
             m.put("externalLabels", runtime.config().global().externalLabels().toString());
