@@ -50,7 +50,8 @@ public final class AgentConfigLoader {
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "target_limit", "label_limit",
             "label_name_length_limit", "label_value_length_limit", "body_size_limit", "basic_auth", "bearer_token",
             "bearer_token_file", "authorization", "oauth2", "tls_config", "static_configs", "file_sd_configs",
-            "http_sd_configs", "dns_sd_configs", "consul_sd_configs", "relabel_configs", "metric_relabel_configs");
+            "http_sd_configs", "dns_sd_configs", "consul_sd_configs", "kubernetes_sd_configs", "relabel_configs",
+            "metric_relabel_configs");
 
     private static final Set<String> REMOTE_WRITE = Set.of("url", "name", "remote_timeout", "headers",
             "write_relabel_configs", "queue_config", "basic_auth", "bearer_token", "bearer_token_file",
@@ -68,7 +69,7 @@ public final class AgentConfigLoader {
 
     /** Sections whose entries are HTTP client configs, where {@code bearer_token} sits directly. */
     private static final Set<String> HTTP_CLIENT_SECTIONS = Set.of("scrape_configs", "remote_write",
-            "http_sd_configs", "consul_sd_configs");
+            "http_sd_configs", "consul_sd_configs", "kubernetes_sd_configs");
 
     private static final Pattern URL_PASSWORD = Pattern.compile("//([^/:@]*):[^/@]*@");
 

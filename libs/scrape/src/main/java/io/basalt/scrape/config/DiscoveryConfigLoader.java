@@ -13,10 +13,6 @@ import java.util.Set;
 /** The {@code *_sd_configs} sections of a scrape job, validated as Prometheus 2.42 validates them. */
 final class DiscoveryConfigLoader {
 
-    /** Every SD section of a scrape job, in the order their targets are listed. */
-    static final List<String> SECTIONS = List.of("file_sd_configs", "http_sd_configs", "dns_sd_configs",
-            "consul_sd_configs");
-
     /** HTTP client fields an SD entry that speaks HTTP may carry, as a scrape job does. */
     private static final Set<String> HTTP_CLIENT = Set.of("basic_auth", "authorization", "oauth2", "tls_config",
             "bearer_token", "bearer_token_file");
@@ -40,6 +36,9 @@ final class DiscoveryConfigLoader {
         }
         for (YamlSection c : job.sections("consul_sd_configs")) {
             out.add(consulSd(c, baseDir));
+        }
+        for (YamlSection k : job.sections("kubernetes_sd_configs")) {
+            out.add(kubernetesSd(k, baseDir));
         }
         return List.copyOf(out);
     }
@@ -118,6 +117,62 @@ final class DiscoveryConfigLoader {
                 c.strings("services"), c.strings("tags"), c.stringMap("node_meta"), c.string("tag_separator", ","),
                 c.bool("allow_stale", true), AgentConfigLoader.positive(c, "refresh_interval",
                         ConsulSdConfig.DEFAULT_REFRESH_INTERVAL), AgentConfigLoader.http(c, baseDir));
+    }
+
+    private static KubernetesSdConfig kubernetesSd(YamlSection k, Path baseDir) {
+        k.allowOnly(union(HTTP_CLIENT, Set.of("role", "api_server", "kubeconfig_file", "namespaces", "selectors")));
+        KubernetesSdConfig.Role role = kubernetesRole(k, "role", k.string("role", ""));
+        if (k.string("kubeconfig_file", null) != null) {
+            throw k.error("kubeconfig_file", "kubeconfig_file is not supported yet: give api_server and the HTTP "
+                    + "client fields, or run in the cluster");
+        }
+        URI apiServer = null;
+        String raw = k.string("api_server", null);
+        if (raw != null) {
+            try {
+                apiServer = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            }
+            catch (URISyntaxException e) {
+                throw k.error("api_server", "invalid api_server \"" + raw + "\": " + e.getReason());
+            }
+            if (apiServer.getScheme() == null || apiServer.getHost() == null) {
+                throw k.error("api_server", "api_server must be http(s)://host[:port], got \"" + raw + "\"");
+            }
+        }
+        else if (!HttpClientSettings.NONE.equals(AgentConfigLoader.http(k, baseDir))) {
+            throw k.error("api_server", "to use custom HTTP client configuration please provide the 'api_server' "
+                    + "URL explicitly");
+        }
+        List<String> namespaces = List.of();
+        boolean own = false;
+        YamlSection ns = k.section("namespaces");
+        if (ns != null) {
+            ns.allowOnly(Set.of("names", "own_namespace"));
+            namespaces = ns.strings("names");
+            own = ns.bool("own_namespace", false);
+        }
+        List<KubernetesSdConfig.Selector> selectors = new ArrayList<>();
+        for (YamlSection sel : k.sections("selectors")) {
+            sel.allowOnly(Set.of("role", "label", "field"));
+            KubernetesSdConfig.Role selectorRole = kubernetesRole(sel, "role", sel.string("role", ""));
+            if (selectorRole != role) {
+                throw sel.error("role", role.name().toLowerCase(Locale.ROOT) + " role supports only "
+                        + role.name().toLowerCase(Locale.ROOT) + " selectors");
+            }
+            selectors.add(new KubernetesSdConfig.Selector(sel.string("label", null), sel.string("field", null)));
+        }
+        return new KubernetesSdConfig(role, apiServer, namespaces, own, selectors, AgentConfigLoader.http(k, baseDir));
+    }
+
+    private static KubernetesSdConfig.Role kubernetesRole(YamlSection s, String key, String value) {
+        switch (value) {
+            case "node", "service", "pod" -> {
+                return KubernetesSdConfig.Role.valueOf(value.toUpperCase(Locale.ROOT));
+            }
+            case "endpoints", "endpointslice", "ingress" -> throw s.error(key, "role " + value
+                    + " is not supported yet (supported: node, service, pod)");
+            default -> throw s.error(key, "unknown Kubernetes SD role \"" + value + "\"");
+        }
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -14,9 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code consul_sd_configs}: every instance of the selected services in Consul's catalog, through its HTTP API
@@ -24,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  * them. Each refresh polls; Consul's blocking queries are not used.
  */
 public final class ConsulSd implements Supplier<List<TargetGroup>> {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConsulSdConfig config;
 
@@ -102,19 +98,8 @@ public final class ConsulSd implements Supplier<List<TargetGroup>> {
 
     private static void putAll(Map<String, String> labels, String prefix, JsonNode object) {
         for (Map.Entry<String, JsonNode> e : object.properties()) {
-            labels.put(prefix + sanitize(e.getKey()), e.getValue().asString(""));
+            labels.put(prefix + MetaLabels.sanitize(e.getKey()), e.getValue().asString(""));
         }
-    }
-
-    /** Prometheus' label-name sanitizing: every character outside [a-zA-Z0-9_] becomes an underscore. */
-    static String sanitize(String name) {
-        StringBuilder b = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
-            b.append(ok ? c : '_');
-        }
-        return b.toString();
     }
 
     /** Consul's aggregate of a service's checks: maintenance, then critical, then warning, else passing. */
@@ -181,17 +166,7 @@ public final class ConsulSd implements Supplier<List<TargetGroup>> {
         }
         Map<String, String> headers = config.token() == null ? Map.of("Accept", "application/json")
                 : Map.of("Accept", "application/json", "X-Consul-Token", config.token().value());
-        URI uri = URI.create(url.toString());
-        DiscoveryHttpClient.Answer answer = http.get(uri, headers);
-        if (answer.status() != 200) {
-            throw new DiscoveryException(base + path + ": Consul answered HTTP " + answer.status());
-        }
-        try {
-            return JSON.readTree(answer.body());
-        }
-        catch (JacksonException e) {
-            throw new DiscoveryException(base + path + ": malformed JSON: " + e.getOriginalMessage(), e);
-        }
+        return http.json(URI.create(url.toString()), headers);
     }
 
     private static String encode(String s) {

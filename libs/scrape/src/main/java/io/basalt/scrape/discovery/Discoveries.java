@@ -5,6 +5,7 @@ import io.basalt.scrape.config.DiscoveryConfig;
 import io.basalt.scrape.config.DnsSdConfig;
 import io.basalt.scrape.config.FileSdConfig;
 import io.basalt.scrape.config.HttpSdConfig;
+import io.basalt.scrape.config.KubernetesSdConfig;
 import java.time.Duration;
 
 /** Builds the {@link TargetDiscovery} of each kind of {@code *_sd_configs} entry. */
@@ -33,8 +34,11 @@ public final class Discoveries {
         if (config instanceof DnsSdConfig d) {
             return new PolledDiscovery(name, new DnsSd(d, dns), d.refreshInterval(), outcome);
         }
-        ConsulSdConfig c = (ConsulSdConfig) config;
-        return new PolledDiscovery(name, new ConsulSd(c), c.refreshInterval(), outcome);
+        if (config instanceof ConsulSdConfig c) {
+            return new PolledDiscovery(name, new ConsulSd(c), c.refreshInterval(), outcome);
+        }
+        KubernetesSdConfig k = (KubernetesSdConfig) config;
+        return new PolledDiscovery(name, new KubernetesSd(k), k.refreshInterval(), outcome);
     }
 
     /** The mechanism's name as in the config file, for metrics and logs. */
@@ -48,7 +52,10 @@ public final class Discoveries {
         if (config instanceof DnsSdConfig) {
             return "dns_sd";
         }
-        return "consul_sd";
+        if (config instanceof ConsulSdConfig) {
+            return "consul_sd";
+        }
+        return "kubernetes_sd";
     }
 
     static Duration requestTimeout(Duration refreshInterval) {

@@ -13,6 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * GETs the answers of HTTP-based discovery (http_sd, Consul) with an SD entry's own HTTP client config: credentials
@@ -56,6 +59,26 @@ final class DiscoveryHttpClient {
             }
         }
         return client;
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * The JSON of a 200 answer.
+     *
+     * @throws DiscoveryException for no answer, another status or malformed JSON
+     */
+    JsonNode json(URI url, Map<String, String> headers) {
+        Answer answer = get(url, headers);
+        if (answer.status() != 200) {
+            throw new DiscoveryException(url.getPath() + ": server returned HTTP status " + answer.status());
+        }
+        try {
+            return JSON.readTree(answer.body());
+        }
+        catch (JacksonException e) {
+            throw new DiscoveryException(url.getPath() + ": malformed JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** An answer; its status and type are the caller's to check. */

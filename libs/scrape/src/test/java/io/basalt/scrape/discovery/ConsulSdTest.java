@@ -93,7 +93,7 @@ class ConsulSdTest {
     void anUnreachableOrFailingConsulIsADiscoveryFailure() {
         consul.answer("/v1/catalog/services", 500, "text/plain", () -> "rpc error");
         assertThatThrownBy(() -> new ConsulSd(config("{server: '" + consul.address() + "'}")).get())
-                .isInstanceOf(DiscoveryException.class).hasMessageContaining("HTTP 500");
+                .isInstanceOf(DiscoveryException.class).hasMessageContaining("HTTP status 500");
     }
 
     @Test
