@@ -410,6 +410,28 @@ class AgentScrapeIntegrationTest {
         assertThat(agent.getBean(AgentRuntime.class).scrapes().loops()).hasSize(1);
     }
 
+    @Test
+    void theServiceDiscoveryPageShowsEachTargetBeforeAndAfterRelabeling() throws Exception {
+        agent = startSending("1s", """
+                  - job_name: debug
+                    static_configs: [{targets: ['%s', 'elsewhere:9100'], labels: {team: '<ops>'}}]
+                    relabel_configs:
+                      - {source_labels: [__address__], regex: 'elsewhere:.*', action: drop}
+                      - {target_label: stage, replacement: canary}
+                """.formatted(target.address()));
+
+        String api = get("/api/v1/service-discovery");
+        String page = get("/service-discovery");
+
+        assertThat(api).contains("\"job\":\"debug\"")
+                .contains("\"discoveredLabels\":{\"__address__\":\"elsewhere:9100\"")
+                .contains("\"dropped\":\"dropped by relabeling\"")
+                .contains("\"stage\":\"canary\"");
+        assertThat(page).contains("debug (1 / 2 active targets)").contains("dropped by relabeling")
+                .contains("team=&quot;&lt;ops&gt;&quot;").contains("stage=&quot;canary&quot;")
+                .doesNotContain("<ops>");
+    }
+
     private boolean isStaleAtEnd(String metric) {
         List<TimeSeries> all = receiver.series(s -> s.labels().metricName().equals(metric));
         return !all.isEmpty() && StaleMarker.isStale(all.get(all.size() - 1).value(0));
