@@ -6,6 +6,7 @@ import io.basalt.agent.AgentRuntime;
 import io.basalt.agent.remotewrite.QueueAppendException;
 import io.basalt.model.TimeSeries;
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.BodyBudget;
 import io.basalt.node.admission.TooBusyException;
 import io.basalt.node.web.BoundedBody;
 import io.basalt.scrape.config.InvalidAgentConfigException;
@@ -44,11 +45,14 @@ public class PushController {
 
     private final AgentMetrics metrics;
 
+    private final BodyBudget bodies;
+
     public PushController(AgentRuntime runtime, AgentProperties properties, AdmissionGate pushGate,
-            AgentMetrics metrics) {
+            AgentMetrics metrics, BodyBudget bodies) {
         this.runtime = runtime;
         this.gate = pushGate;
         this.metrics = metrics;
+        this.bodies = bodies;
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE, properties.getMaxInsertRequestSize().toBytes());
         this.decoder = new RemoteWriteDecoder(maxBytes);
     }
@@ -99,17 +103,17 @@ public class PushController {
     }
 
     /**
-     * Runs {@code handle} on the body once the push gate admits the request; the body is read inside the gate, so a
-     * slow sender holds a slot rather than memory outside it. A declared size over the limit is refused with 413
-     * (through node-runtime's error advice) before waiting for a slot. A refusal by the gate or the disk queue is a
-     * counted 503 with {@code Retry-After}: the sender keeps the samples and sends them again.
+     * Runs {@code handle} on the body once it is complete and the push gate admits it, as insert does: the body is
+     * received against the node's {@link BodyBudget}, so a slow sender holds memory for what it sent, never a slot. A
+     * declared size over the limit is refused with 413 (through node-runtime's error advice) before anything else. A
+     * refusal by the budget, the gate or the disk queue is a counted 503 with {@code Retry-After}: the sender keeps
+     * the samples and sends them again.
      */
     private Mono<ResponseEntity<String>> admitted(ServerWebExchange exchange,
             Function<byte[], ResponseEntity<String>> handle) {
         return BoundedBody.refuseIfDeclaredOver(exchange.getRequest(), maxBytes)
-            .then(gate.run(() -> BoundedBody.read(exchange.getRequest(), maxBytes)
-                .publishOn(Schedulers.boundedElastic())
-                .map(handle)))
+            .then(BoundedBody.read(exchange.getRequest(), maxBytes, bodies, body -> gate.run(
+                    () -> Mono.fromCallable(() -> handle.apply(body)).subscribeOn(Schedulers.boundedElastic()))))
             .onErrorResume(TooBusyException.class, e -> BoundedBody.discard(exchange.getRequest())
                 .thenReturn(retryLater("too_busy", "1", e.getMessage())))
             .onErrorResume(QueueAppendException.class, e -> Mono.just(retryLater("append_failed", "5",
