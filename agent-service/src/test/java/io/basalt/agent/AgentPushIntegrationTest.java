@@ -119,14 +119,7 @@ class AgentPushIntegrationTest {
     @Test
     void aHalfSentBodyHoldsNoSlotSoOtherPushesGoOn() throws Exception {
         try (StubReceiver receiver = new StubReceiver()) {
-            Path config = Files.writeString(dir.resolve("agent.yml"), """
-                    remote_write:
-                      - url: http://insert/insert/0/prometheus/api/v1/write
-                    """);
-            try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of(
-                    "spring.cloud.discovery.client.simple.instances.insert[0].uri", receiver.baseUrl(),
-                    "basalt.agent.max-concurrent-inserts", "1",
-                    "basalt.agent.insert-queue-duration", "200ms"));
+            try (ConfigurableApplicationContext agent = oneSlotAgent(receiver, "200ms");
                     Socket slow = new Socket("127.0.0.1", port(agent))) {
                 // A sender that declares a body and sends a fraction of it: it holds memory for what it sent.
                 slow.getOutputStream().write(("POST /api/v1/write HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -144,14 +137,7 @@ class AgentPushIntegrationTest {
     @Test
     void aBurstBeyondTheGateIsAnswered503WithRetryAfterAndCounted() throws Exception {
         try (StubReceiver receiver = new StubReceiver()) {
-            Path config = Files.writeString(dir.resolve("agent.yml"), """
-                    remote_write:
-                      - url: http://insert/insert/0/prometheus/api/v1/write
-                    """);
-            try (ConfigurableApplicationContext agent = TestAgents.start(config, dir.resolve("data"), Map.of(
-                    "spring.cloud.discovery.client.simple.instances.insert[0].uri", receiver.baseUrl(),
-                    "basalt.agent.max-concurrent-inserts", "1",
-                    "basalt.agent.insert-queue-duration", "1ms"))) {
+            try (ConfigurableApplicationContext agent = oneSlotAgent(receiver, "1ms")) {
                 WebClient web = WebClient.create("http://127.0.0.1:" + port(agent));
                 byte[] body = pushBody(20_000, 0);
                 List<String> answers = new ArrayList<>();
@@ -173,6 +159,19 @@ class AgentPushIntegrationTest {
                         "basalt_agent_push_refused_total\\{[^}]*reason=\"too_busy\"[^}]*\\} [1-9]");
             }
         }
+    }
+
+    /** An agent that handles one push at a time; more wait {@code queueDuration} for the slot. */
+    private ConfigurableApplicationContext oneSlotAgent(StubReceiver receiver, String queueDuration)
+            throws Exception {
+        Path config = Files.writeString(dir.resolve("agent.yml"), """
+                remote_write:
+                  - url: http://insert/insert/0/prometheus/api/v1/write
+                """);
+        return TestAgents.start(config, dir.resolve("data"), Map.of(
+                "spring.cloud.discovery.client.simple.instances.insert[0].uri", receiver.baseUrl(),
+                "basalt.agent.max-concurrent-inserts", "1",
+                "basalt.agent.insert-queue-duration", queueDuration));
     }
 
     private static byte[] pushBody(int series, int offset) {
