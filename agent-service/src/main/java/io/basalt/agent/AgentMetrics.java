@@ -1,11 +1,11 @@
 package io.basalt.agent;
 
-import io.basalt.agent.config.RemoteWriteConfig;
 import io.basalt.agent.remotewrite.RemoteWriteMetrics;
-import io.basalt.agent.remotewrite.RemoteWriteQueue;
-import io.basalt.agent.scrape.ScrapeListener;
-import io.basalt.agent.scrape.ScrapeLoop;
-import io.basalt.agent.scrape.ScrapeTarget;
+import io.basalt.queue.DiskQueue;
+import io.basalt.scrape.ScrapeListener;
+import io.basalt.scrape.ScrapeLoop;
+import io.basalt.scrape.ScrapeTarget;
+import io.basalt.scrape.config.RemoteWriteConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.springframework.stereotype.Component;
 
@@ -30,11 +31,17 @@ import org.springframework.stereotype.Component;
  * <li>{@code basalt_agent_scrape_duration_seconds{job}}: scrape latency</li>
  * <li>{@code basalt_agent_remote_write_samples_sent_total{url}} and {@code ..._bytes_sent_total{url}}</li>
  * <li>{@code basalt_agent_remote_write_samples_dropped_total{url,reason}}: reason = relabel | http_4xx |
- * queue_full</li>
+ * queue_full | append_failed</li>
  * <li>{@code basalt_agent_remote_write_retries_total{url,cause}}</li>
+ * <li>{@code basalt_agent_remote_write_append_failures_total{url}}: blocks the disk queue could not take (a push
+ * is then answered 503; scraped samples are counted as dropped with reason {@code append_failed})</li>
+ * <li>{@code basalt_agent_push_refused_total{reason}}: push requests answered 503, reason = too_busy |
+ * append_failed</li>
  * <li>{@code basalt_agent_remote_write_send_duration_seconds{url}}: latency of successful sends</li>
  * <li>{@code basalt_agent_remote_write_queue_bytes{url}}, {@code ..._queue_blocks{url}},
  * {@code ..._queue_age_seconds{url}}: the on-disk backlog</li>
+ * <li>{@code basalt_agent_discovery_refreshes_total{job,mechanism,result}}: looks of http_sd, dns_sd and consul_sd
+ * (a failed one keeps the targets found before)</li>
  * <li>{@code basalt_agent_config_reloads_total{result}}</li>
  * </ul>
  */
@@ -46,16 +53,16 @@ public class AgentMetrics implements ScrapeListener {
     /** By job and instance; guarded by {@code this}. */
     private final Map<String, TargetUp> targetUp = new HashMap<>();
 
-    private final Map<String, RemoteWriteMetrics> perUrl = new ConcurrentHashMap<>();
+    /**
+     * The disk queue each URL's backlog gauges read. A reload that changes a remote_write entry reopens the URL's
+     * directory in a new queue, and the gauges, registered once per URL, follow it here.
+     */
+    private final Map<String, AtomicReference<DiskQueue>> backlogs = new ConcurrentHashMap<>();
 
-    private AgentRuntime runtime;
+    private final Map<String, RemoteWriteMetrics> perUrl = new ConcurrentHashMap<>();
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    void bind(AgentRuntime runtime) {
-        this.runtime = runtime;
     }
 
     /** One target_up series, shared by the targets of a job that have the same instance label. */
@@ -90,6 +97,12 @@ public class AgentMetrics implements ScrapeListener {
         }
     }
 
+    @Override
+    public void discoveryRefreshed(String job, String mechanism, boolean success) {
+        registry.counter("basalt.agent.discovery.refreshes", "job", job, "mechanism", mechanism, "result",
+                success ? "success" : "failure").increment();
+    }
+
     /** A target that is gone leaves no series of its own behind on {@code /actuator/prometheus}. */
     @Override
     public synchronized void targetStopped(ScrapeTarget target) {
@@ -101,21 +114,30 @@ public class AgentMetrics implements ScrapeListener {
         }
     }
 
+    /** A push request answered 503: {@code too_busy} (admission gate) or {@code append_failed} (disk queue). */
+    public void pushRefused(String reason) {
+        registry.counter("basalt.agent.push.refused", "reason", reason).increment();
+    }
+
     void reloaded(boolean success) {
         registry.counter("basalt.agent.config.reloads", "result", success ? "success" : "failure").increment();
     }
 
-    RemoteWriteMetrics forRemoteWrite(RemoteWriteConfig rw) {
+    /** The metrics of one remote_write URL, whose backlog gauges now read {@code disk}. */
+    RemoteWriteMetrics forRemoteWrite(RemoteWriteConfig rw, DiskQueue disk) {
         String url = rw.redactedUrl();
+        backlogs.computeIfAbsent(url, u -> new AtomicReference<>()).set(disk);
         return perUrl.computeIfAbsent(url, u -> {
-            queueGauge("basalt.agent.remote.write.queue.bytes", u, q -> q.disk().sizeBytes());
-            queueGauge("basalt.agent.remote.write.queue.blocks", u, q -> q.disk().pendingBlocks());
-            queueGauge("basalt.agent.remote.write.queue.age.seconds", u, q -> {
-                long oldest = q.disk().oldestPendingMillis();
+            AtomicReference<DiskQueue> backlog = backlogs.get(u);
+            queueGauge("basalt.agent.remote.write.queue.bytes", u, backlog, DiskQueue::sizeBytes);
+            queueGauge("basalt.agent.remote.write.queue.blocks", u, backlog, DiskQueue::pendingBlocks);
+            queueGauge("basalt.agent.remote.write.queue.age.seconds", u, backlog, q -> {
+                long oldest = q.oldestPendingMillis();
                 return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;
             });
             Counter sent = registry.counter("basalt.agent.remote.write.samples.sent", "url", u);
             Counter bytes = registry.counter("basalt.agent.remote.write.bytes.sent", "url", u);
+            Counter appendFailures = registry.counter("basalt.agent.remote.write.append.failures", "url", u);
             Timer latency = Timer.builder("basalt.agent.remote.write.send.duration").tag("url", u).register(registry);
             return new RemoteWriteMetrics() {
                 @Override
@@ -132,6 +154,11 @@ public class AgentMetrics implements ScrapeListener {
                 }
 
                 @Override
+                public void appendFailed(long samples) {
+                    appendFailures.increment();
+                }
+
+                @Override
                 public void retried(String cause) {
                     registry.counter("basalt.agent.remote.write.retries", "url", u, "cause", cause).increment();
                 }
@@ -139,17 +166,11 @@ public class AgentMetrics implements ScrapeListener {
         });
     }
 
-    private void queueGauge(String name, String url, ToDoubleFunction<RemoteWriteQueue> value) {
-        Gauge.builder(name, this, m -> {
-            if (m.runtime == null) {
-                return 0;
-            }
-            for (RemoteWriteQueue q : m.runtime.queues()) {
-                if (q.config().redactedUrl().equals(url)) {
-                    return value.applyAsDouble(q);
-                }
-            }
-            return 0;
+    private void queueGauge(String name, String url, AtomicReference<DiskQueue> backlog,
+            ToDoubleFunction<DiskQueue> value) {
+        Gauge.builder(name, backlog, b -> {
+            DiskQueue q = b.get();
+            return q == null ? 0 : value.applyAsDouble(q);
         }).tag("url", url).register(registry);
     }
 }

@@ -1,17 +1,17 @@
 package io.basalt.agent;
 
-import io.basalt.agent.config.AgentConfig;
-import io.basalt.agent.config.AgentConfigLoader;
-import io.basalt.agent.config.AgentProperties;
-import io.basalt.agent.config.InvalidAgentConfigException;
-import io.basalt.agent.config.RemoteWriteConfig;
-import io.basalt.agent.queue.DiskQueue;
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
 import io.basalt.agent.remotewrite.RemoteWriteTransport;
-import io.basalt.agent.scrape.SampleSink;
-import io.basalt.agent.scrape.ScrapeManager;
+import io.basalt.agent.remotewrite.UrlSharding;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.queue.DiskQueue;
+import io.basalt.scrape.SampleSink;
+import io.basalt.scrape.ScrapeManager;
+import io.basalt.scrape.config.AgentConfig;
+import io.basalt.scrape.config.AgentConfigLoader;
+import io.basalt.scrape.config.InvalidAgentConfigException;
+import io.basalt.scrape.config.RemoteWriteConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +20,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -58,17 +60,21 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
 
     private volatile boolean lastReloadSucceeded = true;
 
+    /** {@code null} when every queue gets every series. */
+    private final UrlSharding sharding;
+
     public AgentRuntime(AgentProperties properties, RemoteWriteTransport.Factory transports, AgentMetrics metrics) {
         this.properties = properties;
         this.transports = transports;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
+        this.sharding = properties.isShardByUrl() ? new UrlSharding(properties.getShardByUrlReplicas(),
+                Set.copyOf(properties.getShardByUrlLabels())) : null;
     }
 
     @Override
     public synchronized void start() {
         AgentConfig loaded = load();
-        metrics.bind(this);
         applyRemoteWrite(loaded);
         scrapes = new ScrapeManager(this, clock, properties.getMaxScrapeSize().toBytes(),
                 properties.getFileSdCheckInterval(), jitterSeed(loaded), metrics);
@@ -140,9 +146,9 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
             for (RemoteWriteConfig rw : next.remoteWrite()) {
                 RemoteWriteQueue q = reusable.get(rw);
                 if (q == null || !kept.contains(q)) {
-                    q = new RemoteWriteQueue(rw, external, DiskQueue.open(queueDir(rw),
-                            properties.getMaxDiskUsage().toBytes()), transports.forConfig(rw),
-                            properties.getSendShards(), properties.getFsyncInterval(), metrics.forRemoteWrite(rw));
+                    DiskQueue disk = DiskQueue.open(queueDir(rw), properties.getMaxDiskUsage().toBytes());
+                    q = new RemoteWriteQueue(rw, external, disk, transports.forConfig(rw), properties.getSendShards(),
+                            properties.getFsyncInterval(), metrics.forRemoteWrite(rw, disk));
                 }
                 else {
                     kept.remove(q);
@@ -182,32 +188,51 @@ public class AgentRuntime implements SmartLifecycle, SampleSink {
         return fnv(host + config.global().externalLabels());
     }
 
-    /** Scraped samples go to every remote_write queue, in batches. */
+    /** Scraped samples go to every remote_write queue (or, sharding, to their share of them), in batches. */
     @Override
     public void write(List<TimeSeries> series) {
         switching.readLock().lock();
         try {
-            for (RemoteWriteQueue q : queues) {
-                q.write(series);
-            }
+            forEachShare(series, RemoteWriteQueue::write);
         }
         finally {
             switching.readLock().unlock();
         }
     }
 
+    /** Hands each queue the series it takes: all of them, or with {@code shard-by-url} its share. */
+    private void forEachShare(List<TimeSeries> series, BiConsumer<RemoteWriteQueue, List<TimeSeries>> take) {
+        List<RemoteWriteQueue> all = queues;
+        if (sharding == null || all.size() < 2) {
+            for (RemoteWriteQueue q : all) {
+                take.accept(q, series);
+            }
+            return;
+        }
+        long[] urls = new long[all.size()];
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = UrlSharding.urlHash(all.get(i).config().url().toString());
+        }
+        List<List<TimeSeries>> shares = sharding.split(series, urls);
+        for (int i = 0; i < urls.length; i++) {
+            if (!shares.get(i).isEmpty()) {
+                take.accept(all.get(i), shares.get(i));
+            }
+        }
+    }
+
     /**
      * Samples pushed to the agent, whose sender is told they are safe once this returns: they go to the disk queue of
-     * every remote_write at once instead of waiting in memory for a full batch, so a {@code kill -9} after the
-     * acknowledgement cannot lose them.
+     * every remote_write (or, sharding, of their share) at once instead of waiting in memory for a full batch, so a
+     * {@code kill -9} after the acknowledgement cannot lose them.
+     *
+     * @throws io.basalt.agent.remotewrite.QueueAppendException when a disk queue cannot take them; the sender must
+     *         retry (queues that took them send them again: at least once, as remote write is)
      */
     public void push(List<TimeSeries> series) {
         switching.readLock().lock();
         try {
-            for (RemoteWriteQueue q : queues) {
-                q.write(series);
-                q.flush();
-            }
+            forEachShare(series, RemoteWriteQueue::append);
         }
         finally {
             switching.readLock().unlock();

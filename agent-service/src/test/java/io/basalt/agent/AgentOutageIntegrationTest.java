@@ -2,11 +2,11 @@ package io.basalt.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.agent.support.Await;
 import io.basalt.agent.support.StubReceiver;
-import io.basalt.agent.support.StubTarget;
 import io.basalt.model.StaleMarker;
 import io.basalt.model.TimeSeries;
+import io.basalt.scrape.support.Await;
+import io.basalt.scrape.support.StubTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,12 +2,12 @@ package io.basalt.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.agent.support.Await;
 import io.basalt.agent.support.StubReceiver;
-import io.basalt.agent.support.StubTarget;
 import io.basalt.model.Labels;
 import io.basalt.model.StaleMarker;
 import io.basalt.model.TimeSeries;
+import io.basalt.scrape.support.Await;
+import io.basalt.scrape.support.StubTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -408,6 +408,28 @@ class AgentScrapeIntegrationTest {
 
         assertThat(response).startsWith("400").contains("agent.yml:3: field colour not found in global");
         assertThat(agent.getBean(AgentRuntime.class).scrapes().loops()).hasSize(1);
+    }
+
+    @Test
+    void theServiceDiscoveryPageShowsEachTargetBeforeAndAfterRelabeling() throws Exception {
+        agent = startSending("1s", """
+                  - job_name: debug
+                    static_configs: [{targets: ['%s', 'elsewhere:9100'], labels: {team: '<ops>'}}]
+                    relabel_configs:
+                      - {source_labels: [__address__], regex: 'elsewhere:.*', action: drop}
+                      - {target_label: stage, replacement: canary}
+                """.formatted(target.address()));
+
+        String api = get("/api/v1/service-discovery");
+        String page = get("/service-discovery");
+
+        assertThat(api).contains("\"job\":\"debug\"")
+                .contains("\"discoveredLabels\":{\"__address__\":\"elsewhere:9100\"")
+                .contains("\"dropped\":\"dropped by relabeling\"")
+                .contains("\"stage\":\"canary\"");
+        assertThat(page).contains("debug (1 / 2 active targets)").contains("dropped by relabeling")
+                .contains("team=&quot;&lt;ops&gt;&quot;").contains("stage=&quot;canary&quot;")
+                .doesNotContain("<ops>");
     }
 
     private boolean isStaleAtEnd(String metric) {

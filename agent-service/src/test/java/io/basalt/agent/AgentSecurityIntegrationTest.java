@@ -3,10 +3,10 @@ package io.basalt.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.basalt.agent.support.Await;
 import io.basalt.agent.support.StubReceiver;
-import io.basalt.agent.support.StubTarget;
-import io.basalt.agent.support.TestCertificates;
+import io.basalt.scrape.support.Await;
+import io.basalt.scrape.support.StubTarget;
+import io.basalt.scrape.support.TestCertificates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,12 +3,12 @@ package io.basalt.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.basalt.agent.support.Await;
 import io.basalt.agent.support.MockExporterTarget;
 import io.basalt.agent.support.StubReceiver;
 import io.basalt.model.Labels;
 import io.basalt.model.StaleMarker;
 import io.basalt.model.TimeSeries;
+import io.basalt.scrape.support.Await;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,10 +9,14 @@ public interface RemoteWriteMetrics {
     default void samplesSent(long samples, long bytes, double seconds) {
     }
 
-    /** @param reason {@code relabel}, {@code http_4xx}, {@code queue_full} */
+    /** @param reason {@code relabel}, {@code http_4xx}, {@code queue_full}, {@code append_failed} */
     default void samplesDropped(String reason, long samples) {
     }
 
     default void retried(String cause) {
+    }
+
+    /** A block of this many samples could not be written to the disk queue. */
+    default void appendFailed(long samples) {
     }
 }

@@ -1,13 +1,13 @@
 package io.basalt.agent.remotewrite;
 
-import io.basalt.agent.config.RemoteWriteConfig;
-import io.basalt.agent.http.CredentialException;
-import io.basalt.agent.http.RequestAuthorization;
-import io.basalt.agent.queue.DiskQueue;
-import io.basalt.agent.scrape.SampleSink;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.queue.DiskQueue;
 import io.basalt.relabel.Relabeler;
+import io.basalt.scrape.SampleSink;
+import io.basalt.scrape.config.RemoteWriteConfig;
+import io.basalt.scrape.http.CredentialException;
+import io.basalt.scrape.http.RequestAuthorization;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,15 +122,15 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         int dropped = 0;
         synchronized (batchLock) {
             for (TimeSeries ts : series) {
-                Labels labels = relabeler.process(withExternalLabels(ts.labels(), externalLabels));
-                if (labels == null || labels.isEmpty()) {
+                TimeSeries out = relabel(ts);
+                if (out == null) {
                     dropped += ts.size();
                     continue;
                 }
                 if (batch.isEmpty()) {
                     batchStartedNanos = System.nanoTime();
                 }
-                batch.add(labels == ts.labels() ? ts : new TimeSeries(labels, ts.timestamps(), ts.values()));
+                batch.add(out);
                 batchSamples += ts.size();
                 if (batchSamples >= config.queue().maxSamplesPerSend()) {
                     flushLocked();
@@ -140,6 +140,48 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         if (dropped > 0) {
             metrics.samplesDropped("relabel", dropped);
         }
+    }
+
+    /**
+     * Puts pushed series on the disk queue now, in blocks of their own, for a sender that is told they are safe once
+     * this returns. Unlike scraped samples they never wait in the shared in-memory batch, so a failed append loses
+     * nothing: it throws and the sender, answered with an error, sends them again.
+     *
+     * @throws QueueAppendException when the disk queue cannot take them (counted and logged)
+     */
+    public void append(List<TimeSeries> series) {
+        List<TimeSeries> block = new ArrayList<>();
+        int samples = 0;
+        int dropped = 0;
+        for (TimeSeries ts : series) {
+            TimeSeries out = relabel(ts);
+            if (out == null) {
+                dropped += ts.size();
+                continue;
+            }
+            block.add(out);
+            samples += ts.size();
+            if (samples >= config.queue().maxSamplesPerSend()) {
+                appendBlock(block, samples);
+                block = new ArrayList<>();
+                samples = 0;
+            }
+        }
+        if (!block.isEmpty()) {
+            appendBlock(block, samples);
+        }
+        if (dropped > 0) {
+            metrics.samplesDropped("relabel", dropped);
+        }
+    }
+
+    /** @return {@code null} when relabeling drops the series */
+    private TimeSeries relabel(TimeSeries ts) {
+        Labels labels = relabeler.process(withExternalLabels(ts.labels(), externalLabels));
+        if (labels == null || labels.isEmpty()) {
+            return null;
+        }
+        return labels == ts.labels() ? ts : new TimeSeries(labels, ts.timestamps(), ts.values());
     }
 
     /** Prometheus' rule: an external label is added only where the series has no label of that name. */
@@ -180,6 +222,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         }
     }
 
+    /** Scraped samples of a batch the disk refuses are lost: counted as dropped, never thrown at the scrape loop. */
     private void flushLocked() {
         if (batch.isEmpty()) {
             return;
@@ -188,8 +231,26 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         int samples = batchSamples;
         batch = new ArrayList<>();
         batchSamples = 0;
+        try {
+            appendBlock(out, samples);
+        }
+        catch (QueueAppendException e) {
+            metrics.samplesDropped("append_failed", samples);
+        }
+    }
+
+    private void appendBlock(List<TimeSeries> series, int samples) {
         long droppedBefore = disk.droppedSamples();
-        disk.append(RemoteWriteEncoder.encode(out), samples);
+        try {
+            disk.append(RemoteWriteEncoder.encode(series), samples);
+        }
+        catch (RuntimeException e) {
+            metrics.appendFailed(samples);
+            log.error("cannot append {} samples to the disk queue of {}: {}", samples, config.redactedUrl(),
+                    e.toString());
+            throw new QueueAppendException("the disk queue of " + config.redactedUrl() + " cannot take "
+                    + samples + " samples: " + e.getMessage(), e);
+        }
         long lost = disk.droppedSamples() - droppedBefore;
         if (lost > 0) {
             metrics.samplesDropped("queue_full", lost);

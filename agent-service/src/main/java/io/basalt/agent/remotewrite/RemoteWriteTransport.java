@@ -1,6 +1,6 @@
 package io.basalt.agent.remotewrite;
 
-import io.basalt.agent.config.RemoteWriteConfig;
+import io.basalt.scrape.config.RemoteWriteConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

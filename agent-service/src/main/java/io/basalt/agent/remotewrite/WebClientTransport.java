@@ -1,8 +1,8 @@
 package io.basalt.agent.remotewrite;
 
-import io.basalt.agent.config.HttpClientSettings.TlsSettings;
-import io.basalt.agent.config.RemoteWriteConfig;
-import io.basalt.agent.http.ClientTls;
+import io.basalt.scrape.config.HttpClientSettings.TlsSettings;
+import io.basalt.scrape.config.RemoteWriteConfig;
+import io.basalt.scrape.http.ClientTls;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;

@@ -1,11 +1,11 @@
 package io.basalt.agent.web;
 
+import io.basalt.agent.AgentProperties;
 import io.basalt.agent.AgentRuntime;
-import io.basalt.agent.config.AgentProperties;
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
-import io.basalt.agent.scrape.ScrapeLoop;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
+import io.basalt.scrape.ScrapeLoop;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +38,10 @@ public class AgentStatus implements NodeStatusContributor {
         m.put("dataPath", properties.getDataPath());
         m.put("maxDiskUsage", properties.getMaxDiskUsage().toString());
         m.put("sendShards", properties.getSendShards());
+        m.put("remoteWriteMode", properties.isShardByUrl() ? "shard-by-url (replicas "
+                + properties.getShardByUrlReplicas() + ", labels " + (properties.getShardByUrlLabels().isEmpty()
+                        ? "all" : String.join(",", properties.getShardByUrlLabels())) + ")" : "every url");
+        m.put("maxConcurrentInserts", properties.getMaxConcurrentInserts());
         if (runtime.config() != null) {
             m.put("scrapeInterval", runtime.config().global().scrapeInterval().toString());
             m.put("externalLabels", runtime.config().global().externalLabels().toString());

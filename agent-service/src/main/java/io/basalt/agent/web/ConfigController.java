@@ -1,7 +1,7 @@
 package io.basalt.agent.web;
 
 import io.basalt.agent.AgentRuntime;
-import io.basalt.agent.config.AgentConfig;
+import io.basalt.scrape.config.AgentConfig;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,10 +1,15 @@
 package io.basalt.agent.web;
 
+import io.basalt.agent.AgentMetrics;
+import io.basalt.agent.AgentProperties;
 import io.basalt.agent.AgentRuntime;
-import io.basalt.agent.config.AgentProperties;
-import io.basalt.agent.config.InvalidAgentConfigException;
+import io.basalt.agent.remotewrite.QueueAppendException;
 import io.basalt.model.TimeSeries;
+import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.BodyBudget;
+import io.basalt.node.admission.TooBusyException;
 import io.basalt.node.web.BoundedBody;
+import io.basalt.scrape.config.InvalidAgentConfigException;
 import io.basalt.wire.exposition.ExpositionFormat;
 import io.basalt.wire.exposition.ExpositionParseException;
 import io.basalt.wire.exposition.ExpositionParser;
@@ -12,6 +17,9 @@ import io.basalt.wire.remotewrite.RemoteWriteDecoder;
 import io.basalt.wire.remotewrite.RemoteWriteException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -33,15 +41,25 @@ public class PushController {
 
     private final int maxBytes;
 
-    public PushController(AgentRuntime runtime, AgentProperties properties) {
+    private final AdmissionGate gate;
+
+    private final AgentMetrics metrics;
+
+    private final BodyBudget bodies;
+
+    public PushController(AgentRuntime runtime, AgentProperties properties, AdmissionGate pushGate,
+            AgentMetrics metrics, BodyBudget bodies) {
         this.runtime = runtime;
+        this.gate = pushGate;
+        this.metrics = metrics;
+        this.bodies = bodies;
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE, properties.getMaxInsertRequestSize().toBytes());
         this.decoder = new RemoteWriteDecoder(maxBytes);
     }
 
     @PostMapping("/api/v1/write")
     public Mono<ResponseEntity<String>> write(ServerWebExchange exchange) {
-        return body(exchange).publishOn(Schedulers.boundedElastic()).map(bytes -> {
+        return admitted(exchange, bytes -> {
             try {
                 runtime.push(decoder.decode(bytes).series());
                 return ResponseEntity.noContent().<String>build();
@@ -55,7 +73,7 @@ public class PushController {
     @PostMapping("/api/v1/import/prometheus")
     public Mono<ResponseEntity<String>> importText(ServerWebExchange exchange,
             @RequestHeader(name = "Content-Type", required = false) String contentType) {
-        return body(exchange).publishOn(Schedulers.boundedElastic()).map(bytes -> {
+        return admitted(exchange, bytes -> {
             long now = System.currentTimeMillis();
             List<TimeSeries> series = new ArrayList<>();
             try {
@@ -84,9 +102,29 @@ public class PushController {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    /** The body, or a 413 (through node-runtime's error advice) once it is over the limit; see {@link BoundedBody}. */
-    private Mono<byte[]> body(ServerWebExchange exchange) {
+    /**
+     * Runs {@code handle} on the body once it is complete and the push gate admits it, as insert does: the body is
+     * received against the node's {@link BodyBudget}, so a slow sender holds memory for what it sent, never a slot. A
+     * declared size over the limit is refused with 413 (through node-runtime's error advice) before anything else. A
+     * refusal by the budget, the gate or the disk queue is a counted 503 with {@code Retry-After}: the sender keeps
+     * the samples and sends them again.
+     */
+    private Mono<ResponseEntity<String>> admitted(ServerWebExchange exchange,
+            Function<byte[], ResponseEntity<String>> handle) {
         return BoundedBody.refuseIfDeclaredOver(exchange.getRequest(), maxBytes)
-            .then(BoundedBody.read(exchange.getRequest(), maxBytes));
+            .then(BoundedBody.read(exchange.getRequest(), maxBytes, bodies, body -> gate.run(
+                    () -> Mono.fromCallable(() -> handle.apply(body)).subscribeOn(Schedulers.boundedElastic()))))
+            .onErrorResume(TooBusyException.class, e -> BoundedBody.discard(exchange.getRequest())
+                .thenReturn(retryLater("too_busy", "1", e.getMessage())))
+            .onErrorResume(QueueAppendException.class, e -> Mono.just(retryLater("append_failed", "5",
+                    "samples not stored: " + e.getMessage())));
+    }
+
+    private ResponseEntity<String> retryLater(String reason, String retryAfterSeconds, String message) {
+        metrics.pushRefused(reason);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header("Retry-After", retryAfterSeconds)
+            .contentType(MediaType.TEXT_PLAIN)
+            .body(message + "\n");
     }
 }

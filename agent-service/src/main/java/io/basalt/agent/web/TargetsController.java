@@ -1,12 +1,12 @@
 package io.basalt.agent.web;
 
 import io.basalt.agent.AgentRuntime;
-import io.basalt.agent.config.PromDuration;
-import io.basalt.agent.scrape.ScrapeLoop;
-import io.basalt.agent.scrape.ScrapeManager;
-import io.basalt.agent.scrape.ScrapeTarget;
-import io.basalt.agent.scrape.TargetHealth;
 import io.basalt.model.Labels;
+import io.basalt.scrape.ScrapeLoop;
+import io.basalt.scrape.ScrapeManager;
+import io.basalt.scrape.ScrapeTarget;
+import io.basalt.scrape.TargetHealth;
+import io.basalt.scrape.config.PromDuration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.basalt.agent.remotewrite.RemoteWriteQueue;
-import io.basalt.agent.scrape.SampleLabeler;
-import io.basalt.agent.scrape.ScrapeTarget;
-import io.basalt.agent.scrape.TargetLabels;
 import io.basalt.model.Labels;
 import io.basalt.relabel.Relabeler;
+import io.basalt.scrape.SampleLabeler;
+import io.basalt.scrape.ScrapeTarget;
+import io.basalt.scrape.TargetLabels;
+import io.basalt.scrape.config.AgentConfig;
+import io.basalt.scrape.config.AgentConfigLoader;
+import io.basalt.scrape.config.ScrapeJobConfig;
+import io.basalt.scrape.config.TargetGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

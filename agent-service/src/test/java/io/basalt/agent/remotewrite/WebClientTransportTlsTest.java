@@ -3,12 +3,12 @@ package io.basalt.agent.remotewrite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.basalt.agent.config.AgentConfigLoader;
-import io.basalt.agent.config.RemoteWriteConfig;
 import io.basalt.agent.support.StubReceiver;
-import io.basalt.agent.support.TestCertificates;
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.scrape.config.AgentConfigLoader;
+import io.basalt.scrape.config.RemoteWriteConfig;
+import io.basalt.scrape.support.TestCertificates;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.basalt.agent.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.basalt.scrape.support.LoopbackServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Constructor;

@@ -2,6 +2,7 @@ package io.basalt.agent.support;
 
 import com.sun.net.httpserver.HttpServer;
 import io.basalt.model.TimeSeries;
+import io.basalt.scrape.support.LoopbackServers;
 import io.basalt.wire.remotewrite.RemoteWriteDecoder;
 import java.io.IOException;
 import java.io.InputStream;

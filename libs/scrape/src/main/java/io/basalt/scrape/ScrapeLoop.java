@@ -1,0 +1,309 @@
+package io.basalt.scrape;
+
+import io.basalt.model.InvalidLabelsException;
+import io.basalt.model.Labels;
+import io.basalt.model.StaleMarker;
+import io.basalt.model.TimeSeries;
+import io.basalt.relabel.Relabeler;
+import io.basalt.scrape.config.ScrapeLimits;
+import io.basalt.wire.exposition.ExpositionFormat;
+import io.basalt.wire.exposition.ExpositionParser;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Scrapes one target on each {@link #tick()} and writes what it found plus the series describing the scrape
+ * ({@code up}, {@code scrape_duration_seconds}, ...). Like Prometheus, it writes a staleness marker for every series
+ * that was in the previous scrape and is missing now, for all of them when a scrape fails, and for all of them and the
+ * report series when the target goes away. Series exposed with their own timestamp are not tracked for staleness.
+ */
+public final class ScrapeLoop {
+
+    static final String UP = "up";
+
+    private final ScrapeTarget target;
+
+    private final TargetFetcher fetcher;
+
+    private final SampleSink sink;
+
+    private final Executor workers;
+
+    private final Clock clock;
+
+    private final SampleLabeler labeler;
+
+    private final Consumer<ScrapeReport> reports;
+
+    private final AtomicBoolean inProgress = new AtomicBoolean();
+
+    private final Object lock = new Object();
+
+    /** Series of the last successful scrape that carried no timestamp; guarded by {@link #lock}. */
+    private Set<Labels> previous = Set.of();
+
+    private boolean stopped;
+
+    private volatile TargetHealth health = TargetHealth.UNKNOWN;
+
+    /** Fails every scrape with this reason while set, as Prometheus does for a job over its target_limit. */
+    private volatile String forcedError;
+
+    /**
+     * What one scrape produced, for metrics.
+     *
+     * @param error {@code null} when the scrape succeeded
+     */
+    public record ScrapeReport(ScrapeTarget target, String error, int scraped, int kept, double durationSeconds) {
+    }
+
+    public ScrapeLoop(ScrapeTarget target, TargetFetcher fetcher, SampleSink sink, Executor workers, Clock clock,
+            Consumer<ScrapeReport> reports) {
+        this.target = target;
+        this.fetcher = fetcher;
+        this.sink = sink;
+        this.workers = workers;
+        this.clock = clock;
+        this.reports = reports;
+        this.labeler = new SampleLabeler(target.publicLabels(), target.job().honorLabels(),
+                Relabeler.of(target.job().metricRelabelConfigs()));
+    }
+
+    public ScrapeTarget target() {
+        return target;
+    }
+
+    public TargetHealth health() {
+        return health;
+    }
+
+    /** While {@code reason} is not {@code null}, scrapes fail with it without fetching the target. */
+    void forceError(String reason) {
+        forcedError = reason;
+    }
+
+    /** Starts a scrape unless the previous one is still running. */
+    public void tick() {
+        if (!inProgress.compareAndSet(false, true)) {
+            return;
+        }
+        long start = clock.millis();
+        long startNanos = System.nanoTime();
+        String forced = forcedError;
+        if (forced != null) {
+            try {
+                complete(start, 0, null, new TargetFetcher.ScrapeFailure(forced));
+            }
+            finally {
+                inProgress.set(false);
+            }
+            return;
+        }
+        try {
+            fetcher.fetch(target.url(), target.job().scrapeTimeout()).whenCompleteAsync((page, error) -> {
+                try {
+                    double seconds = (System.nanoTime() - startNanos) / 1e9;
+                    complete(start, seconds, page, error);
+                }
+                finally {
+                    inProgress.set(false);
+                }
+            }, workers);
+        }
+        catch (RuntimeException e) {
+            inProgress.set(false);
+            complete(start, (System.nanoTime() - startNanos) / 1e9, null, e);
+        }
+    }
+
+    private void complete(long timestamp, double seconds, TargetFetcher.Page page, Throwable error) {
+        Outcome outcome = new Outcome();
+        String failure = null;
+        if (error != null) {
+            failure = error.getCause() instanceof TargetFetcher.ScrapeFailure f ? f.getMessage()
+                    : error instanceof TargetFetcher.ScrapeFailure f2 ? f2.getMessage() : String.valueOf(error);
+        }
+        else {
+            try {
+                ingest(page, timestamp, outcome);
+            }
+            catch (RuntimeException e) {
+                failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+        }
+        // One critical section from the stopped check to the report: a scrape finishing as the target goes away
+        // either writes and reports all of its samples before stop()'s markers, or nothing; and no report follows
+        // stop(), after which listeners drop what they keep per target.
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+            Set<Labels> current = failure == null ? outcome.tracked : Set.of();
+            List<TimeSeries> out = failure == null ? outcome.series : new ArrayList<>();
+            for (Labels old : previous) {
+                if (!current.contains(old)) {
+                    out.add(TimeSeries.single(old, timestamp, StaleMarker.VALUE));
+                }
+            }
+            int seriesAdded = 0;
+            if (failure == null) {
+                for (Labels l : current) {
+                    if (!previous.contains(l)) {
+                        seriesAdded++;
+                    }
+                }
+            }
+            previous = current;
+            addReport(out, timestamp, failure == null ? 1 : 0, seconds, outcome.scraped, outcome.kept, seriesAdded);
+            health = new TargetHealth(failure == null ? "up" : "down", failure == null ? "" : failure, timestamp,
+                    seconds, outcome.kept);
+            sink.write(out);
+            reports.accept(new ScrapeReport(target, failure, outcome.scraped, failure == null ? outcome.kept : 0,
+                    seconds));
+        }
+    }
+
+    private static final class Outcome {
+
+        final List<TimeSeries> series = new ArrayList<>();
+
+        final Set<Labels> tracked = new HashSet<>();
+
+        final Set<Labels> seen = new HashSet<>();
+
+        int scraped;
+
+        int kept;
+    }
+
+    private void ingest(TargetFetcher.Page page, long timestamp, Outcome outcome) {
+        boolean honorTimestamps = target.job().honorTimestamps();
+        ScrapeLimits limits = target.job().limits();
+        long sampleLimit = limits.sampleLimit();
+        ExpositionParser parser = new ExpositionParser(ExpositionFormat.fromContentType(page.contentType()));
+        parser.parse(page.body(), (family, exposed, value, ts) -> {
+            outcome.scraped++;
+            Labels labels;
+            try {
+                labels = labeler.label(exposed);
+            }
+            catch (InvalidLabelsException e) {
+                throw new IllegalArgumentException("invalid labels for " + exposed + ": " + e.getMessage(), e);
+            }
+            if (labels == null) {
+                return;
+            }
+            if (labels.metricName().isEmpty()) {
+                throw new IllegalArgumentException("missing metric name (__name__ label)");
+            }
+            checkLabelLimits(labels, limits);
+            if (!outcome.seen.add(labels)) {
+                return; // a repeated series on one page: Prometheus keeps the first sample
+            }
+            outcome.kept++;
+            if (sampleLimit > 0 && outcome.kept > sampleLimit) {
+                throw new IllegalArgumentException("sample limit exceeded");
+            }
+            boolean ownTimestamp = honorTimestamps && ts != ExpositionParser.NO_TIMESTAMP;
+            outcome.series.add(TimeSeries.single(labels, ownTimestamp ? ts : timestamp, value));
+            if (!ownTimestamp) {
+                outcome.tracked.add(labels);
+            }
+        });
+    }
+
+    /** Prometheus' label limits, checked on each sample as it will be stored; the messages are Prometheus'. */
+    static void checkLabelLimits(Labels labels, ScrapeLimits limits) {
+        String metric = labels.metricName();
+        if (limits.labelLimit() > 0 && labels.size() > limits.labelLimit()) {
+            throw new IllegalArgumentException("label_limit exceeded (metric: " + cut(metric) + ", number of labels: "
+                    + labels.size() + ", limit: " + limits.labelLimit() + ")");
+        }
+        if (limits.labelNameLengthLimit() <= 0 && limits.labelValueLengthLimit() <= 0) {
+            return;
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            String name = labels.name(i);
+            long nameLength = utf8Length(name);
+            if (limits.labelNameLengthLimit() > 0 && nameLength > limits.labelNameLengthLimit()) {
+                throw new IllegalArgumentException("label_name_length_limit exceeded (metric: " + cut(metric)
+                        + ", label name: " + cut(name) + ", length: " + nameLength + ", limit: "
+                        + limits.labelNameLengthLimit() + ")");
+            }
+            String value = labels.value(i);
+            long valueLength = utf8Length(value);
+            if (limits.labelValueLengthLimit() > 0 && valueLength > limits.labelValueLengthLimit()) {
+                throw new IllegalArgumentException("label_value_length_limit exceeded (metric: " + cut(metric)
+                        + ", label name: " + cut(name) + ", value: \"" + cut(value) + "\", length: " + valueLength
+                        + ", limit: " + limits.labelValueLengthLimit() + ")");
+            }
+        }
+    }
+
+    /** Prometheus quotes at most 50 characters of a name or value in these messages. */
+    private static String cut(String s) {
+        return s.length() <= 50 ? s : s.substring(0, 50);
+    }
+
+    /** Go counts bytes. */
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            }
+            else if (c < 0x800) {
+                n += 2;
+            }
+            else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            }
+            else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    private void addReport(List<TimeSeries> out, long ts, double up, double seconds, int scraped, int kept,
+            int added) {
+        out.add(TimeSeries.single(labeler.reportLabels(UP), ts, up));
+        out.add(TimeSeries.single(labeler.reportLabels("scrape_duration_seconds"), ts, seconds));
+        out.add(TimeSeries.single(labeler.reportLabels("scrape_samples_scraped"), ts, scraped));
+        out.add(TimeSeries.single(labeler.reportLabels("scrape_samples_post_metric_relabeling"), ts, kept));
+        out.add(TimeSeries.single(labeler.reportLabels("scrape_series_added"), ts, added));
+    }
+
+    /** Ends the loop: every series it wrote, report series included, gets a staleness marker. */
+    public void stop() {
+        List<TimeSeries> out = new ArrayList<>();
+        long ts = clock.millis();
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            for (Labels l : previous) {
+                out.add(TimeSeries.single(l, ts, StaleMarker.VALUE));
+            }
+            previous = Set.of();
+        }
+        if (health.lastScrapeMillis() > 0) {
+            for (String name : List.of(UP, "scrape_duration_seconds", "scrape_samples_scraped",
+                    "scrape_samples_post_metric_relabeling", "scrape_series_added")) {
+                out.add(TimeSeries.single(labeler.reportLabels(name), ts, StaleMarker.VALUE));
+            }
+        }
+        if (!out.isEmpty()) {
+            sink.write(out);
+        }
+    }
+}
