@@ -225,7 +225,10 @@ public final class TsdbEngine implements DurableStorage {
             if (entries.isEmpty()) {
                 return;
             }
-            wal.append(entries, registry::labelBytesOf);
+            wal.append(entries, (id, out) -> {
+                registry.writeLabelBytes(id, out);
+                return true;
+            });
             for (WalEntry e : entries) {
                 insert(e.seriesId(), tenant, e.labels(), e.timestamps(), e.values(), e.offset(), e.length());
             }

@@ -2,10 +2,11 @@ package io.basalt.tsdb.index;
 
 import io.basalt.model.LabelEncoding;
 import io.basalt.model.TenantId;
+import io.basalt.tsdb.codec.BytesOut;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Comparator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -15,15 +16,22 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Series are keyed by tenant and canonical label bytes ({@link LabelEncoding}), so an insert finds a known series
  * straight from the bytes it received ({@link #find}); only a series new to the node is decoded into labels.
  *
- * <p>The key table is open addressing over two int arrays (id and hash per slot): a lookup allocates nothing and
- * touches one slot pair and the key's bytes, where a boxed hash map cost a probe object and four dependent loads.
- * Lookups run without a lock against whichever table they read; a writer publishes a slot only after the id's bytes
- * and key are in place, and a lookup that misses (a concurrent resize, a series registered a moment ago) falls back
- * to {@link #idOf}, which looks again under the lock.
+ * <p>The key table is open addressing: per slot an id and a hash side by side in one int array, and the stored key
+ * (tenant, then canonical label bytes) in a parallel array. A lookup allocates nothing and costs about three cache
+ * misses (slot, key reference, key bytes), where a boxed hash map cost a probe object and twice as many dependent
+ * loads; on a busy node this lookup was the largest cost of an insert. Lookups run without a lock against whichever
+ * table they read; a writer publishes a slot only after its key is in place, and a lookup that misses (a concurrent
+ * resize, a series registered a moment ago) falls back to {@link #idOf}, which looks again under the lock.
  */
 public final class SeriesRegistry {
 
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    /** Stored keys start with the tenant: account and project, little-endian. */
+    private static final int TENANT_BYTES = 8;
 
     private static final int EMPTY = 0;
 
@@ -34,7 +42,8 @@ public final class SeriesRegistry {
 
     private volatile SeriesKey[] keys = new SeriesKey[1024];
 
-    private volatile byte[][] labelBytes = new byte[1024][];
+    /** By id, the stored key: tenant, then canonical label bytes. */
+    private volatile byte[][] storedKeys = new byte[1024][];
 
     private int next;
 
@@ -58,20 +67,19 @@ public final class SeriesRegistry {
      */
     public int find(TenantId tenant, byte[] buf, int off, int len) {
         Table t = table;
-        int hash = hash(tenant, buf, off, len);
-        int mask = t.ids.length - 1;
+        long packedTenant = pack(tenant);
+        int hash = hash(packedTenant, buf, off, len);
+        int mask = t.capacity - 1;
         for (int slot = hash & mask;; slot = (slot + 1) & mask) {
-            int entry = (int) SLOTS.getAcquire(t.ids, slot);
+            int entry = (int) SLOTS.getAcquire(t.slots, 2 * slot);
             if (entry == EMPTY) {
                 return -1;
             }
-            if (entry != REMOVED && t.hashes[slot] == hash) {
-                int id = entry - 1;
-                byte[] stored = labelBytes[id];
-                SeriesKey key = keys[id];
-                if (stored != null && key != null && key.tenant().equals(tenant)
-                        && LabelEncoding.equal(stored, 0, stored.length, buf, off, len)) {
-                    return id;
+            if (entry != REMOVED && t.slots[2 * slot + 1] == hash) {
+                byte[] stored = t.keys[slot];
+                if ((long) LONG_LE.get(stored, 0) == packedTenant
+                        && Arrays.equals(stored, TENANT_BYTES, stored.length, buf, off, off + len)) {
+                    return entry - 1;
                 }
             }
         }
@@ -84,27 +92,32 @@ public final class SeriesRegistry {
         }
         if (next == keys.length) {
             int capacity = keys.length * 2;
-            labelBytes = Arrays.copyOf(labelBytes, capacity);
+            storedKeys = Arrays.copyOf(storedKeys, capacity);
             keys = Arrays.copyOf(keys, capacity);
         }
+        long packedTenant = pack(key.tenant());
+        byte[] stored = new byte[TENANT_BYTES + bytes.length];
+        LONG_LE.set(stored, 0, packedTenant);
+        System.arraycopy(bytes, 0, stored, TENANT_BYTES, bytes.length);
         int id = next++;
-        labelBytes[id] = bytes;
+        storedKeys[id] = stored;
         keys[id] = key;
-        if ((occupied + 1) * 4L > table.ids.length * 3L) {
+        if ((occupied + 1) * 4L > table.capacity * 3L) {
             table = rebuilt(live + 1);
         }
-        int hash = hash(key.tenant(), bytes, 0, bytes.length);
+        int hash = hash(packedTenant, bytes, 0, bytes.length);
         Table t = table;
-        int mask = t.ids.length - 1;
+        int mask = t.capacity - 1;
         int slot = hash & mask;
-        while (t.ids[slot] != EMPTY && t.ids[slot] != REMOVED) {
+        while (t.slots[2 * slot] != EMPTY && t.slots[2 * slot] != REMOVED) {
             slot = (slot + 1) & mask;
         }
-        if (t.ids[slot] == EMPTY) {
+        if (t.slots[2 * slot] == EMPTY) {
             occupied++;
         }
-        t.hashes[slot] = hash;
-        SLOTS.setRelease(t.ids, slot, id + 1);
+        t.keys[slot] = stored;
+        t.slots[2 * slot + 1] = hash;
+        SLOTS.setRelease(t.slots, 2 * slot, id + 1);
         live++;
         return id;
     }
@@ -115,15 +128,17 @@ public final class SeriesRegistry {
         Table old = table;
         Table fresh = new Table(capacity);
         int mask = capacity - 1;
-        for (int i = 0; i < old.ids.length; i++) {
-            int entry = old.ids[i];
+        for (int i = 0; i < old.capacity; i++) {
+            int entry = old.slots[2 * i];
             if (entry != EMPTY && entry != REMOVED) {
-                int slot = old.hashes[i] & mask;
-                while (fresh.ids[slot] != EMPTY) {
+                int hash = old.slots[2 * i + 1];
+                int slot = hash & mask;
+                while (fresh.slots[2 * slot] != EMPTY) {
                     slot = (slot + 1) & mask;
                 }
-                fresh.ids[slot] = entry;
-                fresh.hashes[slot] = old.hashes[i];
+                fresh.slots[2 * slot] = entry;
+                fresh.slots[2 * slot + 1] = hash;
+                fresh.keys[slot] = old.keys[i];
             }
         }
         occupied = live;
@@ -135,30 +150,38 @@ public final class SeriesRegistry {
         return keys[id];
     }
 
-    /** The canonical label bytes of {@code id} ({@link LabelEncoding}); not to be modified. */
-    public byte[] labelBytesOf(int id) {
-        return labelBytes[id];
+    /** Appends the canonical label bytes of {@code id} ({@link LabelEncoding}) to {@code out}. */
+    public void writeLabelBytes(int id, BytesOut out) {
+        byte[] stored = storedKeys[id];
+        out.writeBytes(stored, TENANT_BYTES, stored.length - TENANT_BYTES);
     }
 
     /** {@code ids} ordered by their keys (tenant, then labels): the order of a part's series table and of searches. */
     public int[] inKeyOrder(RoaringBitmap ids) {
-        Integer[] boxed = Arrays.stream(ids.toArray()).boxed().toArray(Integer[]::new);
-        Arrays.sort(boxed, Comparator.comparing(this::keyOf));
-        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+        int[] order = ids.toArray();
+        SeriesKey[] byPosition = new SeriesKey[order.length];
+        SeriesKey[] all = keys;
+        for (int i = 0; i < order.length; i++) {
+            byPosition[i] = all[order[i]];
+        }
+        // Sorting the keys with their ids alongside: no boxing, and each comparison reads two keys it already has.
+        KeyOrder.sort(byPosition, order);
+        return order;
     }
 
     /** Makes the next sample of {@code key} start a new series, as a delete requires. */
     public synchronized void retire(SeriesKey key, int id) {
         Table t = table;
-        int mask = t.ids.length - 1;
-        byte[] bytes = labelBytes[id];
-        for (int slot = hash(key.tenant(), bytes, 0, bytes.length) & mask;; slot = (slot + 1) & mask) {
-            int entry = t.ids[slot];
+        int mask = t.capacity - 1;
+        byte[] stored = storedKeys[id];
+        int hash = hash(pack(key.tenant()), stored, TENANT_BYTES, stored.length - TENANT_BYTES);
+        for (int slot = hash & mask;; slot = (slot + 1) & mask) {
+            int entry = t.slots[2 * slot];
             if (entry == EMPTY) {
                 return;
             }
             if (entry == id + 1) {
-                SLOTS.setRelease(t.ids, slot, REMOVED);
+                SLOTS.setRelease(t.slots, 2 * slot, REMOVED);
                 live--;
                 return;
             }
@@ -172,14 +195,14 @@ public final class SeriesRegistry {
     public synchronized void retainOnly(RoaringBitmap liveIds) {
         for (int id : released) {
             keys[id] = null;
-            labelBytes[id] = null;
+            storedKeys[id] = null;
         }
         Table t = table;
         RoaringBitmap dropped = new RoaringBitmap();
-        for (int slot = 0; slot < t.ids.length; slot++) {
-            int entry = t.ids[slot];
+        for (int slot = 0; slot < t.capacity; slot++) {
+            int entry = t.slots[2 * slot];
             if (entry != EMPTY && entry != REMOVED && !liveIds.contains(entry - 1)) {
-                SLOTS.setRelease(t.ids, slot, REMOVED);
+                SLOTS.setRelease(t.slots, 2 * slot, REMOVED);
                 dropped.add(entry - 1);
                 live--;
             }
@@ -195,22 +218,31 @@ public final class SeriesRegistry {
         return live;
     }
 
-    private static int hash(TenantId tenant, byte[] buf, int off, int len) {
-        long h = LabelEncoding.hash(buf, off, len) ^ (tenant.accountId() * 0x9E3779B97F4A7C15L)
-                ^ (tenant.projectId() * 0xC2B2AE3D27D4EB4FL);
+    private static long pack(TenantId tenant) {
+        return (tenant.accountId() & 0xFFFFFFFFL) | ((long) tenant.projectId() << 32);
+    }
+
+    private static int hash(long packedTenant, byte[] buf, int off, int len) {
+        long h = LabelEncoding.hash(buf, off, len) ^ (packedTenant * 0x9E3779B97F4A7C15L);
         return (int) (h ^ (h >>> 32));
     }
 
-    /** Slots: {@code ids[i]} is 0 (empty), -1 (removed) or id + 1; {@code hashes[i]} the key's hash. */
+    /**
+     * Slots: {@code slots[2i]} is 0 (empty), -1 (removed) or id + 1, {@code slots[2i + 1]} the key's hash, so that one
+     * cache line answers both; {@code keys[i]} is the stored key of slot i.
+     */
     private static final class Table {
 
-        final int[] ids;
+        final int capacity;
 
-        final int[] hashes;
+        final int[] slots;
+
+        final byte[][] keys;
 
         Table(int capacity) {
-            ids = new int[capacity];
-            hashes = new int[capacity];
+            this.capacity = capacity;
+            slots = new int[2 * capacity];
+            keys = new byte[capacity][];
         }
     }
 }

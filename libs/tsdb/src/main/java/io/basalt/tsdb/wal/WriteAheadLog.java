@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -140,15 +139,22 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /** Logs the entries; returns once their bytes are written (and forced, with {@code syncEveryAppend}). */
     public void append(List<WalEntry> entries) {
-        append(entries, id -> null);
+        append(entries, (id, out) -> false);
     }
 
-    /**
-     * Logs the entries, declaring a series not yet declared in this segment with {@code canonicalLabels} of its id
-     * ({@link io.basalt.model.LabelEncoding}'s bytes, which the engine already holds) or, when that gives null, with
-     * its labels encoded anew.
-     */
-    public void append(List<WalEntry> entries, IntFunction<byte[]> canonicalLabels) {
+    /** Where the log finds the label bytes of a series it declares: bytes the engine already holds. */
+    @FunctionalInterface
+    public interface LabelBytes {
+
+        /**
+         * Appends the canonical label bytes ({@link LabelEncoding}) of {@code seriesId} to {@code out}; false when
+         * there are none, and the log encodes the entry's labels instead.
+         */
+        boolean writeTo(int seriesId, BytesOut out);
+    }
+
+    /** Logs the entries, declaring each series not yet declared in this segment with its label bytes. */
+    public void append(List<WalEntry> entries, LabelBytes labelBytes) {
         BytesOut samples = samplesRecord(entries);
         Segment target;
         long end;
@@ -161,7 +167,7 @@ public final class WriteAheadLog implements AutoCloseable {
             for (WalEntry e : entries) {
                 if (!declared.get(e.seriesId())) {
                     series = series == null ? new BytesOut(256) : series;
-                    appendRecord(series, seriesPayload(e, canonicalLabels.apply(e.seriesId())));
+                    appendRecord(series, seriesPayload(e, labelBytes));
                     declared.set(e.seriesId());
                 }
             }
@@ -356,11 +362,13 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /** The label section is {@link io.basalt.model.LabelEncoding}'s canonical form, so known bytes are copied. */
-    private static byte[] seriesPayload(WalEntry e, byte[] canonicalLabels) {
-        byte[] labels = canonicalLabels != null ? canonicalLabels : LabelEncoding.encode(e.labels());
-        BytesOut p = new BytesOut(16 + labels.length);
+    private static byte[] seriesPayload(WalEntry e, LabelBytes labelBytes) {
+        BytesOut p = new BytesOut(160);
         p.writeByte(TYPE_SERIES).writeUVarint(e.seriesId()).writeInt(e.tenant().accountId())
-            .writeInt(e.tenant().projectId()).writeBytes(labels);
+            .writeInt(e.tenant().projectId());
+        if (!labelBytes.writeTo(e.seriesId(), p)) {
+            p.writeBytes(LabelEncoding.encode(e.labels()));
+        }
         return p.toArray();
     }
 
