@@ -2,7 +2,7 @@ package io.basalt.insert.forward;
 
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.handoff.HintedHandoff;
-import io.basalt.insert.shard.SeriesHash;
+import io.basalt.model.SeriesHash;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.RowsCodec;
