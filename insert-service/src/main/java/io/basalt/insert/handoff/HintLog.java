@@ -157,6 +157,9 @@ public final class HintLog implements Closeable {
         if (pendingBytes + size > maxBytes) {
             throw new FullException("hint log " + dir + " holds " + pendingBytes + " bytes, at most " + maxBytes);
         }
+        if (!writer.isOpen()) {
+            openWriter(segments.lastKey() + 1); // an earlier failure could not open the next segment
+        }
         long seq = segments.lastKey();
         if (segments.get(seq) > 0 && segments.get(seq) + size > segmentBytes) {
             openWriter(seq + 1);
@@ -176,9 +179,20 @@ public final class HintLog implements Closeable {
             writer.force(false);
         }
         catch (IOException e) {
-            // A torn record must not hide the ones after it: cut it off and go on in a fresh segment.
-            writer.truncate(before);
-            openWriter(seq + 1);
+            // A torn record must not hide the ones after it: cut it off if the device lets us (reading skips what
+            // is left of it) and go on in a fresh segment.
+            try {
+                writer.truncate(before);
+            }
+            catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            try {
+                openWriter(seq + 1);
+            }
+            catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
             throw e;
         }
         segments.put(seq, before + size);
@@ -195,10 +209,12 @@ public final class HintLog implements Closeable {
             if (size != null && readOffset < size) {
                 try (FileChannel ch = FileChannel.open(segment(readSegment), StandardOpenOption.READ)) {
                     Hint h = read(ch, readSegment, readOffset);
-                    if (h == null) {
-                        throw new IOException("hint log " + segment(readSegment) + " is corrupt at " + readOffset);
+                    if (h != null) {
+                        return h;
                     }
-                    return h;
+                    // The rest of this segment is a record whose write failed (never acknowledged): skip it.
+                    cutBytes += size - readOffset;
+                    segments.put(readSegment, readOffset);
                 }
             }
             Long later = segments.higherKey(readSegment);

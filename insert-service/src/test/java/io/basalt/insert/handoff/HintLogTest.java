@@ -68,6 +68,24 @@ class HintLogTest {
     }
 
     @Test
+    void aRecordLeftHalfWrittenInAnOlderSegmentIsSkippedNotDeliveredNorBlocking() throws IOException {
+        Path first;
+        try (HintLog log = HintLog.open(dir, MIB, 40)) {
+            log.append(bytes("first"), 1);
+            try (Stream<Path> files = Files.list(dir)) {
+                first = files.filter(f -> f.toString().endsWith(".hint")).findFirst().orElseThrow();
+            }
+            log.append(bytes("second-rolls-over"), 2);
+        }
+        // What a failed write whose truncation also failed leaves behind: garbage after the last good record.
+        Files.write(first, new byte[] { 9, 0, 0, 0, 1, 2, 3 }, StandardOpenOption.APPEND);
+        try (HintLog log = HintLog.open(dir, MIB, 40)) {
+            assertThat(deliver(log, 2)).containsExactly("first", "second-rolls-over");
+            assertThat(log.next()).isNull();
+        }
+    }
+
+    @Test
     void aFullLogRefusesTheRecordAndKeepsTheOthers() throws IOException {
         try (HintLog log = HintLog.open(dir, 100, MIB)) {
             log.append(new byte[50], 1);
