@@ -73,6 +73,8 @@ class ReplicaDigestTest {
             total += narrower.series(b);
         }
         assertThat(total).isEqualTo(after.series(bucket));
+        assertThat(client.get("/actuator/prometheus").body()).as("digests are timed like other reads")
+            .contains("basalt_storage_select_duration_seconds_count{api=\"digest\"");
     }
 
     @Test
