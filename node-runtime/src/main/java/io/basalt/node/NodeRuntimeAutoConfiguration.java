@@ -1,5 +1,6 @@
 package io.basalt.node;
 
+import io.basalt.node.admission.BodyBudget;
 import io.basalt.node.admission.HeapPressure;
 import io.basalt.node.status.NodeStatusController;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import io.basalt.node.status.NodeStatusContributor;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Gives every Basalt service the status endpoint, the overload answer, the slow-client timeouts and the refusal of
@@ -33,6 +35,32 @@ public class NodeRuntimeAutoConfiguration {
     public HeapPressure heapPressure(@Value("${basalt.server.heap-refuse-above:0.8}") double refuseAbove,
             @Value("${basalt.server.heap-accept-below:0.7}") double acceptBelow) {
         return HeapPressure.watchingThisJvm(refuseAbove, acceptBelow);
+    }
+
+    /**
+     * One per JVM: request body bytes held at once by every endpoint that reads a whole body
+     * ({@code basalt.server.max-in-flight-body-bytes}, a quarter of the maximum heap unless set).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public BodyBudget bodyBudget(@Value("${basalt.server.max-in-flight-body-bytes:}") DataSize max,
+            HeapPressure heap) {
+        return new BodyBudget(max != null ? max.toBytes() : Runtime.getRuntime().maxMemory() / 4, heap);
+    }
+
+    @Bean
+    public MeterBinder bodyBudgetMetrics(BodyBudget bodies) {
+        return registry -> {
+            Gauge.builder("basalt_request_body_bytes_in_flight", bodies, BodyBudget::inFlight)
+                .description("Request body bytes received and held in memory right now, over every endpoint")
+                .register(registry);
+            Gauge.builder("basalt_request_body_bytes_max", bodies, BodyBudget::maxBytes)
+                .description("basalt.server.max-in-flight-body-bytes: past it requests are refused with 503")
+                .register(registry);
+            FunctionCounter.builder("basalt_request_bodies_refused", bodies, BodyBudget::refusals)
+                .description("Requests refused with 503 because request bodies in flight reached their bound")
+                .register(registry);
+        };
     }
 
     @Bean

@@ -99,8 +99,10 @@ public final class InsertVsVictoriaMetricsBench {
             List<List<byte[]>> bodies = rounds(load, t0, round, rounds);
             round += rounds;
             double[] before = cpuEach(servers);
+            List<java.util.Map<String, Double>> kindsBefore = cpuByKindEach(servers);
             RemoteWriteLoad.Result r = load.send(url, bodies, connections);
             double[] after = cpuEach(servers);
+            List<java.util.Map<String, Double>> kindsAfter = cpuByKindEach(servers);
             double cpu = 0;
             StringBuilder split = new StringBuilder();
             for (int i = 0; i < servers.size(); i++) {
@@ -108,6 +110,7 @@ public final class InsertVsVictoriaMetricsBench {
                 split.append(String.format(Locale.ROOT, " %s=%.1f", servers.get(i).name(), after[i] - before[i]));
             }
             System.out.println("  CPU-s by process:" + split);
+            System.out.println("  CPU-s by thread kind:" + kindSplit(servers, kindsBefore, kindsAfter));
             String line = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.2f | %d |", target,
                     connections, r.samples(), r.samplesPerSecond(), cpu, cpu / (r.samples() / 1e6),
                     r.failedRequests());
@@ -125,6 +128,27 @@ public final class InsertVsVictoriaMetricsBench {
                 target, rss >> 20, split.toString().trim(), (double) rss / load.series());
         System.out.println(line);
         report.add(line);
+    }
+
+    private static List<java.util.Map<String, Double>> cpuByKindEach(List<ServerProcess> servers)
+            throws java.io.IOException {
+        List<java.util.Map<String, Double>> out = new java.util.ArrayList<>();
+        for (ServerProcess server : servers) {
+            out.add(server.cpuSecondsByThreadKind());
+        }
+        return out;
+    }
+
+    private static String kindSplit(List<ServerProcess> servers, List<java.util.Map<String, Double>> before,
+            List<java.util.Map<String, Double>> after) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < servers.size(); i++) {
+            for (var e : after.get(i).entrySet()) {
+                out.append(String.format(Locale.ROOT, " %s/%s=%.1f", servers.get(i).name(), e.getKey(),
+                        e.getValue() - before.get(i).getOrDefault(e.getKey(), 0.0)));
+            }
+        }
+        return out.toString();
     }
 
     /** What {@code ./basalt jvm-flags <module>} prints: the launcher's JVM flags for that module. */

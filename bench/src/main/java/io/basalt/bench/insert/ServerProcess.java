@@ -78,6 +78,41 @@ final class ServerProcess implements AutoCloseable {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU seconds by kind of thread: the JIT compilers ("jit"), the collector and VM operations ("gc/vm") and every
+     * other thread ("work"), from /proc/<pid>/task. Separates what the code costs from what warming it up costs.
+     */
+    java.util.Map<String, Double> cpuSecondsByThreadKind() throws IOException {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                }
+                catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                out.merge(threadKind(comm), cpu, Double::sum);
+            }
+        }
+        return out;
+    }
+
+    private static String threadKind(String comm) {
+        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") || comm.startsWith("Sweeper")) {
+            return "jit";
+        }
+        if (comm.startsWith("GC ") || comm.startsWith("VM Thread") || comm.startsWith("ParGC")
+                || comm.startsWith("G1 ")) {
+            return "gc/vm";
+        }
+        return "work";
+    }
+
     /** The process's peak resident set size so far, in bytes (VmHWM of /proc/<pid>/status). */
     long peakRssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

@@ -16,6 +16,13 @@ public class InsertConfiguration {
                 props.getMaxConcurrentInserts() * 64, props.getInsertQueueDuration(), heap);
     }
 
+    /** Streamed imports, apart from the insert slots (see {@link InsertProperties#getMaxConcurrentImports}). */
+    @Bean
+    public AdmissionGate importGate(InsertProperties props, HeapPressure heap) {
+        return new AdmissionGate("import requests", props.getMaxConcurrentImports(),
+                props.getMaxConcurrentImports() * 64, props.getInsertQueueDuration(), heap);
+    }
+
     @Bean
     public Relabeler insertRelabeler(InsertProperties props) {
         return RelabelRulesFile.load(props.getRelabelConfig());

@@ -22,6 +22,13 @@ public class InsertProperties {
     @Min(1)
     private int maxConcurrentInserts = 16;
 
+    /**
+     * Import requests (text, JSON lines, native) streamed at once. They hold their slot while their body arrives, so
+     * they have slots of their own: a slow import can only keep other imports waiting, never remote writes.
+     */
+    @Min(1)
+    private int maxConcurrentImports = 4;
+
     /** Longest time a request waits for a free ingestion slot. */
     @NotNull
     private Duration insertQueueDuration = Duration.ofSeconds(30);
@@ -148,6 +155,14 @@ public class InsertProperties {
 
     public void setMaxConcurrentInserts(int maxConcurrentInserts) {
         this.maxConcurrentInserts = maxConcurrentInserts;
+    }
+
+    public int getMaxConcurrentImports() {
+        return maxConcurrentImports;
+    }
+
+    public void setMaxConcurrentImports(int maxConcurrentImports) {
+        this.maxConcurrentImports = maxConcurrentImports;
     }
 
     public Duration getInsertQueueDuration() {

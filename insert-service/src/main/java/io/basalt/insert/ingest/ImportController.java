@@ -106,7 +106,7 @@ public class ImportController {
     private Mono<ResponseEntity<Void>> run(TenantId tenant, ExtraLabels extra, ServerHttpRequest request,
             Format format) {
         return BoundedBody.refuseIfDeclaredOver(request, props.getMaxInsertRequestSize())
-            .then(pipeline.admit(() -> Mono.fromCallable(() -> {
+            .then(pipeline.admitImport(() -> Mono.fromCallable(() -> {
             BlockBatcher batcher = new BlockBatcher(props.getMaxRowsPerBlock(),
                     block -> pipeline.ingest(tenant, block, extra), props.getStorageTimeout().multipliedBy(2));
             try (InputStream in = IngestBodies.open(request, props.getMaxInsertRequestSize())) {

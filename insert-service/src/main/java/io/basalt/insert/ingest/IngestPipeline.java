@@ -7,6 +7,11 @@ import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.BodyBudget;
+import io.basalt.node.web.BoundedBody;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import java.util.function.Function;
 import io.basalt.relabel.Relabeler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,8 +24,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * What every ingestion protocol does once it has decoded series: extra labels, insert-time relabeling, per-series
- * and per-tenant limits, then sharded and replicated storage. Protocols run each request inside {@link #admit} so that
- * at most {@code maxConcurrentInserts} bodies are read and decoded at once, which bounds memory.
+ * and per-tenant limits, then sharded and replicated storage. A protocol that reads whole bodies uses
+ * {@link #admitBody}: the body is received against the node's {@link BodyBudget}, and only a complete body waits for
+ * one of {@code maxConcurrentInserts} slots to be decoded and stored, so a slow sender holds no slot. Streamed
+ * imports run inside {@link #admitImport}, on slots of their own.
  */
 @Component
 public class IngestPipeline {
@@ -35,6 +42,10 @@ public class IngestPipeline {
 
     private final AdmissionGate gate;
 
+    private final AdmissionGate importGate;
+
+    private final BodyBudget bodies;
+
     private final Counter rows;
 
     private final Counter samples;
@@ -44,12 +55,15 @@ public class IngestPipeline {
     private final SampleRate rate = new SampleRate(System::currentTimeMillis);
 
     public IngestPipeline(Relabeler insertRelabeler, SeriesLimits limits, TenantSeriesLimit tenantLimit,
-            ShardedWriter writer, AdmissionGate insertGate, MeterRegistry registry) {
+            ShardedWriter writer, @Qualifier("insertGate") AdmissionGate insertGate,
+            @Qualifier("importGate") AdmissionGate importGate, BodyBudget bodies, MeterRegistry registry) {
         this.relabeler = insertRelabeler;
         this.limits = limits;
         this.tenantLimit = tenantLimit;
         this.writer = writer;
         this.gate = insertGate;
+        this.importGate = importGate;
+        this.bodies = bodies;
         this.rows = Counter.builder("basalt_insert_rows")
             .description("Series blocks stored on every replica (one per series per request or import batch)")
             .register(registry);
@@ -62,11 +76,22 @@ public class IngestPipeline {
         Gauge.builder("basalt_insert_queue_size", insertGate, AdmissionGate::queued)
             .description("Ingestion requests waiting for a free slot (basalt.insert.max-concurrent-inserts)")
             .register(registry);
+        Gauge.builder("basalt_insert_import_queue_size", importGate, AdmissionGate::queued)
+            .description("Import requests waiting for a free slot (basalt.insert.max-concurrent-imports)")
+            .register(registry);
     }
 
-    /** Runs one ingestion request once a slot is free; fails with 503 after waiting too long or a full queue. */
-    public <T> Mono<T> admit(Supplier<Mono<T>> request) {
-        return gate.run(request);
+    /**
+     * Receives the whole body (at most {@code maxBytes}), then runs {@code request} on it once an ingestion slot is
+     * free; fails with 503 when the node's body budget is spent, after waiting too long or with a full queue.
+     */
+    public <T> Mono<T> admitBody(ServerHttpRequest http, long maxBytes, Function<byte[], Mono<T>> request) {
+        return BoundedBody.read(http, maxBytes, bodies, body -> gate.run(() -> request.apply(body)));
+    }
+
+    /** Runs one streamed import once an import slot is free; fails with 503 after waiting too long or a full queue. */
+    public <T> Mono<T> admitImport(Supplier<Mono<T>> request) {
+        return importGate.run(request);
     }
 
     /** Completes once every kept series is stored on all its replicas. */

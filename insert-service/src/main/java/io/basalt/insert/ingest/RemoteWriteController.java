@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Prometheus remote write 1.0. 204 means every series is stored on all its replicas; 400, 413 and 415 mean the body
- * can never succeed (senders drop it); 503 means retry. The body is read only once the request holds an ingestion
- * slot, so at most {@code maxConcurrentInserts} bodies are in memory at once.
+ * can never succeed (senders drop it); 503 means retry. The body is received against the node's body budget and
+ * takes an ingestion slot only once complete (see {@link IngestPipeline#admitBody}).
  */
 @RestController
 public class RemoteWriteController {
@@ -52,9 +52,9 @@ public class RemoteWriteController {
         IngestBodies.requireRemoteWrite(request.getHeaders());
         // An oversized body is refused before waiting for a slot.
         return BoundedBody.refuseIfDeclaredOver(request, props.getMaxInsertRequestSize())
-            .then(pipeline.admit(() -> BoundedBody.read(request, props.getMaxInsertRequestSize())
-                .map(decoder::decode)
-                .flatMap(decoded -> pipeline.ingest(tenant, decoded.series(), extra))))
+            .then(pipeline.admitBody(request, props.getMaxInsertRequestSize(),
+                    body -> Mono.fromCallable(() -> decoder.decode(body))
+                        .flatMap(decoded -> pipeline.ingest(tenant, decoded.series(), extra))))
             .thenReturn(ResponseEntity.noContent().build());
     }
 }

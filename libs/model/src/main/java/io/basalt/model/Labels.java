@@ -49,6 +49,43 @@ public final class Labels implements Comparable<Labels> {
         return b.build();
     }
 
+    /**
+     * Builds from parallel arrays of {@code count} names and values, as decoders collect them. Labels with an empty
+     * value are absent. When the names arrive strictly increasing (senders sort them), the pairs are copied once
+     * into an array of their exact size; otherwise this is {@link #builder()}'s sort and duplicate check.
+     */
+    public static Labels fromArrays(String[] names, String[] values, int count) {
+        int kept = 0;
+        boolean strictlyIncreasing = true;
+        for (int i = 0; i < count; i++) {
+            if (names[i] == null || names[i].isEmpty()) {
+                throw new InvalidLabelsException("empty label name");
+            }
+            if (i > 0 && names[i - 1].compareTo(names[i]) >= 0) {
+                strictlyIncreasing = false;
+            }
+            if (values[i] != null && !values[i].isEmpty()) {
+                kept++;
+            }
+        }
+        if (!strictlyIncreasing) {
+            Builder b = new Builder(count);
+            for (int i = 0; i < count; i++) {
+                b.add(names[i], values[i]);
+            }
+            return b.build();
+        }
+        String[] pairs = new String[2 * kept];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (values[i] != null && !values[i].isEmpty()) {
+                pairs[n++] = names[i];
+                pairs[n++] = values[i];
+            }
+        }
+        return new Labels(pairs);
+    }
+
     public static Labels fromMap(Map<String, String> map) {
         Builder b = builder();
         map.forEach(b::add);
@@ -230,7 +267,15 @@ public final class Labels implements Comparable<Labels> {
      */
     public static final class Builder {
 
-        private String[] pairs = new String[16];
+        private String[] pairs;
+
+        private Builder(int expectedLabels) {
+            pairs = new String[Math.max(2, 2 * expectedLabels)];
+        }
+
+        private Builder() {
+            this(8);
+        }
 
         private int size;
 

@@ -55,9 +55,9 @@ final class AcceptedTimestamps {
     /**
      * The samples of series {@code i} in {@code [bounds[0], bounds[1]]} (retention cutoff, latest accepted), as a
      * range of the batch's columns when all are (the usual case); the others are counted as dropped, by reason. The
-     * entry's id and labels are placeholders.
+     * entry carries {@code id} and {@code labels} as given (placeholders for a series not registered yet).
      */
-    WalEntry admissible(TenantId tenant, SeriesBatch batch, int i, Labels labels, long[] bounds) {
+    WalEntry admissible(TenantId tenant, SeriesBatch batch, int i, int id, Labels labels, long[] bounds) {
         int from = batch.sampleStart(i);
         int to = batch.sampleEnd(i);
         long[] ts = batch.timestamps();
@@ -66,11 +66,11 @@ final class AcceptedTimestamps {
             all = ts[k] >= bounds[0] && ts[k] <= bounds[1];
         }
         if (all) {
-            return new WalEntry(-1, tenant, labels, ts, batch.values(), from, to - from);
+            return new WalEntry(id, tenant, labels, ts, batch.values(), from, to - from);
         }
         TimeSeries kept = admissible(tenant, new TimeSeries(labels != null ? labels : batch.labels(i),
                 Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(batch.values(), from, to)), bounds[0], bounds[1]);
-        return new WalEntry(-1, tenant, labels, kept.timestamps(), kept.values(), 0, kept.size());
+        return new WalEntry(id, tenant, labels, kept.timestamps(), kept.values(), 0, kept.size());
     }
 
     /** The samples of {@code ts} in {@code [cutoff, latest]}; the others are counted as dropped, by reason. */

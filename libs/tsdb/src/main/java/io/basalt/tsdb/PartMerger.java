@@ -111,6 +111,12 @@ final class PartMerger {
             quarantine.moveAsideCulprit(p, window, e);
             return false;
         }
+        if (out != null) {
+            // A delete that hid series while this merge was reading them: the output must hide them too.
+            for (Part in : window) {
+                out.hide(in.hidden());
+            }
+        }
         p.replaceParts(window, out);
         for (Part in : window) {
             if (out == null || !in.file().equals(out.file())) {

@@ -114,11 +114,13 @@ final class PartitionSet {
 
     /**
      * Opens the partitions on disk: deletes those wholly older than {@code cutoff} and parts left by an interrupted
-     * merge, quarantines parts that fail to open, and indexes the rest.
+     * merge, quarantines parts that fail to open, hides the series {@code tombstones} deleted from the rest, and
+     * indexes what is left.
      *
      * @return the highest part sequence number found, 0 when there is none
      */
-    long load(long cutoff, SeriesRegistry registry, Quarantine quarantine) throws IOException {
+    long load(long cutoff, SeriesRegistry registry, Quarantine quarantine, Tombstones tombstones)
+            throws IOException {
         long maxSeq = 0;
         List<Path> dirs;
         try (Stream<Path> s = Files.list(dir)) {
@@ -137,6 +139,7 @@ final class PartitionSet {
             for (Path file : liveParts(partitionDir)) {
                 try {
                     Part part = Part.open(file, registry::idOf);
+                    tombstones.applyTo(part, registry);
                     p.addPart(part);
                     index(p, part, registry);
                     maxSeq = Math.max(maxSeq, part.maxSeq());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -45,15 +46,24 @@ final class Snapshots {
     }
 
     /**
-     * Hard-links every part of {@code partitions} into a new snapshot; the caller flushes the head first.
+     * Hard-links every part of {@code partitions} into a new snapshot; the caller flushes the head first. The
+     * {@code tombstones} file, when there is one, is copied first: a part not yet rewritten after a delete still holds
+     * the deleted series, and a restore must keep hiding them.
      *
      * @return the snapshot's name
      */
-    String create(Iterable<Partition> partitions) {
+    String create(Iterable<Partition> partitions, Path tombstones) {
         String name = TIME.format(clock.instant()) + "-"
                 + String.format("%08x", seq.incrementAndGet() ^ (System.nanoTime() & 0xffff0000L));
         Path building = tmpDir.resolve("snapshot-" + name);
         try {
+            Files.createDirectories(building);
+            try {
+                Files.copy(tombstones, building.resolve(tombstones.getFileName()));
+            }
+            catch (NoSuchFileException e) {
+                // no delete waiting for a rewrite
+            }
             for (Partition p : partitions) {
                 p.maintenance.lock();
                 try {

@@ -79,6 +79,14 @@ public final class TsdbEngine implements DurableStorage {
 
     private final PartMerger merger;
 
+    private final Tombstones tombstones;
+
+    private final PartRewrites rewrites;
+
+    /** Maintenance retries a failed rewrite every round; the log says so once a minute. */
+    private final ThrottledReport rewriteFailures = new ThrottledReport(60_000, System::currentTimeMillis,
+            line -> LOG.log(Level.WARNING, line));
+
     private final Snapshots snapshots;
 
     private final WalCheckpoint checkpoint;
@@ -106,6 +114,8 @@ public final class TsdbEngine implements DurableStorage {
         publisher = new PartPublisher(tmpDir, partitionsDir, registry, config.dedupInterval().toMillis(),
                 retention::cutoff);
         merger = new PartMerger(publisher, registry, quarantine, () -> closed);
+        tombstones = Tombstones.load(data.resolve("tombstones"));
+        rewrites = new PartRewrites(tombstones, publisher, registry);
         snapshots = new Snapshots(snapshotsDir, tmpDir, config.clock());
         checkpoint = new WalCheckpoint(walDir);
         long flushedSeq;
@@ -114,7 +124,9 @@ public final class TsdbEngine implements DurableStorage {
             Files.createDirectories(snapshotsDir);
             Directories.deleteRecursively(tmpDir);
             Files.createDirectories(tmpDir);
-            partSeq.set(partitions.load(retention.cutoff(), registry, quarantine));
+            // Parts written from now on must sort after every delete, or a tombstone would hide their samples.
+            partSeq.set(Math.max(partitions.load(retention.cutoff(), registry, quarantine, tombstones),
+                    tombstones.maxSeq()));
             flushedSeq = checkpoint.read();
             if (flushedSeq > 0 && Files.isDirectory(walDir)) {
                 checkpoint.deleteCoveredSegments(flushedSeq);
@@ -126,6 +138,7 @@ public final class TsdbEngine implements DurableStorage {
         wal = WriteAheadLog.open(walDir, config.fsync().always(), config.walSegmentBytes(), flushedSeq,
                 this::replay);
         diskGuard.refresh();
+        finishDeletes();
         if (config.backgroundTasks()) {
             background = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "basalt-tsdb-" + data.getFileName());
@@ -194,20 +207,25 @@ public final class TsdbEngine implements DurableStorage {
             }
             List<WalEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                Labels labels = fresh != null && fresh[i] != null ? fresh[i] : null;
-                WalEntry e = accepted.admissible(tenant, batch, i, labels, bounds);
+                Labels labels = fresh != null && fresh[i] != null ? fresh[i] : registry.keyOf(ids[i]).labels();
+                WalEntry e = accepted.admissible(tenant, batch, i, ids[i], labels, bounds);
                 if (e.length() == 0) {
                     continue;
                 }
-                int id = labels == null ? ids[i] : registry.idOf(new SeriesKey(tenant, labels));
-                entries.add(new WalEntry(id, tenant, registry.keyOf(id).labels(), e.timestamps(), e.values(),
-                        e.offset(), e.length()));
+                if (e.seriesId() < 0) {
+                    // new to this node, and it has samples to keep: registered only now, so a series whose samples
+                    // are all refused never counts as active
+                    int id = registry.idOf(new SeriesKey(tenant, labels));
+                    e = new WalEntry(id, tenant, registry.keyOf(id).labels(), e.timestamps(), e.values(), e.offset(),
+                            e.length());
+                }
+                entries.add(e);
                 rows += e.length();
             }
             if (entries.isEmpty()) {
                 return;
             }
-            wal.append(entries);
+            wal.append(entries, registry::labelBytesOf);
             for (WalEntry e : entries) {
                 insert(e.seriesId(), tenant, e.labels(), e.timestamps(), e.values(), e.offset(), e.length());
             }
@@ -445,8 +463,10 @@ public final class TsdbEngine implements DurableStorage {
     // ---------------------------------------------------------------- deletes
 
     /**
-     * Deletes every series of {@code tenant} matching all {@code matchers}, durably: they vanish from searches at
-     * once, and parts holding them are rewritten before this returns. Samples appended later start a new series.
+     * Deletes every series of {@code tenant} matching all {@code matchers}, durably: the delete is recorded in the
+     * tombstones file first, the series vanish from searches at once, and parts holding them are rewritten before
+     * this returns. A rewrite that fails leaves the delete in force (also after a restart) and is retried by
+     * maintenance. Samples appended later start a new series.
      *
      * @return how many series were deleted
      */
@@ -465,6 +485,12 @@ public final class TsdbEngine implements DurableStorage {
                     ids.or(index.select(matchers));
                 }
             }
+            if (ids.isEmpty()) {
+                return;
+            }
+            // Parts written so far are numbered up to partSeq; the flush that follows writes the next one without
+            // these series.
+            rewrites.delete(ids, partSeq.get(), partitions.all());
             for (int id : ids) {
                 registry.retire(registry.keyOf(id), id);
             }
@@ -478,29 +504,7 @@ public final class TsdbEngine implements DurableStorage {
         if (ids.isEmpty()) {
             return 0;
         }
-        for (Partition p : partitions.all()) {
-            p.maintenance.lock();
-            try {
-                for (Part part : p.view().parts()) {
-                    if (RoaringBitmap.and(PartMerger.idsOf(List.of(part)), ids).isEmpty() || !part.retain()) {
-                        continue;
-                    }
-                    try {
-                        RoaringBitmap keep = PartMerger.idsOf(List.of(part));
-                        keep.andNot(ids);
-                        Part rewritten = publisher.publish(p, part.minSeq(), part.maxSeq(), registry.inKeyOrder(keep),
-                                id -> part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
-                        p.replaceParts(List.of(part), rewritten);
-                    }
-                    finally {
-                        part.release();
-                    }
-                }
-            }
-            finally {
-                p.maintenance.unlock();
-            }
-        }
+        finishDeletes();
         LOG.log(Level.INFO, "deleted " + ids.getCardinality() + " series of tenant " + tenant + " matching "
                 + matchers);
         return ids.getCardinality();
@@ -518,7 +522,7 @@ public final class TsdbEngine implements DurableStorage {
     public String snapshotCreate() {
         ensureOpen();
         flush();
-        return snapshots.create(partitions.all());
+        return snapshots.create(partitions.all(), config.dataPath().resolve("tombstones"));
     }
 
     @Override
@@ -591,7 +595,23 @@ public final class TsdbEngine implements DurableStorage {
         if (diskGuard.isReadOnly()) {
             return; // merges need scratch space; VictoriaMetrics stops them too
         }
+        finishDeletes();
         merger.mergeDue(partitions.all(), config.clock().millis());
+    }
+
+    /** Rewrites the parts that still hold deleted series; a failure is logged and counted, the delete holds. */
+    private void finishDeletes() {
+        if (!rewrites.pending()) {
+            return;
+        }
+        try {
+            rewrites.rewrite(partitions.all());
+        }
+        catch (RuntimeException e) {
+            backgroundFailures.incrementAndGet();
+            rewriteFailures.record(1, n -> "cannot rewrite parts holding deleted series (" + n + " attempts failed): "
+                    + e + "; the series stay deleted, also after a restart, and the rewrite is retried");
+        }
     }
 
     private void maintain() {

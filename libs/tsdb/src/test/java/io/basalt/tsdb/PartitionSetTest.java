@@ -35,7 +35,8 @@ class PartitionSetTest {
     void aMonthThatWouldOverlapADayLeftByAnEarlierRunBecomesADay(@TempDir Path partitions) throws IOException {
         Files.createDirectories(partitions.resolve("2026_11_24")); // written while retention was short
         PartitionSet afterRetentionGrew = new PartitionSet(partitions, true);
-        afterRetentionGrew.load(Long.MIN_VALUE, new SeriesRegistry(), new Quarantine(partitions.resolve("q")));
+        afterRetentionGrew.load(Long.MIN_VALUE, new SeriesRegistry(), new Quarantine(partitions.resolve("q")),
+                Tombstones.load(partitions.resolve("tombstones")));
 
         assertThat(afterRetentionGrew.covering(at("2026-11-30T06:00:00Z")).dir)
             .isEqualTo(partitions.resolve("2026_11_30"));

@@ -30,7 +30,7 @@ class SnapshotsTest {
             throws IOException {
         Snapshots snapshots = snapshots();
 
-        String name = snapshots.create(List.of());
+        String name = snapshots.create(List.of(), target.resolve("no-tombstones"));
 
         assertThat(name).matches("20261124060102-[0-9a-f]{8}");
         assertThat(snapshots.list()).containsExactly(name);

@@ -1,6 +1,7 @@
 package io.basalt.storage.api;
 
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.BodyBudget;
 import io.basalt.node.web.BoundedBody;
 import io.basalt.storage.config.StorageProperties;
 import io.basalt.storage.metrics.RequestMetrics;
@@ -31,7 +32,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The cluster-internal API that insert and select nodes call. Bodies are Basalt's binary formats
- * ({@link RowsCodec}, {@link SearchQuery}, {@link StringListCodec}); see docs/architecture.md.
+ * ({@link RowsCodec}, {@link SearchQuery}, {@link StringListCodec}); see docs/architecture.md. Every body is received
+ * against the node's {@link BodyBudget} (503 once it is spent) and takes an insert or select slot only once complete,
+ * so a caller that sends slowly holds no slot.
  */
 @RestController
 public class InternalApiController {
@@ -50,6 +53,8 @@ public class InternalApiController {
 
     private final StorageProperties props;
 
+    private final BodyBudget bodies;
+
     private final Counter rowsInserted;
 
     private final Counter samplesInserted;
@@ -60,8 +65,9 @@ public class InternalApiController {
 
     public InternalApiController(Storage storage, DurableStorage engine,
             @Qualifier("insertGate") AdmissionGate insertGate,
-            @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, MeterRegistry registry,
-            RequestMetrics requestMetrics) {
+            @Qualifier("selectGate") AdmissionGate selectGate, StorageProperties props, BodyBudget bodies,
+            MeterRegistry registry, RequestMetrics requestMetrics) {
+        this.bodies = bodies;
         this.storage = storage;
         this.requestMetrics = requestMetrics;
         this.engine = engine;
@@ -89,15 +95,16 @@ public class InternalApiController {
      */
     @PostMapping("/internal/insert")
     public Mono<ResponseEntity<Void>> insert(ServerHttpRequest request) {
-        return BoundedBody.read(request, props.getMaxInsertBlockSize())
-            .map(RowsCodec::decodeBatch)
+        // The decoded batch reads its label bytes in place, so the body stays reserved until the append is done.
+        return BoundedBody.read(request, props.getMaxInsertBlockSize(), bodies, body -> Mono.fromCallable(
+                () -> RowsCodec.decodeBatch(body))
             .flatMap(rows -> insertGate.run(() -> UninterruptedCall.run(() -> storage.append(rows.tenant(),
                     rows.batch()))
                 .then(Mono.fromRunnable(() -> {
                     rowsInserted.increment(rows.batch().size());
                     samplesInserted.increment(rows.batch().sampleCount());
                 })))
-                .doOnError(e -> requestMetrics.rowsRejected(e, rows.batch().sampleCount())))
+                .doOnError(e -> requestMetrics.rowsRejected(e, rows.batch().sampleCount()))))
             .thenReturn(ResponseEntity.noContent().build());
     }
 
@@ -108,8 +115,7 @@ public class InternalApiController {
     @PostMapping(path = "/internal/search", produces = RowsCodec.CONTENT_TYPE)
     public Flux<DataBuffer> search(ServerHttpRequest request, ServerHttpResponse response) {
         QueryDeadline deadline = QueryDeadline.of(request);
-        return BoundedBody.read(request, MAX_QUERY_BODY)
-            .map(SearchQuery::decode)
+        return searchQuery(request)
             .flatMapMany(q -> selectGate.runMany(() -> RowsStream.search(storage, q, deadline::check,
                     response.bufferFactory(), Schedulers.boundedElastic())))
             .doOnError(QueryDeadline.Exceeded.class, e -> scansStopped.increment());
@@ -161,8 +167,7 @@ public class InternalApiController {
      */
     @PostMapping(path = "/internal/delete_series", produces = "application/json")
     public Mono<String> deleteSeries(ServerHttpRequest request) {
-        return BoundedBody.read(request, MAX_QUERY_BODY)
-            .map(SearchQuery::decode)
+        return searchQuery(request)
             .flatMap(q -> {
                 if (q.matchers().isEmpty()) {
                     return Mono.error(new MalformedBodyException("delete_series needs at least one matcher"));
@@ -195,13 +200,18 @@ public class InternalApiController {
 
     private Mono<byte[]> query(ServerHttpRequest request, java.util.function.Function<SearchQuery, byte[]> answer) {
         QueryDeadline deadline = QueryDeadline.of(request);
-        return BoundedBody.read(request, MAX_QUERY_BODY)
-            .map(SearchQuery::decode)
+        return searchQuery(request)
             .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 // A query that waited in the queue past its caller's deadline is not started at all.
                 deadline.check();
                 return answer.apply(q);
             })));
+    }
+
+    /** The decoded query; its body is held against the budget only until decoded (a query is much smaller). */
+    private Mono<SearchQuery> searchQuery(ServerHttpRequest request) {
+        return BoundedBody.read(request, MAX_QUERY_BODY, bodies, body -> Mono.fromCallable(
+                () -> SearchQuery.decode(body)));
     }
 
     private static List<String> limit(List<String> values, int limit) {

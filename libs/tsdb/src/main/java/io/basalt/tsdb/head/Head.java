@@ -1,16 +1,15 @@
 package io.basalt.tsdb.head;
 
 import io.basalt.tsdb.part.SampleRun;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
 
 /**
  * Recent samples of one time partition. Series are found by their dense id in pages of slots (no boxing, no hashing).
- * A series appends every sample as it arrives and sorts only when it is read after a sample arrived out of order, so
- * late or reversed samples cost a sort per read rather than a shift per sample. A repeated timestamp keeps the value
- * written last (last write wins).
+ * Each series keeps its samples compressed as they arrive ({@link SeriesChunk}) and sorts only when it is read after
+ * a sample arrived out of order, so late or reversed samples cost a sort per read rather than a shift per sample. A
+ * repeated timestamp keeps the value written last (last write wins).
  */
 public final class Head {
 
@@ -43,7 +42,7 @@ public final class Head {
         return s.add(ts, vs, off, len, firstDay, lastDay, samples);
     }
 
-    /** The samples of series {@code id} in {@code [minTime, maxTime]}, copied. */
+    /** The samples of series {@code id} in {@code [minTime, maxTime]}, decoded into arrays of their own. */
     public SampleRun read(int id, long minTime, long maxTime) {
         Series s = find(id);
         return s == null ? SampleRun.EMPTY : s.window(minTime, maxTime, samples);
@@ -119,14 +118,7 @@ public final class Head {
 
     private static final class Series {
 
-        private long[] ts = new long[4];
-
-        private double[] vs = new double[4];
-
-        private int size;
-
-        /** Whether {@code ts[0..size)} is strictly increasing; false after a sample arrived late or repeated. */
-        private boolean sorted = true;
+        private final SeriesChunk chunk = new SeriesChunk();
 
         private long reportedFirstDay = Long.MAX_VALUE;
 
@@ -134,17 +126,8 @@ public final class Head {
 
         synchronized boolean add(long[] t, double[] v, int off, int len, long firstDay, long lastDay,
                 AtomicLong total) {
-            if (size + len > ts.length) {
-                int capacity = Math.max(ts.length * 2, size + len);
-                ts = Arrays.copyOf(ts, capacity);
-                vs = Arrays.copyOf(vs, capacity);
-            }
             for (int i = off; i < off + len; i++) {
-                if (size > 0 && t[i] <= ts[size - 1]) {
-                    sorted = false;
-                }
-                ts[size] = t[i];
-                vs[size++] = v[i];
+                chunk.append(t[i], v[i]);
             }
             total.addAndGet(len);
             if (firstDay >= reportedFirstDay && lastDay <= reportedLastDay) {
@@ -156,22 +139,10 @@ public final class Head {
         }
 
         synchronized SampleRun window(long minTime, long maxTime, AtomicLong total) {
-            if (!sorted) {
-                int before = size;
-                size = SampleOrder.sortKeepingLast(ts, vs, size);
-                sorted = true;
-                total.addAndGet(size - before);
+            if (!chunk.isSorted()) {
+                total.addAndGet(chunk.normalize());
             }
-            int from = lowerBound(minTime);
-            int to = maxTime == Long.MAX_VALUE ? size : lowerBound(maxTime + 1);
-            if (from >= to) {
-                return SampleRun.EMPTY;
-            }
-            return new SampleRun(Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vs, from, to), to - from);
-        }
-
-        private int lowerBound(long t) {
-            return SampleRun.lowerBound(ts, size, t);
+            return chunk.decode().window(minTime, maxTime);
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 import java.util.zip.CRC32C;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * An open, immutable part: its footer and tables are checksummed when opened, each block when it is read (so every
@@ -81,6 +82,12 @@ public final class Part {
     private final int[] valLen;
 
     private final int[] blockCrc;
+
+    /**
+     * Series deleted while this part still holds them (until a rewrite drops them): reads, merges and indexing skip
+     * them. Replaced as a whole, never changed in place, so a reader sees one state.
+     */
+    private volatile RoaringBitmap hidden = new RoaringBitmap();
 
     private Part(Path file, long sizeBytes, FileChannel data, long[] footer, int[] ids, int[] firstBlock,
             int[] blockRows, long[] blockMinTs, long[] blockMaxTs, long[] tsOffset, int[] tsLen, long[] valOffset,
@@ -359,9 +366,40 @@ public final class Part {
         return ids.length;
     }
 
-    /** Engine ids of the stored series, in storage order. */
+    /** Engine ids of the stored series that are not {@linkplain #hide hidden}, in storage order. */
     public int[] ids() {
-        return ids;
+        RoaringBitmap h = hidden;
+        if (h.isEmpty()) {
+            return ids;
+        }
+        return Arrays.stream(ids).filter(id -> !h.contains(id)).toArray();
+    }
+
+    /**
+     * Makes the stored series among {@code deleted} invisible from now on, as if the part did not hold them; the part
+     * file is unchanged until it is rewritten without them.
+     */
+    public synchronized void hide(RoaringBitmap deleted) {
+        RoaringBitmap mine = new RoaringBitmap();
+        for (int id : ids) {
+            if (deleted.contains(id)) {
+                mine.add(id);
+            }
+        }
+        if (!mine.isEmpty()) {
+            mine.or(hidden);
+            hidden = mine;
+        }
+    }
+
+    /** The series {@link #hide} made invisible; empty for a part with nothing to drop. */
+    public RoaringBitmap hidden() {
+        return hidden.clone();
+    }
+
+    /** Whether the part still holds deleted series and needs a rewrite. */
+    public boolean hidesSeries() {
+        return !hidden.isEmpty();
     }
 
     /** Receives, per stored series, the time span of each of its blocks. */
@@ -371,7 +409,11 @@ public final class Part {
     }
 
     public void forEachBlockSpan(BlockSpanConsumer consumer) {
+        RoaringBitmap h = hidden;
         for (int s = 0; s < ids.length; s++) {
+            if (h.contains(ids[s])) {
+                continue;
+            }
             for (int b = firstBlock[s]; b < firstBlock[s + 1]; b++) {
                 consumer.accept(ids[s], blockMinTs[b], blockMaxTs[b]);
             }
@@ -379,7 +421,7 @@ public final class Part {
     }
 
     public boolean contains(int id) {
-        return ordinalOf(id) >= 0;
+        return ordinalOf(id) >= 0 && !hidden.contains(id);
     }
 
     private int ordinalOf(int id) {
@@ -408,7 +450,7 @@ public final class Part {
      */
     public SampleRun read(int id, long minTime, long maxTime) {
         int ordinal = ordinalOf(id);
-        if (ordinal < 0 || maxTime < minTs || minTime > maxTs) {
+        if (ordinal < 0 || maxTime < minTs || minTime > maxTs || hidden.contains(id)) {
             return SampleRun.EMPTY;
         }
         int from = firstBlock[ordinal];

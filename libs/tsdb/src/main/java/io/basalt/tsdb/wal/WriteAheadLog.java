@@ -1,5 +1,6 @@
 package io.basalt.tsdb.wal;
 
+import io.basalt.model.LabelEncoding;
 import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import io.basalt.tsdb.codec.BytesIn;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -138,6 +140,15 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /** Logs the entries; returns once their bytes are written (and forced, with {@code syncEveryAppend}). */
     public void append(List<WalEntry> entries) {
+        append(entries, id -> null);
+    }
+
+    /**
+     * Logs the entries, declaring a series not yet declared in this segment with {@code canonicalLabels} of its id
+     * ({@link io.basalt.model.LabelEncoding}'s bytes, which the engine already holds) or, when that gives null, with
+     * its labels encoded anew.
+     */
+    public void append(List<WalEntry> entries, IntFunction<byte[]> canonicalLabels) {
         BytesOut samples = samplesRecord(entries);
         Segment target;
         long end;
@@ -150,7 +161,7 @@ public final class WriteAheadLog implements AutoCloseable {
             for (WalEntry e : entries) {
                 if (!declared.get(e.seriesId())) {
                     series = series == null ? new BytesOut(256) : series;
-                    appendRecord(series, seriesPayload(e));
+                    appendRecord(series, seriesPayload(e, canonicalLabels.apply(e.seriesId())));
                     declared.set(e.seriesId());
                 }
             }
@@ -344,13 +355,12 @@ public final class WriteAheadLog implements AutoCloseable {
         segment.size += len;
     }
 
-    private static byte[] seriesPayload(WalEntry e) {
-        BytesOut p = new BytesOut(64);
+    /** The label section is {@link io.basalt.model.LabelEncoding}'s canonical form, so known bytes are copied. */
+    private static byte[] seriesPayload(WalEntry e, byte[] canonicalLabels) {
+        byte[] labels = canonicalLabels != null ? canonicalLabels : LabelEncoding.encode(e.labels());
+        BytesOut p = new BytesOut(16 + labels.length);
         p.writeByte(TYPE_SERIES).writeUVarint(e.seriesId()).writeInt(e.tenant().accountId())
-            .writeInt(e.tenant().projectId()).writeUVarint(e.labels().size());
-        for (int i = 0; i < e.labels().size(); i++) {
-            p.writeString(e.labels().name(i)).writeString(e.labels().value(i));
-        }
+            .writeInt(e.tenant().projectId()).writeBytes(labels);
         return p.toArray();
     }
 

@@ -91,6 +91,11 @@ final class BinaryWriter {
         bytes(b);
     }
 
+    /** The bytes {@link #uvarint} writes for {@code v}. */
+    static int uvarintSize(long v) {
+        return Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 6) / 7);
+    }
+
     void u8(int v) {
         ensure(1);
         buf[size++] = (byte) v;

@@ -33,15 +33,7 @@ public final class RowsCodec {
     }
 
     public static byte[] encode(TenantId tenant, List<TimeSeries> series) {
-        int estimate = 12;
-        for (TimeSeries ts : series) {
-            Labels labels = ts.labels();
-            estimate += 2 + ts.size() * 10;
-            for (int i = 0; i < labels.size(); i++) {
-                estimate += 2 + labels.name(i).length() + labels.value(i).length(); // exact for ASCII
-            }
-        }
-        BinaryWriter w = new BinaryWriter(estimate);
+        BinaryWriter w = new BinaryWriter(encodedSize(series));
         w.bytes(MAGIC);
         w.fixed32(tenant.accountId());
         w.fixed32(tenant.projectId());
@@ -63,6 +55,34 @@ public final class RowsCodec {
             }
         }
         return w.toByteArray();
+    }
+
+    /**
+     * The block's size, exact when label strings are ASCII, so the writer allocates once and hands its buffer over
+     * without a copy: a body is the largest allocation of an insert request.
+     */
+    private static int encodedSize(List<TimeSeries> series) {
+        long size = MAGIC.length + 8;
+        for (TimeSeries ts : series) {
+            Labels labels = ts.labels();
+            size += BinaryWriter.uvarintSize(labels.size());
+            for (int i = 0; i < labels.size(); i++) {
+                size += stringSize(labels.name(i)) + stringSize(labels.value(i));
+            }
+            int n = ts.size();
+            size += BinaryWriter.uvarintSize(n) + 8L * n;
+            long prev = 0;
+            for (int i = 0; i < n; i++) {
+                long delta = ts.timestamp(i) - prev;
+                size += BinaryWriter.uvarintSize((delta << 1) ^ (delta >> 63));
+                prev = ts.timestamp(i);
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 16, size);
+    }
+
+    private static int stringSize(String s) {
+        return BinaryWriter.uvarintSize(s.length()) + s.length();
     }
 
     /** A decoded rows block. */
@@ -91,8 +111,9 @@ public final class RowsCodec {
         BinaryReader r = new BinaryReader(body);
         r.expectMagic(MAGIC, "rows block");
         TenantId tenant = new TenantId(r.fixed32(), r.fixed32());
-        // sized for typical series (a label set of ~100 bytes, one sample) so that the columns rarely grow
-        SeriesBatch.Builder b = new SeriesBatch.Builder(body, body.length / 96, body.length / 96);
+        // Sized for small series (a label set of ~50 bytes, one sample), so that the columns seldom grow: growing
+        // them allocated more than sizing them for the smallest likely series does.
+        SeriesBatch.Builder b = new SeriesBatch.Builder(body, body.length / 64, body.length / 64);
         long[] scratch = new long[16];
         while (r.hasMore()) {
             int start = r.position();

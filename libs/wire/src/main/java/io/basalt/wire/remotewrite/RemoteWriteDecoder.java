@@ -331,11 +331,7 @@ public final class RemoteWriteDecoder {
                     }
                 }
             }
-            Labels.Builder b = Labels.builder();
-            for (int i = 0; i < count; i++) {
-                b.add(names[i], values[i]);
-            }
-            return b.build();
+            return Labels.fromArrays(names, values, count);
         }
 
         private MetricMetadata metricMetadata() throws IOException {
