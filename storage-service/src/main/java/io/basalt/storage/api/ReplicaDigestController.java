@@ -2,6 +2,7 @@ package io.basalt.storage.api;
 
 import io.basalt.model.SeriesHash;
 import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.BodyBudget;
 import io.basalt.node.web.BoundedBody;
 import io.basalt.tsdb.Storage;
 import io.basalt.wire.cluster.MalformedBodyException;
@@ -17,7 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * {@code POST /internal/digest}: what this node holds of a series-hash range, per sub-range ({@link ReplicaDigests}),
  * for a repairer in a stateless tier that compares replicas without the storage nodes knowing each other. The body
- * is a search query: its tenant, time range and matchers select the samples digested.
+ * is a search query: its tenant, time range and matchers select the samples digested; it is read against the node's
+ * body budget like every internal call's.
  */
 @RestController
 public class ReplicaDigestController {
@@ -28,9 +30,13 @@ public class ReplicaDigestController {
 
     private final AdmissionGate selectGate;
 
-    public ReplicaDigestController(Storage storage, @Qualifier("selectGate") AdmissionGate selectGate) {
+    private final BodyBudget bodies;
+
+    public ReplicaDigestController(Storage storage, @Qualifier("selectGate") AdmissionGate selectGate,
+            BodyBudget bodies) {
         this.storage = storage;
         this.selectGate = selectGate;
+        this.bodies = bodies;
     }
 
     @PostMapping(path = "/internal/digest", produces = ReplicaDigests.CONTENT_TYPE)
@@ -44,8 +50,8 @@ public class ReplicaDigestController {
             return Mono.error(new MalformedBodyException("digest range: " + e.getMessage()));
         }
         QueryDeadline deadline = QueryDeadline.of(request);
-        return BoundedBody.read(request, MAX_QUERY_BODY)
-            .map(SearchQuery::decode)
+        return BoundedBody.read(request, MAX_QUERY_BODY, bodies, body -> Mono.fromCallable(
+                () -> SearchQuery.decode(body)))
             .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 deadline.check();
                 storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(),
