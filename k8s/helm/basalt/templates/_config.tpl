@@ -21,6 +21,11 @@ BASALT_INSERT_REPLICATIONFACTOR: {{ $i.replicationFactor | quote }}
 BASALT_INSERT_MAXCONCURRENTINSERTS: {{ $i.maxConcurrentInserts | quote }}
 BASALT_INSERT_MAXINSERTREQUESTSIZE: {{ $i.maxInsertRequestSize | int64 | quote }}
 BASALT_INSERT_MAXROWSPERBLOCK: {{ $i.maxRowsPerBlock | quote }}
+BASALT_INSERT_HINTPATH: "/insert-hints"
+BASALT_INSERT_MAXHINTBYTESPERNODE: {{ $i.hints.maxBytesPerNode | int64 | quote }}
+{{- with $i.minWriteCopies }}
+BASALT_INSERT_MINWRITECOPIES: {{ . | quote }}
+{{- end }}
 {{- include "basalt.security.env" . }}
 {{- include "basalt.storageNodes" . }}
 {{- include "basalt.extraEnv" $i.extraEnv }}

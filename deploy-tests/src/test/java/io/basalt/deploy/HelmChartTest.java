@@ -74,6 +74,22 @@ class HelmChartTest {
     }
 
     @Test
+    void insertKeepsCopiesOwedToStorageNodesInItsHintVolume() {
+        List<HasMetadata> objects = render(Map.of("insert.minWriteCopies", 2));
+
+        Map<String, String> config = configOf(objects, "prod-insert");
+        assertThat(config).containsEntry("BASALT_INSERT_HINTPATH", "/insert-hints")
+            .containsEntry("BASALT_INSERT_MINWRITECOPIES", "2");
+        Deployment insert = KubernetesObjects.named(objects, Deployment.class, "prod-insert").orElseThrow();
+        assertThat(insert.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+            .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/insert-hints"));
+        assertThat(insert.getSpec().getTemplate().getSpec().getVolumes())
+            .anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+        assertThat(configOf(render(Map.of()), "prod-insert")).as("the default: half the copies, rounded up")
+            .doesNotContainKey("BASALT_INSERT_MINWRITECOPIES");
+    }
+
+    @Test
     void insertAndSelectAddressEveryStoragePodThroughTheHeadlessService() {
         List<HasMetadata> objects = render(Map.of("storage.replicas", 3));
 

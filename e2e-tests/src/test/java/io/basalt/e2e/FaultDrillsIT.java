@@ -2,6 +2,11 @@ package io.basalt.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.model.LabelMatcher;
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.SearchQuery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -50,9 +55,9 @@ class FaultDrillsIT {
 
     private static final boolean LONG = Boolean.getBoolean("basalt.drills.long");
 
-    private static final Duration STORAGE_DOWN = LONG ? Duration.ofMinutes(5) : Duration.ofSeconds(30);
+    private static final Duration STORAGE_DOWN = LONG ? Duration.ofMinutes(5) : Duration.ofSeconds(20);
 
-    private static final Duration INSERT_DOWN = LONG ? Duration.ofMinutes(10) : Duration.ofSeconds(30);
+    private static final Duration INSERT_DOWN = LONG ? Duration.ofMinutes(10) : Duration.ofSeconds(20);
 
     private static final Duration DISK_FULL = LONG ? Duration.ofMinutes(2) : Duration.ofSeconds(8);
 
@@ -64,6 +69,9 @@ class FaultDrillsIT {
     private static final Duration UNDER_LOAD = Duration.ofSeconds(1);
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
+
+    /** How soon after a storage node is back the copies it missed must all be delivered to it. */
+    private static final Duration HANDOFF_WITHIN = LONG ? Duration.ofMinutes(5) : Duration.ofSeconds(60);
 
     /** Free space the disk-full drill's storage node keeps before it turns read-only. */
     private static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
@@ -106,7 +114,7 @@ class FaultDrillsIT {
 
     private RemoteWriteLoad load;
 
-    private volatile DrillStats current = new DrillStats("warmup");
+    private volatile DrillStats current = new DrillStats("warmup", false);
 
     /** What one drill saw; the querier writes while the drill runs. */
     private static final class DrillStats {
@@ -123,10 +131,17 @@ class FaultDrillsIT {
 
         final List<String> notes = new ArrayList<>();
 
+        /** A storage node fault: the other copy covers it, so neither writes nor queries may fail. */
+        final boolean storageFault;
+
+        /** Requests the sender saw answered with anything but 2xx (or not answered) while the drill ran. */
+        long refusedWrites;
+
         long millis;
 
-        DrillStats(String name) {
+        DrillStats(String name, boolean storageFault) {
             this.name = name;
+            this.storageFault = storageFault;
         }
     }
 
@@ -174,31 +189,39 @@ class FaultDrillsIT {
     void noAcknowledgedSampleIsLostAndNoAnswerIsPartialWhileReplicationCoversTheLoss() throws Exception {
         awaitWarm();
         AtomicLong lastPageOfKilledAgent = new AtomicLong();
-        drill("kill-9 agent", () -> {
+        drill("kill-9 agent", false, () -> {
             agent.kill();
             lastPageOfKilledAgent.set(target.lastSequence());
             agent = replace(agent, startAgent());
             agent.awaitReady(STARTUP);
         });
-        drill("kill-9 insert", () -> {
+        drill("kill-9 insert", false, () -> {
             insert1.kill();
             under(UNDER_LOAD);
             insert1 = replace(insert1, startInsert("drill-insert-1", insert1.port()));
             insert1.awaitReady(STARTUP);
         });
-        drill("kill-9 select", () -> {
+        drill("kill-9 select", false, () -> {
             select.kill();
             under(UNDER_LOAD);
             select = replace(select, startSelect(select.port()));
             select.awaitReady(STARTUP);
         });
-        drill("kill-9 storage, down " + seconds(STORAGE_DOWN), () -> {
+        drill("kill-9 storage, down " + seconds(STORAGE_DOWN), true, () -> {
             storage1.kill();
             under(STORAGE_DOWN);
             storage1 = replace(storage1, startStorage1(storage1.port()));
             storage1.awaitReady(STARTUP);
+            awaitHandoff();
+            // Every sample acknowledged so far, of every drill, must now be on each replica by itself.
+            for (ServiceProcess node : List.of(storage1, storage2)) {
+                Map<String, Long> gaps = replicaGaps(node);
+                current.notes.add(node.name() + " after handoff: missing " + gaps);
+                assertThat(gaps.values()).as("%s misses acknowledged samples after the handoff", node.name())
+                    .allMatch(missing -> missing == 0);
+            }
         });
-        drill("insert tier down " + seconds(INSERT_DOWN), () -> {
+        drill("insert tier down " + seconds(INSERT_DOWN), false, () -> {
             insert1.kill();
             insert2.kill();
             under(INSERT_DOWN);
@@ -207,8 +230,8 @@ class FaultDrillsIT {
             insert1.awaitReady(STARTUP);
             insert2.awaitReady(STARTUP);
         });
-        drill(tmpfs != null ? "disk full (tmpfs)" : "disk full (threshold)", this::fillStorageDisk);
-        drill("slow storage +" + seconds(LATENCY), () -> {
+        drill(tmpfs != null ? "disk full (tmpfs)" : "disk full (threshold)", true, this::fillStorageDisk);
+        drill("slow storage +" + seconds(LATENCY), true, () -> {
             long before = load.acknowledgedSamples();
             slowStorage.latency(LATENCY);
             under(SLOW);
@@ -216,15 +239,20 @@ class FaultDrillsIT {
             current.notes.add("acknowledged while slow: " + (load.acknowledgedSamples() - before));
             assertThat(load.acknowledgedSamples()).as("writes go on while a storage node is slow").isGreaterThan(before);
         });
-        current = new DrillStats("settle");
+        current = new DrillStats("settle", false);
         assertThat(load.drain(Duration.ofSeconds(90))).as("the sender's backlog drains once all is repaired").isTrue();
         awaitScrapesStored();
+        awaitHandoff();
+        Map<String, Map<String, Long>> replicaGaps = new LinkedHashMap<>();
+        for (ServiceProcess node : List.of(storage1, storage2)) {
+            replicaGaps.put(node.name(), replicaGaps(node));
+        }
 
         SoftAssertions soft = new SoftAssertions();
         StringBuilder table = new StringBuilder("""
                 | drill | seconds | remote write: sent | acked | queryable | lost | agent scrapes: served | stored \
-                | lost | queries | partial | incomplete | failed |
-                | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+                | lost | queries | partial | incomplete | failed | writes refused | missing on storage-1, -2 |
+                | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
                 """);
         for (DrillStats d : drills.values()) {
             Set<Long> sentSteps = load.sentSteps(d.name);
@@ -247,11 +275,24 @@ class FaultDrillsIT {
             Set<Long> scraped = storedPages(d.name);
             Set<Long> scrapesLost = new HashSet<>(served);
             scrapesLost.removeAll(scraped);
-            table.append("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n".formatted(d.name,
-                    Math.round(d.millis / 1000.0), (long) sentSteps.size() * load.series(),
+            List<Long> missingPerReplica = replicaGaps.values().stream()
+                .map(gaps -> gaps.getOrDefault(d.name, (long) ackedSteps.size() * load.series()))
+                .toList();
+            table.append("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n".formatted(
+                    d.name, Math.round(d.millis / 1000.0), (long) sentSteps.size() * load.series(),
                     (long) ackedSteps.size() * load.series(), queryable, lost, served.size(),
                     served.size() - scrapesLost.size(), scrapesLost.size(), d.queries.get(), d.partial.get(),
-                    d.incomplete.get(), d.failed.get()));
+                    d.incomplete.get(), d.failed.get(), d.refusedWrites, missingPerReplica));
+
+            soft.assertThat(missingPerReplica).as("%s: acknowledged samples missing on a replica (each checked "
+                    + "through its own /internal/search)", d.name).allMatch(missing -> missing == 0);
+            if (!d.name.equals("kill-9 select")) {
+                soft.assertThat(d.failed.get()).as("%s: failed queries while select was up", d.name).isZero();
+            }
+            if (d.storageFault) {
+                soft.assertThat(d.refusedWrites).as("%s: writes not acknowledged while the other copy could take "
+                        + "them", d.name).isZero();
+            }
 
             soft.assertThat(ackedSteps).as("%s: the sender was acknowledged", d.name).isNotEmpty();
             soft.assertThat(lost).as("%s: acknowledged samples lost", d.name).isZero();
@@ -282,7 +323,7 @@ class FaultDrillsIT {
 
     /** Either a real file system that fills up (tmpfs, root only) or a threshold above the real free space. */
     private void fillStorageDisk() throws Exception {
-        long rejectedBefore = load.statuses().getOrDefault(503, 0L) + load.statuses().getOrDefault(-1, 0L);
+        long hintedBefore = hintedRows();
         if (tmpfs != null) {
             Path ballast = tmpfs.resolve("ballast");
             long fill = Files.getFileStore(tmpfs).getUsableSpace() - MIN_FREE_BYTES / 2;
@@ -304,10 +345,96 @@ class FaultDrillsIT {
             storage2.awaitReady(STARTUP);
         }
         under(UNDER_LOAD);
-        long rejected = load.statuses().getOrDefault(503, 0L) + load.statuses().getOrDefault(-1, 0L)
-                - rejectedBefore;
-        current.notes.add("writes refused while the disk was full: " + rejected);
-        assertThat(rejected).as("writes to a full node get a retryable error").isPositive();
+        long hinted = hintedRows() - hintedBefore;
+        current.notes.add("copies owed to the full node: " + hinted);
+        assertThat(hinted).as("the full node refuses writes, and insert owes it the copies instead").isPositive();
+        awaitHandoff();
+    }
+
+    /** Series copies the insert nodes recorded as owed, since they started. */
+    private long hintedRows() throws Exception {
+        long sum = 0;
+        for (ServiceProcess insert : List.of(insert1, insert2)) {
+            sum += status(insert).path("hintedRowsTotal").asLong();
+        }
+        return sum;
+    }
+
+    private JsonNode status(ServiceProcess node) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/status"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("status of %s: %s", node.name(), r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("data");
+    }
+
+    /**
+     * Waits until no insert node owes a copy to any storage node, failing after {@link #HANDOFF_WITHIN}; notes how
+     * long the delivery took.
+     */
+    private void awaitHandoff() throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + HANDOFF_WITHIN.toNanos();
+        String owed = "";
+        while (System.nanoTime() < deadline) {
+            owed = "";
+            for (ServiceProcess insert : List.of(insert1, insert2)) {
+                JsonNode handoff = status(insert).path("handoff");
+                assertThat(handoff.path("enabled").asBoolean()).as("hinted handoff on %s", insert.name()).isTrue();
+                for (var node : handoff.path("nodes").properties()) {
+                    long pending = node.getValue().path("pendingBlocks").asLong();
+                    if (pending > 0) {
+                        owed += insert.name() + " owes " + node.getKey() + " " + pending + " blocks; ";
+                    }
+                }
+            }
+            if (owed.isEmpty()) {
+                current.notes.add("owed copies delivered in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / 1000.0 + " s");
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("owed copies not delivered within " + HANDOFF_WITHIN + ": " + owed);
+    }
+
+    /**
+     * Acknowledged samples of the sender that one storage node lacks, by drill, read from that node's own
+     * {@code /internal/search} (not select's merge of both). With two nodes and replicationFactor 2 every node owns
+     * every series.
+     */
+    private Map<String, Long> replicaGaps(ServiceProcess node) throws Exception {
+        Map<String, Set<Long>> acknowledged = new LinkedHashMap<>();
+        acknowledged.put("warmup", load.acknowledgedSteps("warmup"));
+        for (String drill : drills.keySet()) {
+            acknowledged.put(drill, load.acknowledgedSteps(drill));
+        }
+        long now = System.currentTimeMillis();
+        SearchQuery query = new SearchQuery(TenantId.DEFAULT, now - 7_200_000, now + 60_000,
+                List.of(LabelMatcher.equal("__name__", RemoteWriteLoad.METRIC)), 0);
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/internal/search"))
+            .header("Content-Type", SearchQuery.CONTENT_TYPE).timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(query.encode())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as("/internal/search on %s", node.name()).isEqualTo(200);
+        Map<String, Map<String, Set<Long>>> stored = new HashMap<>();
+        for (TimeSeries ts : RowsCodec.decode(r.body()).series()) {
+            Set<Long> timestamps = stored.computeIfAbsent(ts.labels().get("drill"), k -> new HashMap<>())
+                .computeIfAbsent(ts.labels().get("series"), k -> new HashSet<>());
+            for (int i = 0; i < ts.size(); i++) {
+                timestamps.add(ts.timestamp(i));
+            }
+        }
+        Map<String, Long> missing = new LinkedHashMap<>();
+        acknowledged.forEach((drill, steps) -> {
+            Map<String, Set<Long>> bySeries = stored.getOrDefault(drill, Map.of());
+            long gaps = 0;
+            for (int i = 0; i < load.series(); i++) {
+                Set<Long> got = bySeries.getOrDefault(Integer.toString(i), Set.of());
+                gaps += steps.stream().filter(ts -> !got.contains(ts)).count();
+            }
+            missing.put(drill, gaps);
+        });
+        return missing;
     }
 
     private void awaitReadOnly(boolean readOnly) throws Exception {
@@ -327,8 +454,9 @@ class FaultDrillsIT {
         void run() throws Exception;
     }
 
-    private void drill(String name, DrillAction action) throws Exception {
-        DrillStats stats = new DrillStats(name);
+    private void drill(String name, boolean storageFault, DrillAction action) throws Exception {
+        DrillStats stats = new DrillStats(name, storageFault);
+        long refusedBefore = refusedWrites();
         drills.put(name, stats);
         load.drill(name);
         target.drill(name);
@@ -338,6 +466,7 @@ class FaultDrillsIT {
         action.run();
         under(UNDER_LOAD);
         stats.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        stats.refusedWrites = refusedWrites() - refusedBefore;
         System.out.printf("drill %s done in %d s, sender statuses so far %s%n", name, stats.millis / 1000,
                 load.statuses());
     }
@@ -379,6 +508,14 @@ class FaultDrillsIT {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private long refusedWrites() {
+        long refused = 0;
+        for (var e : load.statuses().entrySet()) {
+            refused += e.getKey() / 100 == 2 ? 0 : e.getValue();
+        }
+        return refused;
     }
 
     private void awaitWarm() throws Exception {
@@ -479,6 +616,10 @@ class FaultDrillsIT {
     private ServiceProcess startInsert(String name, int port) throws IOException {
         List<String> args = new ArrayList<>(storageNodes());
         args.add("--basalt.insert.replication-factor=2");
+        // The same directory across restarts: copies owed before a kill -9 are delivered after it.
+        args.add("--basalt.insert.hint-path=" + dir.resolve(name + "-hints"));
+        // A returning node is tried again, and paid what it is owed, within a second rather than the default 5 s.
+        args.add("--basalt.insert.storage-backoff=1s");
         return ServiceProcess.start(name + "-" + restarts++, "insert-service", port, args);
     }
 

@@ -1,5 +1,6 @@
 package io.basalt.insert.config;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -72,6 +73,73 @@ public class InsertProperties {
      */
     @Min(0)
     private long maxActiveSeriesPerTenant;
+
+    /**
+     * Copies of a series that must be stored before a write is acknowledged; every other copy is recorded as owed to
+     * its node in the hint log and delivered when the node is back. Unset: half the replication factor rounded up
+     * (1 of 2, 2 of 3) when {@code hintPath} is set, else every copy.
+     */
+    @Min(1)
+    @Max(64)
+    private Integer minWriteCopies;
+
+    /** Directory of the hint logs (copies owed to storage nodes that were down). Unset: every copy is required. */
+    private String hintPath;
+
+    /** Most bytes owed to one storage node; beyond it writes that would owe more get 503. */
+    @Min(1024 * 1024)
+    private long maxHintBytesPerNode = 4L * 1024 * 1024 * 1024;
+
+    /** Pace of delivering owed copies to a returning node, so that it keeps up with live writes meanwhile. */
+    @Min(1024)
+    private long handoffBytesPerSecond = 16L * 1024 * 1024;
+
+    /** The copies a write needs before it is acknowledged, after defaults. */
+    public int effectiveMinWriteCopies() {
+        if (minWriteCopies != null) {
+            return minWriteCopies;
+        }
+        return hintPath == null ? replicationFactor : (replicationFactor + 1) / 2;
+    }
+
+    @AssertTrue(message = "basalt.insert.min-write-copies must be at most basalt.insert.replication-factor, and below "
+            + "it only with basalt.insert.hint-path set (copies not written are owed through the hint log)")
+    public boolean isMinWriteCopiesConsistent() {
+        int min = effectiveMinWriteCopies();
+        return min <= replicationFactor && (min == replicationFactor || hintPath != null);
+    }
+
+    public Integer getMinWriteCopies() {
+        return minWriteCopies;
+    }
+
+    public void setMinWriteCopies(Integer minWriteCopies) {
+        this.minWriteCopies = minWriteCopies;
+    }
+
+    public String getHintPath() {
+        return hintPath;
+    }
+
+    public void setHintPath(String hintPath) {
+        this.hintPath = hintPath;
+    }
+
+    public long getMaxHintBytesPerNode() {
+        return maxHintBytesPerNode;
+    }
+
+    public void setMaxHintBytesPerNode(long maxHintBytesPerNode) {
+        this.maxHintBytesPerNode = maxHintBytesPerNode;
+    }
+
+    public long getHandoffBytesPerSecond() {
+        return handoffBytesPerSecond;
+    }
+
+    public void setHandoffBytesPerSecond(long handoffBytesPerSecond) {
+        this.handoffBytesPerSecond = handoffBytesPerSecond;
+    }
 
     public int getReplicationFactor() {
         return replicationFactor;

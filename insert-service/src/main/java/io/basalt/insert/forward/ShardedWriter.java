@@ -1,7 +1,8 @@
 package io.basalt.insert.forward;
 
 import io.basalt.insert.config.InsertProperties;
-import io.basalt.insert.shard.SeriesHash;
+import io.basalt.insert.handoff.HintedHandoff;
+import io.basalt.model.SeriesHash;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.RowsCodec;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatusCode;
@@ -22,10 +24,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Places every series on {@code replicationFactor} distinct storage nodes and completes only when each copy is
- * stored. A node that fails is left out for a back-off period and its share goes to each series' next-ranked healthy
- * node that holds no copy yet; when too few nodes remain the write fails with {@link NotEnoughStorageNodesException}
- * (503), never a success for rows not stored.
+ * Places every series on {@code replicationFactor} distinct storage nodes and completes once
+ * {@code min-write-copies} copies of every series are stored and every other copy is either stored or durably owed
+ * to its node ({@link HintedHandoff}). A node that fails is left out for a back-off period and its share goes to
+ * each series' next-ranked healthy node that holds no copy yet, or, when there is none, is owed to it; when too few
+ * copies can be stored the write fails with {@link NotEnoughStorageNodesException} (503), never a success for rows
+ * not stored.
  */
 @Component
 public class ShardedWriter {
@@ -43,12 +47,20 @@ public class ShardedWriter {
 
     private final Counter reroutedRows;
 
+    private final Counter hintedRows;
+
+    private final HintedHandoff handoff;
+
     private final Timer[] latency;
 
     private final Counter[] errors;
 
-    public ShardedWriter(StorageNodes nodes, InsertProperties props, MeterRegistry registry) {
+    public ShardedWriter(StorageNodes nodes, InsertProperties props, MeterRegistry registry, HintedHandoff handoff) {
         this.nodes = nodes;
+        this.handoff = handoff;
+        this.hintedRows = Counter.builder("basalt_insert_hinted_rows")
+            .description("Series copies recorded as owed to a storage node that could not take them")
+            .register(registry);
         this.props = props;
         this.registry = registry;
         this.reroutedRows = Counter.builder("basalt_insert_rerouted_rows")
@@ -77,9 +89,11 @@ public class ShardedWriter {
         }
         return Mono.defer(() -> {
             int rf = props.getReplicationFactor();
+            int min = props.effectiveMinWriteCopies();
             long now = System.currentTimeMillis();
-            int[][] placement = new int[series.size()][];
+            Write w = new Write(tenant, series);
             Map<Integer, List<Integer>> byNode = new HashMap<>();
+            Map<Integer, List<Integer>> owed = new HashMap<>();
             if (rf == nodes.all().size()) {
                 // Every series has a copy on every node (the shipped topology: two nodes, two copies), so there is
                 // nothing to rank: no hash per series, and one list of series shared by every node.
@@ -87,62 +101,114 @@ public class ShardedWriter {
                 for (int n = 0; n < rf; n++) {
                     healthy += nodes.get(n).isHealthy(now) ? 1 : 0;
                 }
-                if (healthy < rf) {
-                    return Mono.error(notEnough(rf, healthy));
+                if (healthy < min) {
+                    return Mono.error(notEnough(min, healthy));
                 }
                 int[] everyNode = new int[rf];
                 List<Integer> all = new ArrayList<>(series.size());
                 for (int i = 0; i < series.size(); i++) {
-                    placement[i] = everyNode;
+                    w.placement[i] = everyNode;
                     all.add(i);
                 }
                 for (int n = 0; n < rf; n++) {
                     everyNode[n] = n;
-                    byNode.put(n, all);
-                }
-                return sendAll(tenant, series, placement, byNode, new ConcurrentHashMap<>(), 0);
-            }
-            for (int i = 0; i < series.size(); i++) {
-                int[] picked = new int[rf];
-                int found = nodes.router().pick(SeriesHash.of(tenant, series.get(i).labels()),
-                        n -> nodes.get(n).isHealthy(now), picked);
-                if (found < rf) {
-                    return Mono.error(notEnough(rf, found));
-                }
-                placement[i] = picked;
-                for (int n : picked) {
-                    byNode.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
+                    (nodes.get(n).isHealthy(now) ? byNode : owed).put(n, all);
                 }
             }
-            return sendAll(tenant, series, placement, byNode, new ConcurrentHashMap<>(), 0);
+            else {
+                for (int i = 0; i < series.size(); i++) {
+                    int[] picked = new int[rf];
+                    long hash = SeriesHash.of(tenant, series.get(i).labels());
+                    int found = nodes.router().pick(hash, n -> nodes.get(n).isHealthy(now), picked);
+                    if (found < min) {
+                        return Mono.error(notEnough(min, found));
+                    }
+                    for (int c = 0; c < found; c++) {
+                        byNode.computeIfAbsent(picked[c], k -> new ArrayList<>()).add(i);
+                    }
+                    if (found < rf) {
+                        // Too few healthy nodes for every copy: the missing ones are owed to the best-ranked nodes
+                        // that are down, where the series will be looked for once they are back.
+                        int[] down = new int[rf - found];
+                        nodes.router().pick(hash, n -> !nodes.get(n).isHealthy(now), down);
+                        for (int c = 0; c < down.length; c++) {
+                            picked[found + c] = down[c];
+                            owed.computeIfAbsent(down[c], k -> new ArrayList<>()).add(i);
+                        }
+                    }
+                    w.placement[i] = picked;
+                }
+            }
+            return Mono.when(oweAll(w, owed), sendAll(w, byNode, 0)).then(Mono.defer(() -> w.acknowledge(min)));
         });
     }
 
-    /**
-     * @param bodies rows blocks already encoded for this request, by the series they hold: nodes that hold the same
-     *        series (with replicationFactor equal to the node count, every node) share one encoding
-     */
-    private Mono<Void> sendAll(TenantId tenant, List<TimeSeries> series, int[][] placement,
-            Map<Integer, List<Integer>> byNode, Map<List<Integer>, byte[]> bodies, int attempt) {
+    /** The state of one request's write: where each series' copies go, their encodings and the copies stored. */
+    private final class Write {
+
+        final TenantId tenant;
+
+        final List<TimeSeries> series;
+
+        final int[][] placement;
+
+        /**
+         * Rows blocks already encoded, by the series they hold: nodes that hold the same series (with
+         * replicationFactor equal to the node count, every node) share one encoding.
+         */
+        final Map<List<Integer>, byte[]> bodies = new ConcurrentHashMap<>();
+
+        final AtomicIntegerArray stored;
+
+        Write(TenantId tenant, List<TimeSeries> series) {
+            this.tenant = tenant;
+            this.series = series;
+            this.placement = new int[series.size()][];
+            this.stored = new AtomicIntegerArray(series.size());
+        }
+
+        byte[] body(List<Integer> chunk) {
+            return bodies.computeIfAbsent(chunk, c -> {
+                List<TimeSeries> rows = new ArrayList<>(c.size());
+                for (int i : c) {
+                    rows.add(series.get(i));
+                }
+                return RowsCodec.encode(tenant, rows);
+            });
+        }
+
+        /** Succeeds when every series has at least {@code min} stored copies (the others are owed). */
+        Mono<Void> acknowledge(int min) {
+            for (int i = 0; i < stored.length(); i++) {
+                if (stored.get(i) < min) {
+                    return Mono.error(notEnough(min, stored.get(i)));
+                }
+            }
+            return Mono.empty();
+        }
+    }
+
+    private Mono<Void> sendAll(Write w, Map<Integer, List<Integer>> byNode, int attempt) {
         return Flux.fromIterable(byNode.entrySet())
             .flatMap(e -> Flux.fromIterable(chunks(e.getValue()))
-                .flatMap(chunk -> send(e.getKey(), bodies.computeIfAbsent(chunk, c -> encode(tenant, series, c)))
-                    .onErrorResume(this::isRetryable,
-                            err -> reroute(tenant, series, placement, e.getKey(), chunk, err, bodies, attempt)),
+                .flatMap(chunk -> send(e.getKey(), w.body(chunk))
+                    .doOnSuccess(v -> chunk.forEach(w.stored::incrementAndGet))
+                    .onErrorResume(this::isRetryable, err -> reroute(w, e.getKey(), chunk, err, attempt)),
                         BLOCKS_IN_FLIGHT_PER_NODE))
             .then();
     }
 
-    private static byte[] encode(TenantId tenant, List<TimeSeries> series, List<Integer> chunk) {
-        List<TimeSeries> rows = new ArrayList<>(chunk.size());
-        for (int i : chunk) {
-            rows.add(series.get(i));
-        }
-        return RowsCodec.encode(tenant, rows);
+    private Mono<Void> oweAll(Write w, Map<Integer, List<Integer>> owed) {
+        return Flux.fromIterable(owed.entrySet())
+            .flatMap(e -> Flux.fromIterable(chunks(e.getValue())).concatMap(chunk -> owe(w, e.getKey(), chunk)))
+            .then();
     }
 
-    private Mono<Void> reroute(TenantId tenant, List<TimeSeries> series, int[][] placement, int failedNode,
-            List<Integer> chunk, Throwable error, Map<List<Integer>, byte[]> bodies, int attempt) {
+    private Mono<Void> owe(Write w, int node, List<Integer> chunk) {
+        return handoff.owe(node, w.body(chunk)).doOnSuccess(v -> hintedRows.increment(chunk.size()));
+    }
+
+    private Mono<Void> reroute(Write w, int failedNode, List<Integer> chunk, Throwable error, int attempt) {
         long now = System.currentTimeMillis();
         StorageNode failed = nodes.get(failedNode);
         failed.markFailed(describe(error), now, props.getStorageBackoff().toMillis());
@@ -152,41 +218,40 @@ public class ShardedWriter {
             return Mono.error(notEnough(props.getReplicationFactor(), 0));
         }
         Map<Integer, List<Integer>> rerouted = new HashMap<>();
+        List<Integer> owed = new ArrayList<>();
         int[] next = new int[1];
         for (int i : chunk) {
-            int[] copies = placement[i];
+            int[] copies = w.placement[i];
             synchronized (copies) {
-                int found = nodes.router().pick(SeriesHash.of(tenant, series.get(i).labels()),
+                int found = nodes.router().pick(SeriesHash.of(w.tenant, w.series.get(i).labels()),
                         n -> nodes.get(n).isHealthy(now) && !contains(copies, n), next);
                 if (found == 0) {
-                    return Mono.error(notEnough(props.getReplicationFactor(), copies.length - 1));
+                    if (!handoff.enabled()) {
+                        return Mono.error(notEnough(props.getReplicationFactor(), copies.length - 1));
+                    }
+                    owed.add(i);
+                    continue;
                 }
                 replace(copies, failedNode, next[0]);
             }
             rerouted.computeIfAbsent(next[0], k -> new ArrayList<>()).add(i);
         }
-        reroutedRows.increment(chunk.size());
-        return sendAll(tenant, series, placement, rerouted, bodies, attempt + 1);
+        reroutedRows.increment(chunk.size() - owed.size());
+        Mono<Void> owing = owed.isEmpty() ? Mono.empty()
+                : owe(w, failedNode, owed.size() == chunk.size() ? chunk : owed);
+        return Mono.when(owing, sendAll(w, rerouted, attempt + 1));
     }
 
     private Mono<Void> send(int nodeIndex, byte[] body) {
         StorageNode node = nodes.get(nodeIndex);
         Timer.Sample timing = Timer.start(registry);
-        return node.client()
-            .post()
-            .uri("/internal/insert")
-            .contentType(org.springframework.http.MediaType.parseMediaType(RowsCodec.CONTENT_TYPE))
-            .bodyValue(body)
-            .retrieve()
-            .toBodilessEntity()
-            .timeout(props.getStorageTimeout())
+        return node.insertRows(body, props.getStorageTimeout())
             .doOnSuccess(r -> node.markHealthy())
             .doFinally(s -> timing.stop(latency[nodeIndex]))
             .doOnError(e -> errors[nodeIndex].increment())
             .onErrorMap(e -> e instanceof WebClientResponseException w && !isRetryableStatus(w.getStatusCode()),
                     e -> new RejectedByStorageException("storage node " + node.url() + " rejected rows: "
-                            + ((WebClientResponseException) e).getResponseBodyAsString().trim()))
-            .then();
+                            + ((WebClientResponseException) e).getResponseBodyAsString().trim()));
     }
 
     private boolean isRetryable(Throwable e) {

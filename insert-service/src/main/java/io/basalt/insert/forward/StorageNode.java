@@ -1,11 +1,17 @@
 package io.basalt.insert.forward;
 
+import io.basalt.wire.cluster.RowsCodec;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 /** One storage node as this insert node sees it: where it is and whether it is currently left out. */
 public final class StorageNode {
+
+    private static final MediaType ROWS = MediaType.parseMediaType(RowsCodec.CONTENT_TYPE);
 
     private final String url;
 
@@ -24,8 +30,16 @@ public final class StorageNode {
         return url;
     }
 
-    WebClient client() {
-        return client;
+    /** Posts one rows block to the node's {@code /internal/insert}; completes when the node has stored it. */
+    public Mono<Void> insertRows(byte[] rowsBlock, Duration timeout) {
+        return client.post()
+            .uri("/internal/insert")
+            .contentType(ROWS)
+            .bodyValue(rowsBlock)
+            .retrieve()
+            .toBodilessEntity()
+            .timeout(timeout)
+            .then();
     }
 
     public boolean isHealthy(long nowMillis) {
@@ -36,12 +50,12 @@ public final class StorageNode {
         return lastError.get();
     }
 
-    void markFailed(String reason, long nowMillis, long backoffMillis) {
+    public void markFailed(String reason, long nowMillis, long backoffMillis) {
         lastError.set(reason);
         excludedUntil.set(nowMillis + backoffMillis);
     }
 
-    void markHealthy() {
+    public void markHealthy() {
         lastError.set(null);
     }
 }

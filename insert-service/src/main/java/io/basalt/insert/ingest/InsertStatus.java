@@ -2,6 +2,7 @@ package io.basalt.insert.ingest;
 
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.handoff.HintedHandoff;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
 import io.micrometer.core.instrument.Counter;
@@ -23,8 +24,12 @@ public class InsertStatus implements NodeStatusContributor {
 
     private final MeterRegistry registry;
 
-    public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline, MeterRegistry registry) {
+    private final HintedHandoff handoff;
+
+    public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline, MeterRegistry registry,
+            HintedHandoff handoff) {
         this.props = props;
+        this.handoff = handoff;
         this.nodes = nodes;
         this.pipeline = pipeline;
         this.registry = registry;
@@ -39,6 +44,10 @@ public class InsertStatus implements NodeStatusContributor {
     public Map<String, Object> configSummary() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("replicationFactor", props.getReplicationFactor());
+        c.put("minWriteCopies", props.effectiveMinWriteCopies());
+        c.put("hintPath", props.getHintPath());
+        c.put("maxHintBytesPerNode", props.getMaxHintBytesPerNode());
+        c.put("handoffBytesPerSecond", props.getHandoffBytesPerSecond());
         c.put("maxConcurrentInserts", props.getMaxConcurrentInserts());
         c.put("maxInsertRequestSize", props.getMaxInsertRequestSize());
         c.put("maxRowsPerBlock", props.getMaxRowsPerBlock());
@@ -69,6 +78,8 @@ public class InsertStatus implements NodeStatusContributor {
         d.put("rowsTotal", total("basalt_insert_rows"));
         d.put("samplesTotal", total("basalt_insert_samples"));
         d.put("reroutedRowsTotal", total("basalt_insert_rerouted_rows"));
+        d.put("hintedRowsTotal", total("basalt_insert_hinted_rows"));
+        d.put("handoff", handoff.status());
         d.put("rowsRejected", byReason("basalt_insert_rows_rejected"));
         d.put("requestsRejected", byReason("basalt_insert_requests_rejected"));
         return d;

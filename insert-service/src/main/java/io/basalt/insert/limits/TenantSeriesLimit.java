@@ -1,6 +1,6 @@
 package io.basalt.insert.limits;
 
-import io.basalt.insert.shard.SeriesHash;
+import io.basalt.model.SeriesHash;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import java.time.Duration;

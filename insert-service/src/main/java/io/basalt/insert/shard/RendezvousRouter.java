@@ -1,5 +1,6 @@
 package io.basalt.insert.shard;
 
+import io.basalt.model.SeriesHash;
 import java.util.List;
 import java.util.function.IntPredicate;
 

@@ -16,4 +16,14 @@ class InsertPropertiesValidationTest {
             .rootCause()
             .hasMessageContaining("basalt.insert.replication-factor");
     }
+
+    @Test
+    void fewerWriteCopiesThanReplicasNeedAHintPath() {
+        assertThatThrownBy(() -> SpringApplication.run(InsertApplication.class, "--server.port=0",
+                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:1",
+                "--spring.cloud.discovery.client.simple.instances.storage[1].uri=http://127.0.0.1:2",
+                "--basalt.insert.replication-factor=2", "--basalt.insert.min-write-copies=1"))
+            .rootCause()
+            .hasMessageContaining("basalt.insert.hint-path");
+    }
 }

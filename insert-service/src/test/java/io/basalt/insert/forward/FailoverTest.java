@@ -3,7 +3,7 @@ package io.basalt.insert.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.insert.shard.RendezvousRouter;
-import io.basalt.insert.shard.SeriesHash;
+import io.basalt.model.SeriesHash;
 import io.basalt.insert.testing.InsertHttp;
 import io.basalt.insert.testing.StubStorageNode;
 import io.basalt.insert.testing.StubStorageNode.Behaviour;
@@ -39,13 +39,7 @@ class FailoverTest {
 
     @DynamicPropertySource
     static void cluster(DynamicPropertyRegistry r) {
-        for (int i = 0; i < NODES.size(); i++) {
-            StubStorageNode node = NODES.get(i);
-            r.add("spring.cloud.discovery.client.simple.instances.storage[" + i + "].uri", node::url);
-        }
-        r.add("basalt.insert.replication-factor", () -> 2);
-        r.add("basalt.insert.storage-timeout", () -> "2s");
-        r.add("basalt.insert.storage-backoff", () -> "300ms");
+        StubStorageNode.addAsStorageNodes(r, NODES);
         r.add("basalt.insert.max-concurrent-inserts", () -> 1);
         r.add("basalt.insert.insert-queue-duration", () -> "300ms");
         r.add("basalt.insert.max-insert-request-size", () -> 65_536);
@@ -59,10 +53,7 @@ class FailoverTest {
     @BeforeEach
     void allNodesHealthy() throws InterruptedException {
         http = new InsertHttp(port);
-        NODES.forEach(n -> {
-            n.behave(Behaviour.STORE);
-            n.clear();
-        });
+        NODES.forEach(StubStorageNode::reset);
         // Back-off from an earlier test ends after 300 ms; wait for it rather than for a fixed time.
         for (int i = 0; i < 100 && http.get("/api/v1/status").body().contains("\"healthy\":false"); i++) {
             Thread.sleep(50);

@@ -1,5 +1,6 @@
 package io.basalt.insert.shard;
 
+import io.basalt.model.SeriesHash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.model.Labels;

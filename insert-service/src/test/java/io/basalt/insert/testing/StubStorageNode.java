@@ -95,6 +95,27 @@ public final class StubStorageNode implements AutoCloseable {
         return series().stream().mapToLong(TimeSeries::size).sum();
     }
 
+    /**
+     * Makes the insert node under test address {@code nodes} as its storage nodes, two copies of each series, with
+     * a short timeout and back-off so that failover tests run quickly.
+     */
+    public static void addAsStorageNodes(org.springframework.test.context.DynamicPropertyRegistry r,
+            List<StubStorageNode> nodes) {
+        for (int i = 0; i < nodes.size(); i++) {
+            StubStorageNode node = nodes.get(i);
+            r.add("spring.cloud.discovery.client.simple.instances.storage[" + i + "].uri", node::url);
+        }
+        r.add("basalt.insert.replication-factor", () -> 2);
+        r.add("basalt.insert.storage-timeout", () -> "2s");
+        r.add("basalt.insert.storage-backoff", () -> "300ms");
+    }
+
+    /** Back to storing, with nothing stored: the state each test starts from. */
+    public void reset() {
+        behave(Behaviour.STORE);
+        clear();
+    }
+
     public void clear() {
         generation.incrementAndGet();
         blocks.clear();

@@ -43,7 +43,8 @@ public class RequestMetrics implements WebFilter {
             "/internal/search", "search",
             "/internal/series", "series",
             "/internal/labels", "labels",
-            "/internal/status/tsdb", "tsdb_status");
+            "/internal/status/tsdb", "tsdb_status",
+            "/internal/digest", "digest");
 
     private final DurableStorage engine;
 

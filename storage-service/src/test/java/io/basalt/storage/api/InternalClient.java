@@ -43,6 +43,10 @@ final class InternalClient {
         return send(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<byte[]> postForBytes(String path, String contentType, byte[] body) {
+        return send(request(path, contentType, body), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,11 +1,10 @@
-package io.basalt.insert.shard;
+package io.basalt.model;
 
-import io.basalt.model.Labels;
-import io.basalt.model.TenantId;
 
 /**
  * A stable 64-bit identity of (tenant, sorted labels) that decides where a series lives. It must never change
- * between releases: a different hash would scatter existing series over other nodes.
+ * between releases: a different hash would scatter existing series over other nodes. Insert nodes place series by
+ * it; storage nodes digest their series by ranges of it, so that a repairer can compare replicas range by range.
  */
 public final class SeriesHash {
 
@@ -58,7 +57,7 @@ public final class SeriesHash {
     }
 
     /** SplitMix64's finaliser: spreads FNV's weak low bits over the whole word. */
-    static long finish(long z) {
+    public static long finish(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

@@ -1,9 +1,7 @@
-package io.basalt.insert.shard;
+package io.basalt.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.model.Labels;
-import io.basalt.model.TenantId;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

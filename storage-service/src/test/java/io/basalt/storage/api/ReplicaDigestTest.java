@@ -1,0 +1,101 @@
+package io.basalt.storage.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.model.Labels;
+import io.basalt.model.SeriesHash;
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.ReplicaDigests;
+import io.basalt.wire.cluster.SearchQuery;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@code /internal/digest} as a repairer would use it: a node's digests equal those computed from the series it was
+ * given, one extra sample changes exactly the sub-range of its series, and descending into that sub-range finds it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ReplicaDigestTest {
+
+    private static final TenantId TENANT = new TenantId(11, 0);
+
+    private static final long T0 = System.currentTimeMillis() / 60_000 * 60_000 - 3_600_000;
+
+    @TempDir
+    static Path dataPath;
+
+    @DynamicPropertySource
+    static void dataPath(DynamicPropertyRegistry registry) {
+        registry.add("basalt.storage.data-path", () -> dataPath.toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void digestsMatchWhatTheNodeWasGivenAndPointToTheRangeThatDiffers() {
+        InternalClient client = new InternalClient(port);
+        List<TimeSeries> series = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            series.add(new TimeSeries(Labels.of("__name__", "digest_test", "id", Integer.toString(i)),
+                    new long[] { T0, T0 + 1000 }, new double[] { i, Double.NaN }));
+        }
+        assertThat(client.insert(TENANT, series).statusCode()).isEqualTo(204);
+        ReplicaDigests expected = new ReplicaDigests(0, 0, 4);
+        series.forEach(ts -> expected.add(SeriesHash.of(TENANT, ts.labels()), ts));
+
+        assertThat(digest(client, 0, 0, 4)).isEqualTo(expected);
+
+        TimeSeries changed = series.get(17);
+        long hash = SeriesHash.of(TENANT, changed.labels());
+        int bucket = (int) (hash >>> 60);
+        assertThat(client.insert(TENANT, List.of(new TimeSeries(changed.labels(), new long[] { T0 + 2000 },
+                new double[] { 1 }))).statusCode()).isEqualTo(204);
+        ReplicaDigests after = digest(client, 0, 0, 4);
+        for (int b = 0; b < after.size(); b++) {
+            assertThat(after.sameAt(expected, b)).as("sub-range %d", b).isEqualTo(b != bucket);
+        }
+
+        ReplicaDigests narrower = digest(client, bucket, 4, 8);
+        int inner = (int) ((hash << 4) >>> 56);
+        assertThat(narrower.samples(inner)).as("the changed series' sub-range one level down").isGreaterThan(2);
+        long total = 0;
+        for (int b = 0; b < narrower.size(); b++) {
+            total += narrower.series(b);
+        }
+        assertThat(total).isEqualTo(after.series(bucket));
+        assertThat(client.get("/actuator/prometheus").body()).as("digests are timed like other reads")
+            .contains("basalt_storage_select_duration_seconds_count{api=\"digest\"");
+    }
+
+    @Test
+    void aRangeThatIsNoRangeIsA400() {
+        InternalClient client = new InternalClient(port);
+        HttpResponse<String> r = client.post("/internal/digest?prefixBits=60&bucketBits=8", SearchQuery.CONTENT_TYPE,
+                query().encode());
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("bucketBits");
+    }
+
+    private static ReplicaDigests digest(InternalClient client, long prefix, int prefixBits, int bucketBits) {
+        HttpResponse<byte[]> r = client.postForBytes("/internal/digest?prefix=" + Long.toUnsignedString(prefix)
+                + "&prefixBits=" + prefixBits + "&bucketBits=" + bucketBits, SearchQuery.CONTENT_TYPE,
+                query().encode());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return ReplicaDigests.decode(r.body());
+    }
+
+    private static SearchQuery query() {
+        return new SearchQuery(TENANT, T0 - 1, T0 + 60_000, List.of(), 0);
+    }
+}
