@@ -59,6 +59,12 @@ public final class TsdbEngine implements DurableStorage {
 
     private final ReentrantLock flushLock = new ReentrantLock();
 
+    /**
+     * Ids deleted while their samples may still be in a head (the delete's own flush failed): every flush leaves
+     * them out until one succeeds, so a later flush cannot write a deleted series back. Guarded by flushLock.
+     */
+    private final RoaringBitmap deletedFromHeads = new RoaringBitmap();
+
     private final AtomicLong partSeq = new AtomicLong();
 
     private final AtomicLong rowsIngested = new AtomicLong();
@@ -296,12 +302,15 @@ public final class TsdbEngine implements DurableStorage {
             finally {
                 appendLock.writeLock().unlock();
             }
+            RoaringBitmap skipped = RoaringBitmap.or(excluded, deletedFromHeads);
             for (Partition p : partitions.all()) {
                 List<Head> frozen = p.view().frozen();
                 if (!frozen.isEmpty()) {
-                    p.replaceFrozen(frozen, writeHeads(p, frozen, excluded));
+                    p.replaceFrozen(frozen, writeHeads(p, frozen, skipped));
                 }
             }
+            // Every head that held a deleted series is now written without it; a deleted id gets no samples again.
+            deletedFromHeads.andNot(skipped);
             checkpoint.write(walSeq);
             wal.deleteUpTo(walSeq);
             lastFlushNanos = System.nanoTime();
@@ -497,6 +506,7 @@ public final class TsdbEngine implements DurableStorage {
             for (int id : ids) {
                 registry.retire(registry.keyOf(id), id);
             }
+            deletedFromHeads.or(ids);
             for (Partition p : partitions.all()) {
                 LabelIndex index = p.existingIndex(tenant);
                 if (index != null) {

@@ -125,6 +125,26 @@ class DeleteSurvivesFailedRewriteTest {
         }
     }
 
+    @Test
+    void aSeriesDeletedWhileItsSamplesCouldNotBeFlushedIsNotWrittenByALaterFlush() throws IOException {
+        try (TsdbEngine e = TsdbEngine.open(config())) {
+            e.append(T, List.of(ts(a, new long[] { T0 }, new double[] { 1 }), bSample)); // in the head only
+            breakPartBuilding();
+            try {
+                e.deleteSeries(T, List.of(LabelMatcher.equal("k", "a")));
+            }
+            catch (RuntimeException refused) {
+                // the delete's flush failed: its samples stay in the head until a flush succeeds
+            }
+            repairPartBuilding();
+            e.flush();
+            assertThat(all(e, T)).containsExactly(bSample);
+        }
+        try (TsdbEngine e = TsdbEngine.open(config())) {
+            assertThat(all(e, T)).containsExactly(bSample);
+        }
+    }
+
     private void breakPartBuilding() throws IOException {
         TsdbEngine.deleteRecursively(dir.resolve("tmp"));
         Files.writeString(dir.resolve("tmp"), "not a directory");
