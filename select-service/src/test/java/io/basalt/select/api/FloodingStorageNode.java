@@ -14,10 +14,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A storage node whose search answer for one tenant is huge (and empty for the others): it generates series as it
@@ -34,9 +34,8 @@ final class FloodingStorageNode implements AutoCloseable {
 
     private final int samplesPerSeries;
 
-    private final AtomicLong sent = new AtomicLong();
-
-    private final CountDownLatch answered = new CountDownLatch(1);
+    /** Bytes sent per finished answer, in the order they finished. */
+    private final BlockingQueue<Long> answered = new LinkedBlockingQueue<>();
 
     FloodingStorageNode(TenantId flooded, long answerBytes, int samplesPerSeries) {
         this.flooded = flooded;
@@ -61,12 +60,16 @@ final class FloodingStorageNode implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Bytes of the answer the select node read (or the kernel buffered for it) before it stopped reading. */
+    /**
+     * Bytes of the next finished flood that the select node read (or the kernel buffered for it) before it stopped
+     * reading.
+     */
     long bytesSentWhenDone(long timeoutSeconds) throws InterruptedException {
-        if (!answered.await(timeoutSeconds, TimeUnit.SECONDS)) {
+        Long sent = answered.poll(timeoutSeconds, TimeUnit.SECONDS);
+        if (sent == null) {
             throw new AssertionError("the flooding node was still writing after " + timeoutSeconds + " s");
         }
-        return sent.get();
+        return sent;
     }
 
     private void flood(HttpExchange ex) throws IOException {
@@ -79,22 +82,27 @@ final class FloodingStorageNode implements AutoCloseable {
                 return;
             }
             ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
+            answered.add(write(ex.getResponseBody()));
+        }
+    }
+
+    /** @return bytes written until the answer was complete or the reader hung up */
+    private long write(OutputStream out) {
+        long sent = 0;
+        try {
             byte[] header = RowsCodec.encode(flooded, List.of());
             out.write(header);
-            sent.addAndGet(header.length);
-            for (int batch = 0; sent.get() < answerBytes; batch++) {
+            sent += header.length;
+            for (int batch = 0; sent < answerBytes; batch++) {
                 byte[] block = RowsCodec.encode(flooded, seriesBatch(batch));
                 out.write(block, header.length, block.length - header.length);
-                sent.addAndGet(block.length - header.length);
+                sent += block.length - header.length;
             }
         }
         catch (IOException hungUp) {
             // The select node closed the connection: exactly what a refused query should do.
         }
-        finally {
-            answered.countDown();
-        }
+        return sent;
     }
 
     private List<TimeSeries> seriesBatch(int batch) {

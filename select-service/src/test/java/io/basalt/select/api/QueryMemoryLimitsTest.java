@@ -93,6 +93,15 @@ class QueryMemoryLimitsTest {
     }
 
     @Test
+    void anExportOverTheSampleLimitIsRefusedWith422Too() throws InterruptedException {
+        var a = new ApiTestSupport(port).get("/select/" + FLOODED + "/prometheus/api/v1/export?match[]=flood");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(422);
+        assertThat(a.body()).contains("basalt.select.max-samples-per-query=1000");
+        assertThat(FLOOD.bytesSentWhenDone(60)).isLessThan(MOST_FLOOD_BYTES_READ);
+    }
+
+    @Test
     void aSubqueryFinerThanMaxSubqueryPointsIsRefusedWith422() {
         var a = query("count_over_time(vector(1)[1h:1ms])");
 
