@@ -11,6 +11,7 @@ import io.basalt.select.config.SelectProperties;
 import io.basalt.select.fanout.NodeCardinality;
 import io.basalt.select.fanout.PartialResult;
 import io.basalt.select.fanout.ReadOptions;
+import io.basalt.select.fanout.SampleBudget;
 import io.basalt.select.fanout.StorageFanout;
 import io.basalt.wire.cluster.SearchQuery;
 import java.nio.ByteBuffer;
@@ -178,8 +179,9 @@ public class PrometheusApiController {
             TenantId id = TenantId.parse(tenant);
             ReadOptions options = readOptions(p);
             int limit = props.getMaxSeries() + 1;
+            SampleBudget samples = executor.sampleBudget();
             return queryLog.timed("export", id, String.join(" ", selectors), executor.admitted(options,
-                    () -> eachSelector(id, p, selectors, limit, q -> fanout.search(q, options))))
+                    () -> eachSelector(id, p, selectors, limit, q -> fanout.search(q, options, samples))))
                 .map(r -> {
                     List<TimeSeries> series = r.value().size() == 1 ? r.value().get(0) : distinct(r.value());
                     checkSeriesLimit(series.size());

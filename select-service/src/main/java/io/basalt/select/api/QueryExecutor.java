@@ -15,6 +15,7 @@ import io.basalt.select.config.SelectProperties;
 import io.basalt.select.fanout.PartialResult;
 import io.basalt.select.fanout.QueryTimeoutException;
 import io.basalt.select.fanout.ReadOptions;
+import io.basalt.select.fanout.SampleBudget;
 import io.basalt.select.fanout.StorageFanout;
 import io.basalt.wire.cluster.SearchQuery;
 import java.time.Duration;
@@ -123,6 +124,11 @@ public class QueryExecutor {
         };
     }
 
+    /** What one request may hold of the series its searches bring back. */
+    public SampleBudget sampleBudget() {
+        return new SampleBudget(props.getMaxSamplesPerQuery(), propertyOf(QueryLimitException.Limit.SAMPLES));
+    }
+
     private String describeLimit() {
         return "basalt.select.max-query-duration=" + props.getMaxQueryDuration() + " or the timeout parameter";
     }
@@ -139,6 +145,9 @@ public class QueryExecutor {
         private final ReadOptions options;
 
         private final Cancellation cancellation;
+
+        /** Shared by the query's searches: the engine holds every selector's samples at once. */
+        private final SampleBudget samples = sampleBudget();
 
         boolean partial;
 
@@ -158,7 +167,7 @@ public class QueryExecutor {
             int limit = props.getMaxSeries() == Integer.MAX_VALUE ? 0 : props.getMaxSeries() + 1;
             PartialResult<List<TimeSeries>> r;
             try {
-                r = fanout.search(new SearchQuery(tenant, minTime, maxTime, matchers, limit), options)
+                r = fanout.search(new SearchQuery(tenant, minTime, maxTime, matchers, limit), options, samples)
                     .block(positive(options.remaining()).plusSeconds(1));
             }
             catch (QueryTimeoutException e) {

@@ -1,9 +1,12 @@
 package io.basalt.select.fanout;
 
+import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Joins the answers of several storage nodes into one series list: copies of the same series (replication, or a
@@ -14,30 +17,41 @@ public final class ReplicaMerge {
     private ReplicaMerge() {
     }
 
-    /**
-     * @return series sorted by labels, each with strictly increasing timestamps. One stable sort of all answers
-     * brings copies together in answer order; it costs far less than a sorted map of tens of thousands of series.
-     */
+    /** @return series sorted by labels, each with strictly increasing timestamps */
     public static List<TimeSeries> merge(List<List<TimeSeries>> answers) {
-        int total = 0;
+        Accumulator merged = new Accumulator();
         for (List<TimeSeries> answer : answers) {
-            total += answer.size();
-        }
-        List<TimeSeries> all = new ArrayList<>(total);
-        for (List<TimeSeries> answer : answers) {
-            all.addAll(answer);
-        }
-        all.sort((a, b) -> a.labels().compareTo(b.labels()));
-        List<TimeSeries> out = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size();) {
-            int j = i + 1;
-            while (j < all.size() && all.get(j).labels().equals(all.get(i).labels())) {
-                j++;
+            for (TimeSeries s : answer) {
+                merged.add(s);
             }
-            out.add(j - i == 1 ? all.get(i) : union(all.subList(i, j)));
-            i = j;
         }
-        return out;
+        return merged.sorted();
+    }
+
+    /**
+     * Merges series one at a time as they arrive from any node, so that an answer is never held twice (once as it
+     * came, once merged) and the samples it holds are known at every moment.
+     */
+    public static final class Accumulator {
+
+        private final Map<Labels, TimeSeries> byLabels = new HashMap<>();
+
+        /** @return how many samples the merged answer grew by: all of a new series', only new timestamps of a copy */
+        public synchronized long add(TimeSeries series) {
+            TimeSeries known = byLabels.putIfAbsent(series.labels(), series);
+            if (known == null) {
+                return series.size();
+            }
+            TimeSeries union = union(List.of(known, series));
+            byLabels.put(series.labels(), union);
+            return union.size() - known.size();
+        }
+
+        public synchronized List<TimeSeries> sorted() {
+            List<TimeSeries> out = new ArrayList<>(byLabels.values());
+            out.sort((a, b) -> a.labels().compareTo(b.labels()));
+            return out;
+        }
     }
 
     private static TimeSeries union(List<TimeSeries> copies) {

@@ -2,6 +2,7 @@ package io.basalt.select.fanout;
 
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
+import io.basalt.promql.engine.QueryLimitException;
 import io.basalt.select.config.SelectProperties;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.SearchQuery;
@@ -17,6 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
@@ -77,8 +80,40 @@ public class StorageFanout {
         return nodes.stream().map(Node::url).toList();
     }
 
-    public Mono<PartialResult<List<TimeSeries>>> search(SearchQuery query, ReadOptions options) {
-        return ask("/internal/search", query, options, body -> RowsCodec.decode(body).series(), ReplicaMerge::merge);
+    /**
+     * Matching series with their samples, merged over nodes. Each node's answer is decoded and merged as it streams
+     * in, its samples counted against {@code budget}: a search over the budget fails with the budget's
+     * {@link io.basalt.promql.engine.QueryLimitException} and cancels every node's answer, having held at most the
+     * budget's samples plus one series per node.
+     */
+    public Mono<PartialResult<List<TimeSeries>>> search(SearchQuery query, ReadOptions options, SampleBudget budget) {
+        return Mono.defer(() -> {
+            // Complete series from a node that fails later stay merged: they are true copies, and the answer is
+            // marked partial by the node count as before.
+            ReplicaMerge.Accumulator merged = new ReplicaMerge.Accumulator();
+            return gather("/internal/search", query, options, response -> streamInto(response, merged, budget),
+                    answers -> merged.sorted(), props.getReplicationFactor() - 1);
+        });
+    }
+
+    private static Mono<Boolean> streamInto(WebClient.ResponseSpec response, ReplicaMerge.Accumulator merged,
+            SampleBudget budget) {
+        RowsStream rows = new RowsStream(budget, series -> budget.hold(merged.add(series)));
+        return response.bodyToFlux(DataBuffer.class)
+            .doOnNext(chunk -> {
+                try (DataBuffer.ByteBufferIterator it = chunk.readableByteBuffers()) {
+                    while (it.hasNext()) {
+                        rows.feed(it.next());
+                    }
+                }
+                finally {
+                    DataBufferUtils.release(chunk);
+                }
+            })
+            .then(Mono.fromCallable(() -> {
+                rows.finish();
+                return Boolean.TRUE;
+            }));
     }
 
     public Mono<PartialResult<List<Labels>>> series(SearchQuery query, ReadOptions options) {
@@ -128,7 +163,8 @@ public class StorageFanout {
         byte[] body = query.encode();
         return Flux.fromIterable(nodes)
             .flatMap(node -> call(node, "/internal/delete_series", body, options,
-                    answer -> List.of(JSON.readTree(answer).path("deletedSeries").asLong())))
+                    response -> whole(response, answer -> List.of(JSON.readTree(answer).path("deletedSeries")
+                        .asLong()))))
             .collectList()
             .map(answers -> {
                 long deleted = 0;
@@ -156,25 +192,34 @@ public class StorageFanout {
         return ask(path, query, options, decode, merge, props.getReplicationFactor() - 1);
     }
 
+    private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, ReadOptions options,
+            Function<byte[], List<T>> decode, Function<List<List<T>>, R> merge, int completeDespite) {
+        return gather(path, query, options, response -> whole(response, decode), merge, completeDespite);
+    }
+
+    private static <T> Mono<List<T>> whole(WebClient.ResponseSpec response, Function<byte[], List<T>> decode) {
+        return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).map(decode);
+    }
+
     /**
      * @param completeDespite how many nodes may be missing while the merged answer is still complete
      */
-    private <T, R> Mono<PartialResult<R>> ask(String path, SearchQuery query, ReadOptions options,
-            Function<byte[], List<T>> decode, Function<List<List<T>>, R> merge, int completeDespite) {
+    private <V, R> Mono<PartialResult<R>> gather(String path, SearchQuery query, ReadOptions options,
+            Function<WebClient.ResponseSpec, Mono<V>> read, Function<List<V>, R> merge, int completeDespite) {
         byte[] body = query.encode();
         return Mono.defer(() -> {
             if (options.expired()) {
                 return Mono.error(new QueryTimeoutException("deadline passed before asking the storage nodes"));
             }
             return Flux.fromIterable(nodes)
-                .flatMap(node -> call(node, path, body, options, decode))
+                .flatMap(node -> call(node, path, body, options, read))
                 .collectList()
                 .map(answers -> combine(answers, options, merge, completeDespite));
         });
     }
 
-    private <T> Mono<NodeAnswer<List<T>>> call(Node node, String path, byte[] body, ReadOptions options,
-            Function<byte[], List<T>> decode) {
+    private <V> Mono<NodeAnswer<V>> call(Node node, String path, byte[] body, ReadOptions options,
+            Function<WebClient.ResponseSpec, Mono<V>> read) {
         if (backoff.skips(node.url())) {
             Counter.builder("basalt_select_storage_skipped")
                 .description("Requests not sent to a storage node because it could not be reached lately")
@@ -186,20 +231,22 @@ public class StorageFanout {
         }
         Duration left = options.remaining();
         long start = System.nanoTime();
-        return node.client()
-            .post()
-            .uri(path)
-            .contentType(MediaType.parseMediaType(SearchQuery.CONTENT_TYPE))
-            .header(TIMEOUT_HEADER, Long.toString(Math.max(1, left.toMillis())))
-            .bodyValue(body)
-            .retrieve()
-            .bodyToMono(byte[].class)
-            .defaultIfEmpty(new byte[0])
+        return read.apply(node.client()
+                .post()
+                .uri(path)
+                .contentType(MediaType.parseMediaType(SearchQuery.CONTENT_TYPE))
+                .header(TIMEOUT_HEADER, Long.toString(Math.max(1, left.toMillis())))
+                .bodyValue(body)
+                .retrieve())
             .timeout(left)
-            .map(decode)
             .map(v -> new NodeAnswer<>(node.url(), v, null))
             .doOnNext(a -> backoff.record(node.url(), null))
             .onErrorResume(e -> {
+                if (e instanceof QueryLimitException) {
+                    // The request is over its limit, not the node at fault: fail the whole read (which cancels the
+                    // other nodes' answers) instead of answering without this node.
+                    return Mono.error(e);
+                }
                 backoff.record(node.url(), e);
                 Counter.builder("basalt_select_storage_errors")
                     .description("Failed requests per storage node")
@@ -222,11 +269,11 @@ public class StorageFanout {
             .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
-    private <T, R> PartialResult<R> combine(List<NodeAnswer<List<T>>> answers, ReadOptions options,
-            Function<List<List<T>>, R> merge, int completeDespite) {
-        List<List<T>> ok = new ArrayList<>();
+    private <V, R> PartialResult<R> combine(List<NodeAnswer<V>> answers, ReadOptions options,
+            Function<List<V>, R> merge, int completeDespite) {
+        List<V> ok = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        for (NodeAnswer<List<T>> a : answers) {
+        for (NodeAnswer<V> a : answers) {
             if (a.error() == null) {
                 ok.add(a.value());
             }

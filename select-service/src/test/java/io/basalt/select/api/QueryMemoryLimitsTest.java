@@ -15,9 +15,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * What a query may hold: maxSamplesPerQuery bounds decoded samples, subquery points and each step's intermediate
- * vectors; maxSubqueryPoints (left at its default here) refuses a subquery with too fine a resolution before any
- * work. Both answer Prometheus' execution error, 422, naming the property and how to narrow the query.
+ * What a query may hold: maxSamplesPerQuery bounds decoded samples (counted as storage answers stream in), subquery
+ * points and each step's intermediate vectors; maxSubqueryPoints (left at its default here) refuses a subquery with
+ * too fine a resolution before any work. Both answer Prometheus' execution error, 422, naming the property and how to
+ * narrow the query.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "basalt.select.max-samples-per-query=1000" })
@@ -28,6 +29,16 @@ class QueryMemoryLimitsTest {
     static final long T = PrometheusApiTest.T;
 
     static final StubStorageNode NODE = new StubStorageNode();
+
+    static final TenantId FLOODED = TenantId.parse("1");
+
+    static final long FLOOD_BYTES = 128L << 20;
+
+    /** Far below the flood; above what loopback socket buffers and a chunk in flight can hold. */
+    static final long MOST_FLOOD_BYTES_READ = 24L << 20;
+
+    /** A second storage node: tenant 1's answer is 128 MiB of 100-sample series, the others' empty. */
+    static final FloodingStorageNode FLOOD = new FloodingStorageNode(FLOODED, FLOOD_BYTES, 100);
 
     static {
         // 20 series of 10 samples: 200 decoded samples, well inside the limit.
@@ -48,16 +59,46 @@ class QueryMemoryLimitsTest {
     @DynamicPropertySource
     static void storageNodes(DynamicPropertyRegistry registry) {
         registry.add("spring.cloud.discovery.client.simple.instances.storage[0].uri", NODE::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.storage[1].uri", FLOOD::url);
     }
 
     @AfterAll
     static void stop() {
         NODE.close();
+        FLOOD.close();
     }
 
     ApiTestSupport.Answer query(String promql) {
-        return new ApiTestSupport(port).get(API + "/query?time=" + T / 1000 + "&query="
+        return query(API, promql);
+    }
+
+    ApiTestSupport.Answer query(String api, String promql) {
+        return new ApiTestSupport(port).get(api + "/query?time=" + T / 1000 + "&query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aStorageAnswerOverTheSampleLimitIsRefusedWith422WhileItStreamsIn() throws InterruptedException {
+        var a = query("/select/" + FLOODED + "/prometheus/api/v1", "count(flood)");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(422);
+        assertThat(a.json().path("errorType").asString()).isEqualTo("execution");
+        assertThat(a.json().path("error").asString())
+            .contains("basalt.select.max-samples-per-query=1000")
+            .contains("a shorter time range")
+            .contains("fewer series");
+        // select stopped reading (and so holding) the answer once it was over the limit.
+        assertThat(FLOOD.bytesSentWhenDone(60)).as("bytes of the %d-byte answer select read", FLOOD_BYTES)
+            .isLessThan(MOST_FLOOD_BYTES_READ);
+    }
+
+    @Test
+    void anExportOverTheSampleLimitIsRefusedWith422Too() throws InterruptedException {
+        var a = new ApiTestSupport(port).get("/select/" + FLOODED + "/prometheus/api/v1/export?match[]=flood");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(422);
+        assertThat(a.body()).contains("basalt.select.max-samples-per-query=1000");
+        assertThat(FLOOD.bytesSentWhenDone(60)).isLessThan(MOST_FLOOD_BYTES_READ);
     }
 
     @Test

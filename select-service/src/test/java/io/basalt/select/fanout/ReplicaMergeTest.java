@@ -58,4 +58,17 @@ class ReplicaMergeTest {
         assertThat(Double.doubleToRawLongBits(merged.value(1))).isEqualTo(StaleMarker.BITS);
         assertThat(merged.size()).isEqualTo(2);
     }
+
+    @Test
+    void theAccumulatorCountsACopyOnlyByTheSamplesItAdds() {
+        ReplicaMerge.Accumulator merged = new ReplicaMerge.Accumulator();
+
+        long first = merged.add(new TimeSeries(UP_A, new long[] { 1000, 2000, 3000 }, new double[] { 1, 2, 3 }));
+        long copy = merged.add(new TimeSeries(UP_A, new long[] { 1000, 2000, 3000 }, new double[] { 1, 2, 3 }));
+        long rerouted = merged.add(new TimeSeries(UP_A, new long[] { 3000, 4000 }, new double[] { 3, 4 }));
+
+        assertThat(List.of(first, copy, rerouted)).containsExactly(3L, 0L, 1L);
+        assertThat(merged.sorted()).containsExactly(
+                new TimeSeries(UP_A, new long[] { 1000, 2000, 3000, 4000 }, new double[] { 1, 2, 3, 4 }));
+    }
 }

@@ -35,7 +35,7 @@ public final class QueryLimitException extends PromqlException {
         this.what = what;
     }
 
-    static QueryLimitException tooManySamples(long limit) {
+    public static QueryLimitException tooManySamples(long limit) {
         // Prometheus' wording first: clients and conformance suites match on it.
         return new QueryLimitException(Limit.SAMPLES, limit,
                 "query processing would load too many samples into memory in query execution", Limit.SAMPLES.settingName);
