@@ -34,14 +34,14 @@ final class PartRewrites {
      * Deletes {@code ids} from every part written up to sequence {@code upToSeq}: durably first, then in memory.
      * Called with appends blocked, before the head holding them is flushed.
      */
-    void delete(RoaringBitmap ids, long upToSeq, Iterable<Partition> partitions) {
+    void delete(RoaringBitmap ids, long upToSeq, long logSegment, Iterable<Partition> partitions) {
         List<SeriesKey> keys = new ArrayList<>(ids.getCardinality());
         for (int id : ids) {
             keys.add(registry.keyOf(id));
         }
         recording.lock();
         try {
-            tombstones.record(keys, upToSeq);
+            tombstones.record(keys, upToSeq, logSegment);
             for (Partition p : partitions) {
                 for (Part part : p.view().parts()) {
                     part.hide(ids);
@@ -59,11 +59,12 @@ final class PartRewrites {
     }
 
     /**
-     * Rewrites every part that still holds deleted series, and forgets the tombstones once none does.
+     * Rewrites every part that still holds deleted series, and forgets the tombstones once none does and the log no
+     * longer holds a segment written before a delete ({@code logRetiredThrough}: the last segment flushed and gone).
      *
      * @throws RuntimeException when a rewrite fails; the deletes stay in force and a later call tries again
      */
-    void rewrite(Iterable<Partition> partitions) {
+    void rewrite(Iterable<Partition> partitions, long logRetiredThrough) {
         for (Partition p : partitions) {
             p.maintenance.lock();
             try {
@@ -87,7 +88,8 @@ final class PartRewrites {
         }
         recording.lock();
         try {
-            if (!anyHidden(partitions)) {
+            // The file also keeps replay from restoring samples logged before a delete whose flush failed.
+            if (!anyHidden(partitions) && !tombstones.coversLogAfter(logRetiredThrough)) {
                 tombstones.clear();
             }
         }

@@ -30,12 +30,20 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class Tombstones {
 
-    private static final int MAGIC = 0x31535442; // "BTS1" little-endian
+    private static final int MAGIC_V1 = 0x31535442; // "BTS1" little-endian
+
+    private static final int MAGIC = 0x32535442; // "BTS2": each entry also names the log segment of its delete
 
     private final Path file;
 
     /** Deleted series and the highest part sequence written before their delete; guarded by {@code this}. */
     private final Map<SeriesKey, Long> upToSeq = new HashMap<>();
+
+    /**
+     * Deleted series and the write-ahead log segment that was current at their delete: samples replayed from that
+     * segment or an earlier one were logged before the delete. Guarded by {@code this}.
+     */
+    private final Map<SeriesKey, Long> upToSegment = new HashMap<>();
 
     private Tombstones(Path file) {
         this.file = file;
@@ -62,25 +70,49 @@ final class Tombstones {
                     + "parts may still hold: restore it from a backup, or delete it to let those series reappear");
         }
         BytesIn in = new BytesIn(bytes, 0, bytes.length - 4);
-        if (in.readInt() != MAGIC) {
-            throw new CorruptDataException(file + " is not a tombstones file of version 1");
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_V1) {
+            throw new CorruptDataException(file + " is not a tombstones file of version 1 or 2");
         }
         int n = in.readCount(in.remaining());
         for (int i = 0; i < n; i++) {
             long seq = in.readLong();
+            long segment = magic == MAGIC ? in.readLong() : 0;
             TenantId tenant = new TenantId(in.readInt(), in.readInt());
             byte[] labels = in.readBytes(in.readCount(in.remaining()));
-            t.upToSeq.merge(new SeriesKey(tenant, LabelEncoding.decode(labels, 0, labels.length)), seq, Math::max);
+            SeriesKey key = new SeriesKey(tenant, LabelEncoding.decode(labels, 0, labels.length));
+            t.upToSeq.merge(key, seq, Math::max);
+            t.upToSegment.merge(key, segment, Math::max);
         }
         return t;
     }
 
-    /** Records, durably, that {@code keys} are deleted from every part with sequence up to {@code seq}. */
-    synchronized void record(Collection<SeriesKey> keys, long seq) {
+    /**
+     * Records, durably, that {@code keys} are deleted from every part with sequence up to {@code seq} and from what
+     * the write-ahead log holds up to segment {@code logSegment}.
+     */
+    synchronized void record(Collection<SeriesKey> keys, long seq, long logSegment) {
         for (SeriesKey k : keys) {
             upToSeq.merge(k, seq, Math::max);
+            upToSegment.merge(k, logSegment, Math::max);
         }
         write();
+    }
+
+    /** Whether samples of {@code key} replayed from log segment {@code segment} were logged before its delete. */
+    synchronized boolean deletedInLog(SeriesKey key, long segment) {
+        Long upTo = upToSegment.get(key);
+        return upTo != null && segment <= upTo;
+    }
+
+    /** Whether the log still holds segments a delete covers: until it does not, the file must stay for replay. */
+    synchronized boolean coversLogAfter(long retiredThroughSegment) {
+        for (long segment : upToSegment.values()) {
+            if (segment > retiredThroughSegment) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hides in {@code part} the series deleted after it was written. */
@@ -113,6 +145,7 @@ final class Tombstones {
             return;
         }
         upToSeq.clear();
+        upToSegment.clear();
         try {
             Files.deleteIfExists(file);
             Directories.fsync(file.getParent());
@@ -128,6 +161,7 @@ final class Tombstones {
         for (var e : upToSeq.entrySet()) {
             byte[] labels = LabelEncoding.encode(e.getKey().labels());
             out.writeLong(e.getValue())
+                .writeLong(upToSegment.getOrDefault(e.getKey(), 0L))
                 .writeInt(e.getKey().tenant().accountId())
                 .writeInt(e.getKey().tenant().projectId())
                 .writeUVarint(labels.length)

@@ -65,6 +65,12 @@ public final class TsdbEngine implements DurableStorage {
      */
     private final RoaringBitmap deletedFromHeads = new RoaringBitmap();
 
+    /** The last write-ahead log segment whose samples are all in parts (the checkpoint). */
+    private volatile long logRetiredThrough;
+
+    /** The segment being replayed while the engine opens. */
+    private long replayingSegment;
+
     private final AtomicLong partSeq = new AtomicLong();
 
     private final AtomicLong rowsIngested = new AtomicLong();
@@ -141,8 +147,20 @@ public final class TsdbEngine implements DurableStorage {
         catch (IOException e) {
             throw new UncheckedIOException("cannot open storage at " + data, e);
         }
+        logRetiredThrough = flushedSeq;
         wal = WriteAheadLog.open(walDir, config.fsync().always(), config.walSegmentBytes(), flushedSeq,
-                this::replay);
+                new WriteAheadLog.ReplaySink() {
+
+                    @Override
+                    public void segment(long seq) {
+                        replayingSegment = seq;
+                    }
+
+                    @Override
+                    public void accept(TenantId tenant, Labels labels, long[] ts, double[] vs) {
+                        replay(tenant, labels, ts, vs);
+                    }
+                });
         diskGuard.refresh();
         finishDeletes();
         if (config.backgroundTasks()) {
@@ -246,6 +264,9 @@ public final class TsdbEngine implements DurableStorage {
     }
 
     private void replay(TenantId tenant, Labels labels, long[] ts, double[] vs) {
+        if (tombstones.deletedInLog(new SeriesKey(tenant, labels), replayingSegment)) {
+            return; // logged before the series was deleted (the delete's flush did not get to write it out)
+        }
         TimeSeries kept = accepted.admissible(tenant, new TimeSeries(labels, ts, vs), retention.cutoff(),
                 AcceptedTimestamps.MAX_TIMESTAMP);
         if (kept.size() > 0) {
@@ -312,6 +333,7 @@ public final class TsdbEngine implements DurableStorage {
             // Every head that held a deleted series is now written without it; a deleted id gets no samples again.
             deletedFromHeads.andNot(skipped);
             checkpoint.write(walSeq);
+            logRetiredThrough = walSeq;
             wal.deleteUpTo(walSeq);
             lastFlushNanos = System.nanoTime();
             flushes.incrementAndGet();
@@ -502,7 +524,7 @@ public final class TsdbEngine implements DurableStorage {
             }
             // Parts written so far are numbered up to partSeq; the flush that follows writes the next one without
             // these series.
-            rewrites.delete(ids, partSeq.get(), partitions.all());
+            rewrites.delete(ids, partSeq.get(), wal.currentSegment(), partitions.all());
             for (int id : ids) {
                 registry.retire(registry.keyOf(id), id);
             }
@@ -618,7 +640,7 @@ public final class TsdbEngine implements DurableStorage {
             return;
         }
         try {
-            rewrites.rewrite(partitions.all());
+            rewrites.rewrite(partitions.all(), logRetiredThrough);
         }
         catch (RuntimeException e) {
             backgroundFailures.incrementAndGet();

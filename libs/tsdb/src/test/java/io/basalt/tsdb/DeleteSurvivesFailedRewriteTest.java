@@ -145,6 +145,31 @@ class DeleteSurvivesFailedRewriteTest {
         }
     }
 
+    @Test
+    void aRestartBeforeAnyFlushSucceededDoesNotReplayTheDeletedSeriesFromTheLog() throws IOException {
+        try (TsdbEngine e = TsdbEngine.open(config())) {
+            e.append(T, List.of(ts(a, new long[] { T0 }, new double[] { 1 }), bSample)); // logged, in the head only
+            breakPartBuilding();
+            try {
+                e.deleteSeries(T, List.of(LabelMatcher.equal("k", "a")));
+            }
+            catch (RuntimeException refused) {
+                // the delete's flush failed, and so does the final flush on close: the log keeps every sample
+            }
+        }
+        repairPartBuilding();
+        TimeSeries aAgain = ts(a, new long[] { T0 + 1000 }, new double[] { 3 });
+        try (TsdbEngine e = TsdbEngine.open(config())) {
+            assertThat(all(e, T)).containsExactly(bSample);
+            e.append(T, List.of(aAgain)); // written after the delete: kept
+        }
+        try (TsdbEngine e = TsdbEngine.open(config())) {
+            assertThat(all(e, T)).containsExactlyInAnyOrder(bSample, aAgain);
+            assertThat(dir.resolve("tombstones")).as("forgotten once the log no longer holds the delete")
+                .doesNotExist();
+        }
+    }
+
     private void breakPartBuilding() throws IOException {
         TsdbEngine.deleteRecursively(dir.resolve("tmp"));
         Files.writeString(dir.resolve("tmp"), "not a directory");

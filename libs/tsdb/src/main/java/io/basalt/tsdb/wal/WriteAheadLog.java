@@ -59,6 +59,10 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Receives replayed samples in log order. */
     public interface ReplaySink {
         void accept(TenantId tenant, Labels labels, long[] timestamps, double[] values);
+
+        /** Called before the records of each segment, with its sequence number. */
+        default void segment(long seq) {
+        }
     }
 
     private final Path dir;
@@ -109,6 +113,7 @@ public final class WriteAheadLog implements AutoCloseable {
             long last = lastRetiredSeq;
             for (Path segment : segments(dir)) {
                 last = Math.max(last, seqOf(segment));
+                sink.segment(seqOf(segment));
                 wal.replaySegment(segment, sink);
             }
             wal.startSegment(last + 1);
@@ -183,6 +188,13 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         if (syncEveryAppend) {
             syncTo(target, end);
+        }
+    }
+
+    /** The sequence number of the segment appends go to now. */
+    public long currentSegment() {
+        synchronized (writeLock) {
+            return segmentSeq;
         }
     }
 
