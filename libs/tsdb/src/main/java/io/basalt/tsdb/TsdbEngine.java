@@ -231,7 +231,8 @@ public final class TsdbEngine implements DurableStorage {
             }
             List<WalEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                Labels labels = fresh != null && fresh[i] != null ? fresh[i] : registry.keyOf(ids[i]).labels();
+                // A known series' labels stay bytes: decoded only if the index or a refusal message needs them.
+                Labels labels = fresh != null ? fresh[i] : null;
                 WalEntry e = accepted.admissible(tenant, batch, i, ids[i], labels, bounds);
                 if (e.length() == 0) {
                     continue;
@@ -240,8 +241,7 @@ public final class TsdbEngine implements DurableStorage {
                     // new to this node, and it has samples to keep: registered only now, so a series whose samples
                     // are all refused never counts as active
                     int id = registry.idOf(new SeriesKey(tenant, labels));
-                    e = new WalEntry(id, tenant, registry.keyOf(id).labels(), e.timestamps(), e.values(), e.offset(),
-                            e.length());
+                    e = new WalEntry(id, tenant, labels, e.timestamps(), e.values(), e.offset(), e.length());
                 }
                 entries.add(e);
                 rows += e.length();
@@ -275,6 +275,7 @@ public final class TsdbEngine implements DurableStorage {
         }
     }
 
+    /** @param labels the series' labels, or null to decode them from the registry only if the index needs them */
     private void insert(int id, TenantId tenant, Labels labels, long[] ts, double[] vs, int off, int len) {
         int end = off + len;
         int i = off;
@@ -294,7 +295,7 @@ public final class TsdbEngine implements DurableStorage {
             if (p.view().head().add(id, ts, vs, i, j - i, firstDay, lastDay)) {
                 LabelIndex index = p.index(tenant);
                 if (!index.covers(id, firstDay, lastDay)) {
-                    index.add(id, labels, firstDay, lastDay);
+                    index.add(id, labels != null ? labels : registry.keyOf(id).labels(), firstDay, lastDay);
                 }
             }
             i = j;

@@ -40,9 +40,11 @@ public final class SeriesRegistry {
 
     private volatile Table table = new Table(1024);
 
-    private volatile SeriesKey[] keys = new SeriesKey[1024];
-
-    /** By id, the stored key: tenant, then canonical label bytes. */
+    /**
+     * By id, the stored key: tenant, then canonical label bytes. The only copy of a label set a node keeps per series:
+     * {@link #keyOf} decodes it when a flush, merge, search or the index needs labels (their strings shared through
+     * the intern table), which costs less than keeping a label-set object per series alive.
+     */
     private volatile byte[][] storedKeys = new byte[1024][];
 
     private int next;
@@ -58,7 +60,7 @@ public final class SeriesRegistry {
     public int idOf(SeriesKey key) {
         byte[] bytes = LabelEncoding.encode(key.labels());
         int found = find(key.tenant(), bytes, 0, bytes.length);
-        return found >= 0 ? found : register(key, bytes);
+        return found >= 0 ? found : register(key.tenant(), bytes);
     }
 
     /**
@@ -85,23 +87,20 @@ public final class SeriesRegistry {
         }
     }
 
-    private synchronized int register(SeriesKey key, byte[] bytes) {
-        int found = find(key.tenant(), bytes, 0, bytes.length);
+    private synchronized int register(TenantId tenant, byte[] bytes) {
+        int found = find(tenant, bytes, 0, bytes.length);
         if (found >= 0) {
             return found;
         }
-        if (next == keys.length) {
-            int capacity = keys.length * 2;
-            storedKeys = Arrays.copyOf(storedKeys, capacity);
-            keys = Arrays.copyOf(keys, capacity);
+        if (next == storedKeys.length) {
+            storedKeys = Arrays.copyOf(storedKeys, storedKeys.length * 2);
         }
-        long packedTenant = pack(key.tenant());
+        long packedTenant = pack(tenant);
         byte[] stored = new byte[TENANT_BYTES + bytes.length];
         LONG_LE.set(stored, 0, packedTenant);
         System.arraycopy(bytes, 0, stored, TENANT_BYTES, bytes.length);
         int id = next++;
         storedKeys[id] = stored;
-        keys[id] = key;
         if ((occupied + 1) * 4L > table.capacity * 3L) {
             table = rebuilt(live + 1);
         }
@@ -145,9 +144,18 @@ public final class SeriesRegistry {
         return fresh;
     }
 
-    /** The key an id was given for; still answers after {@link #retire} so old parts stay readable. */
+    /**
+     * The key an id was given for, decoded anew (null once {@link #retainOnly} released it); still answers after
+     * {@link #retire} so old parts stay readable.
+     */
     public SeriesKey keyOf(int id) {
-        return keys[id];
+        byte[] stored = storedKeys[id];
+        if (stored == null) {
+            return null;
+        }
+        long packed = (long) LONG_LE.get(stored, 0);
+        return new SeriesKey(new TenantId((int) packed, (int) (packed >>> 32)),
+                LabelEncoding.decode(stored, TENANT_BYTES, stored.length - TENANT_BYTES));
     }
 
     /** Appends the canonical label bytes of {@code id} ({@link LabelEncoding}) to {@code out}. */
@@ -160,9 +168,8 @@ public final class SeriesRegistry {
     public int[] inKeyOrder(RoaringBitmap ids) {
         int[] order = ids.toArray();
         SeriesKey[] byPosition = new SeriesKey[order.length];
-        SeriesKey[] all = keys;
         for (int i = 0; i < order.length; i++) {
-            byPosition[i] = all[order[i]];
+            byPosition[i] = keyOf(order[i]);
         }
         // Sorting the keys with their ids alongside: no boxing, and each comparison reads two keys it already has.
         KeyOrder.sort(byPosition, order);
@@ -194,7 +201,6 @@ public final class SeriesRegistry {
      */
     public synchronized void retainOnly(RoaringBitmap liveIds) {
         for (int id : released) {
-            keys[id] = null;
             storedKeys[id] = null;
         }
         Table t = table;
