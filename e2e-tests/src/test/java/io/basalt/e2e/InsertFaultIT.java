@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A storage node is killed ({@code kill -9}) in the middle of a steady remote-write load with replicationFactor 2
  * over two storage nodes. The sender, behaving as Prometheus does (retrying 5xx, dropping 4xx), must never see a 4xx,
- * and every sample it saw acknowledged must be queryable afterwards from the surviving node through select. With one
- * of two nodes gone, two copies cannot be kept, so insert answers 503 until the node returns: nothing is acknowledged
- * that is not stored twice.
+ * and every sample it saw acknowledged must be queryable afterwards from the surviving node through select. The
+ * insert node runs in strict mode: no {@code basalt.insert.hint-path}, so every write needs both copies stored
+ * ({@code min-write-copies} defaults to the replication factor) and, with one of two nodes gone, insert answers 503
+ * until the node returns: nothing is acknowledged that is not stored twice. The shipped deployments set a hint path
+ * (one copy stored, the other owed to the node that is down); that mode is drilled in {@link FaultDrillsIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InsertFaultIT {

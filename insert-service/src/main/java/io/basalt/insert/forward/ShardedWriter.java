@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
  * to its node ({@link HintedHandoff}). A node that fails is left out for a back-off period and its share goes to
  * each series' next-ranked healthy node that holds no copy yet, or, when there is none, is owed to it; when too few
  * copies can be stored the write fails with {@link NotEnoughStorageNodesException} (503), never a success for rows
- * not stored.
+ * not stored. Copies are owed only once the write is known to be acknowledged: a refused write is sent again by its
+ * client, and hints for it would only fill the hint log that acknowledged writes need while nodes are down.
  */
 @Component
 public class ShardedWriter {
@@ -93,7 +94,6 @@ public class ShardedWriter {
             long now = System.currentTimeMillis();
             Write w = new Write(tenant, series);
             Map<Integer, List<Integer>> byNode = new HashMap<>();
-            Map<Integer, List<Integer>> owed = new HashMap<>();
             if (rf == nodes.all().size()) {
                 // Every series has a copy on every node (the shipped topology: two nodes, two copies), so there is
                 // nothing to rank: no hash per series, and one list of series shared by every node.
@@ -112,7 +112,12 @@ public class ShardedWriter {
                 }
                 for (int n = 0; n < rf; n++) {
                     everyNode[n] = n;
-                    (nodes.get(n).isHealthy(now) ? byNode : owed).put(n, all);
+                    if (nodes.get(n).isHealthy(now)) {
+                        byNode.put(n, all);
+                    }
+                    else {
+                        w.oweAll(n, all);
+                    }
                 }
             }
             else {
@@ -133,13 +138,15 @@ public class ShardedWriter {
                         nodes.router().pick(hash, n -> !nodes.get(n).isHealthy(now), down);
                         for (int c = 0; c < down.length; c++) {
                             picked[found + c] = down[c];
-                            owed.computeIfAbsent(down[c], k -> new ArrayList<>()).add(i);
+                            w.owe(down[c], i);
                         }
                     }
                     w.placement[i] = picked;
                 }
             }
-            return Mono.when(oweAll(w, owed), sendAll(w, byNode, 0)).then(Mono.defer(() -> w.acknowledge(min)));
+            return sendAll(w, byNode, 0)
+                .then(Mono.defer(() -> w.acknowledge(min)))
+                .then(Mono.defer(() -> oweAll(w)));
         });
     }
 
@@ -160,6 +167,9 @@ public class ShardedWriter {
 
         final AtomicIntegerArray stored;
 
+        /** Series whose copy a node could not take, by node: recorded as owed once the write is acknowledged. */
+        private final Map<Integer, List<Integer>> owed = new HashMap<>();
+
         Write(TenantId tenant, List<TimeSeries> series) {
             this.tenant = tenant;
             this.series = series;
@@ -175,6 +185,18 @@ public class ShardedWriter {
                 }
                 return RowsCodec.encode(tenant, rows);
             });
+        }
+
+        synchronized void owe(int node, int series) {
+            owed.computeIfAbsent(node, k -> new ArrayList<>()).add(series);
+        }
+
+        synchronized void oweAll(int node, List<Integer> series) {
+            owed.computeIfAbsent(node, k -> new ArrayList<>()).addAll(series);
+        }
+
+        synchronized Map<Integer, List<Integer>> owed() {
+            return Map.copyOf(owed);
         }
 
         /** Succeeds when every series has at least {@code min} stored copies (the others are owed). */
@@ -198,14 +220,11 @@ public class ShardedWriter {
             .then();
     }
 
-    private Mono<Void> oweAll(Write w, Map<Integer, List<Integer>> owed) {
-        return Flux.fromIterable(owed.entrySet())
-            .flatMap(e -> Flux.fromIterable(chunks(e.getValue())).concatMap(chunk -> owe(w, e.getKey(), chunk)))
+    private Mono<Void> oweAll(Write w) {
+        return Flux.fromIterable(w.owed().entrySet())
+            .flatMap(e -> Flux.fromIterable(chunks(e.getValue())).concatMap(chunk -> handoff.owe(e.getKey(),
+                    w.body(chunk)).doOnSuccess(v -> hintedRows.increment(chunk.size()))))
             .then();
-    }
-
-    private Mono<Void> owe(Write w, int node, List<Integer> chunk) {
-        return handoff.owe(node, w.body(chunk)).doOnSuccess(v -> hintedRows.increment(chunk.size()));
     }
 
     private Mono<Void> reroute(Write w, int failedNode, List<Integer> chunk, Throwable error, int attempt) {
@@ -218,7 +237,7 @@ public class ShardedWriter {
             return Mono.error(notEnough(props.getReplicationFactor(), 0));
         }
         Map<Integer, List<Integer>> rerouted = new HashMap<>();
-        List<Integer> owed = new ArrayList<>();
+        int owed = 0;
         int[] next = new int[1];
         for (int i : chunk) {
             int[] copies = w.placement[i];
@@ -229,17 +248,16 @@ public class ShardedWriter {
                     if (!handoff.enabled()) {
                         return Mono.error(notEnough(props.getReplicationFactor(), copies.length - 1));
                     }
-                    owed.add(i);
+                    w.owe(failedNode, i);
+                    owed++;
                     continue;
                 }
                 replace(copies, failedNode, next[0]);
             }
             rerouted.computeIfAbsent(next[0], k -> new ArrayList<>()).add(i);
         }
-        reroutedRows.increment(chunk.size() - owed.size());
-        Mono<Void> owing = owed.isEmpty() ? Mono.empty()
-                : owe(w, failedNode, owed.size() == chunk.size() ? chunk : owed);
-        return Mono.when(owing, sendAll(w, rerouted, attempt + 1));
+        reroutedRows.increment(chunk.size() - owed);
+        return sendAll(w, rerouted, attempt + 1);
     }
 
     private Mono<Void> send(int nodeIndex, byte[] body) {

@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -58,11 +57,6 @@ class FailoverTest {
         for (int i = 0; i < 100 && http.get("/api/v1/status").body().contains("\"healthy\":false"); i++) {
             Thread.sleep(50);
         }
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        NODES.forEach(StubStorageNode::close);
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,11 +44,6 @@ class OwedCopiesPlacementTest {
 
     @LocalServerPort
     int port;
-
-    @AfterAll
-    static void stopNodes() {
-        NODES.forEach(StubStorageNode::close);
-    }
 
     @Test
     void withTwoOfThreeNodesDownOwedCopiesLandOnTheSeriesOwnOwners() throws Exception {

@@ -44,10 +44,19 @@ public final class StubStorageNode implements AutoCloseable {
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * A node on a free loopback port, kept for the life of the JVM on daemon threads. Test classes do not close
+     * theirs: Spring keeps their application context cached, and Surefire reruns a failed test in the same JVM, where
+     * closed nodes would refuse every write and delivery and fail the rerun whatever the first failure was.
+     */
     public static StubStorageNode start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            server.setExecutor(Executors.newFixedThreadPool(8));
+            server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "stub-storage-node");
+                t.setDaemon(true);
+                return t;
+            }));
             StubStorageNode node = new StubStorageNode(server);
             server.createContext("/internal/insert", node::insert);
             server.start();
