@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +75,7 @@ public final class AgentVsVmagentBench {
         AtomicLong samples = new AtomicLong();
         AtomicReference<String> example = new AtomicReference<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService receiverThreads = Executors.newFixedThreadPool(4);
         try {
             int seriesPerTarget = awaitPage("http://127.0.0.1:" + mockPort + "/metrics?target=0");
             StringBuilder groups = new StringBuilder();
@@ -100,7 +102,7 @@ public final class AgentVsVmagentBench {
                 }
                 ex.close();
             });
-            receiver.setExecutor(Executors.newFixedThreadPool(4));
+            receiver.setExecutor(receiverThreads);
             receiver.start();
             String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/write";
 
@@ -145,6 +147,8 @@ public final class AgentVsVmagentBench {
         }
         finally {
             receiver.stop(0);
+            // Its threads are not daemons: left running, they would keep the bench alive after the report.
+            receiverThreads.shutdownNow();
             mock.destroy();
             mock.waitFor(15, TimeUnit.SECONDS);
         }
@@ -170,12 +174,13 @@ public final class AgentVsVmagentBench {
     }
 
     /** One measured run. */
-    record Result(String name, double cpuSeconds, long samples, double seconds) {
+    record Result(String name, double cpuSeconds, long samples, double seconds, long peakRssKib) {
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-13s cpu=%.2fs samples=%d (%.0f/s) -> %.3f CPU-seconds per million"
-                    + " samples", name, cpuSeconds, samples, samples / seconds, cpuSeconds / (samples / 1e6));
+                    + " samples, peak RSS %.1f MiB", name, cpuSeconds, samples, samples / seconds,
+                    cpuSeconds / (samples / 1e6), peakRssKib / 1024.0);
         }
     }
 
@@ -195,7 +200,7 @@ public final class AgentVsVmagentBench {
             double cpu1 = cpuSeconds(p.pid());
             long s1 = samples.get();
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            return new Result(name, cpu1 - cpu0, s1 - s0, elapsed);
+            return new Result(name, cpu1 - cpu0, s1 - s0, elapsed, peakRssKib(p.pid()));
         }
         finally {
             p.destroy();
@@ -212,6 +217,16 @@ public final class AgentVsVmagentBench {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After the command name: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+    }
+
+    /** The process's high-water mark of resident memory ({@code VmHWM}), in KiB. */
+    static long peakRssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
     }
 
     private static int freePort() throws IOException {
