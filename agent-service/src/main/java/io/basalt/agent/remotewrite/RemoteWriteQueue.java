@@ -177,11 +177,19 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
 
     /** @return {@code null} when relabeling drops the series */
     private TimeSeries relabel(TimeSeries ts) {
-        Labels labels = relabeler.process(withExternalLabels(ts.labels(), externalLabels));
-        if (labels == null || labels.isEmpty()) {
+        // Scraped series keep one Labels instance from scrape to scrape, so the result is remembered on it and a
+        // known series is relabeled once (per queue, while no other queue asks the same instance in between).
+        Labels labels = ts.labels().derived(this, this::relabel);
+        if (labels == null) {
             return null;
         }
         return labels == ts.labels() ? ts : new TimeSeries(labels, ts.timestamps(), ts.values());
+    }
+
+    /** @return {@code null} when relabeling drops the series */
+    private Labels relabel(Labels labels) {
+        Labels out = relabeler.process(withExternalLabels(labels, externalLabels));
+        return out == null || out.isEmpty() ? null : out;
     }
 
     /** Prometheus' rule: an external label is added only where the series has no label of that name. */

@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +77,7 @@ public final class AgentVsVmagentBench {
         AtomicLong samples = new AtomicLong();
         AtomicReference<String> example = new AtomicReference<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService receiverThreads = Executors.newFixedThreadPool(4);
         try {
             int seriesPerTarget = awaitPage("http://127.0.0.1:" + mockPort + "/metrics?target=0");
             StringBuilder groups = new StringBuilder();
@@ -100,7 +104,7 @@ public final class AgentVsVmagentBench {
                 }
                 ex.close();
             });
-            receiver.setExecutor(Executors.newFixedThreadPool(4));
+            receiver.setExecutor(receiverThreads);
             receiver.start();
             String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/write";
 
@@ -145,6 +149,8 @@ public final class AgentVsVmagentBench {
         }
         finally {
             receiver.stop(0);
+            // Its threads are not daemons: left running, they would keep the bench alive after the report.
+            receiverThreads.shutdownNow();
             mock.destroy();
             mock.waitFor(15, TimeUnit.SECONDS);
         }
@@ -170,12 +176,13 @@ public final class AgentVsVmagentBench {
     }
 
     /** One measured run. */
-    record Result(String name, double cpuSeconds, long samples, double seconds) {
+    record Result(String name, double cpuSeconds, long samples, double seconds, long peakRssKib) {
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-13s cpu=%.2fs samples=%d (%.0f/s) -> %.3f CPU-seconds per million"
-                    + " samples", name, cpuSeconds, samples, samples / seconds, cpuSeconds / (samples / 1e6));
+                    + " samples, peak RSS %.1f MiB", name, cpuSeconds, samples, samples / seconds,
+                    cpuSeconds / (samples / 1e6), peakRssKib / 1024.0);
         }
     }
 
@@ -189,13 +196,15 @@ public final class AgentVsVmagentBench {
                 throw new IllegalStateException(name + " exited with " + p.exitValue());
             }
             double cpu0 = cpuSeconds(p.pid());
+            Map<String, Double> threads0 = cpuByThreadName(p.pid());
             long s0 = samples.get();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             double cpu1 = cpuSeconds(p.pid());
+            printBusiestThreads(name, threads0, cpuByThreadName(p.pid()));
             long s1 = samples.get();
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            return new Result(name, cpu1 - cpu0, s1 - s0, elapsed);
+            return new Result(name, cpu1 - cpu0, s1 - s0, elapsed, peakRssKib(p.pid()));
         }
         finally {
             p.destroy();
@@ -212,6 +221,46 @@ public final class AgentVsVmagentBench {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After the command name: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+    }
+
+    /** CPU seconds per thread name with digits taken out, so that a pool's threads add up. */
+    static Map<String, Double> cpuByThreadName(long pid) throws IOException {
+        Map<String, Double> byName = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                        .replaceAll("[0-9]+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS,
+                            Double::sum);
+                }
+                catch (IOException threadEnded) {
+                    // a thread that ended between the listing and the read has nothing left to count
+                }
+            }
+        }
+        return byName;
+    }
+
+    /** Where the window's CPU went, by thread: tells the JIT, the collector and the pipeline apart. */
+    private static void printBusiestThreads(String process, Map<String, Double> before, Map<String, Double> after) {
+        StringBuilder line = new StringBuilder("  " + process + " CPU by thread in the window:");
+        after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.05).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(10).forEach(e -> line.append(String.format(Locale.ROOT, " %s=%.2fs", e.getKey(), e.getValue())));
+        System.out.println(line);
+    }
+
+    /** The process's high-water mark of resident memory ({@code VmHWM}), in KiB. */
+    static long peakRssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
     }
 
     private static int freePort() throws IOException {

@@ -8,8 +8,11 @@ import io.basalt.relabel.Relabeler;
 import io.basalt.scrape.config.ScrapeLimits;
 import io.basalt.wire.exposition.ExpositionFormat;
 import io.basalt.wire.exposition.ExpositionParser;
+import io.basalt.wire.exposition.SeriesTextListener;
+import io.basalt.wire.metadata.MetricMetadata;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +45,9 @@ public final class ScrapeLoop {
     private final Consumer<ScrapeReport> reports;
 
     private final AtomicBoolean inProgress = new AtomicBoolean();
+
+    /** Used by one scrape at a time: {@link #inProgress} orders the scrapes, and with them the worker threads. */
+    private final ScrapeCache cache = new ScrapeCache();
 
     private final Object lock = new Object();
 
@@ -183,11 +189,53 @@ public final class ScrapeLoop {
     }
 
     private void ingest(TargetFetcher.Page page, long timestamp, Outcome outcome) {
-        boolean honorTimestamps = target.job().honorTimestamps();
-        ScrapeLimits limits = target.job().limits();
-        long sampleLimit = limits.sampleLimit();
+        cache.beginScrape();
         ExpositionParser parser = new ExpositionParser(ExpositionFormat.fromContentType(page.contentType()));
-        parser.parse(page.body(), (family, exposed, value, ts) -> {
+        parser.parse(page.body(), new PageReader(timestamp, outcome));
+        cache.endScrape();
+    }
+
+    /**
+     * Turns one page's samples into series: a series text the cache knows reuses the labels made for it before;
+     * a new one is labeled, checked against the limits and remembered.
+     */
+    private final class PageReader implements SeriesTextListener {
+
+        private final long timestamp;
+
+        private final Outcome outcome;
+
+        private final boolean honorTimestamps = target.job().honorTimestamps();
+
+        private final ScrapeLimits limits = target.job().limits();
+
+        /** The text of the series the parser is reading in full after the cache did not know it. */
+        private byte[] newSeriesText;
+
+        PageReader(long timestamp, Outcome outcome) {
+            this.timestamp = timestamp;
+            this.outcome = outcome;
+        }
+
+        @Override
+        public boolean sampleOfKnownSeries(MetricMetadata family, byte[] page, int from, int to, double value,
+                long ts) {
+            ScrapeCache.Entry known = cache.get(page, from, to);
+            if (known == null) {
+                newSeriesText = Arrays.copyOfRange(page, from, to);
+                return false;
+            }
+            outcome.scraped++;
+            if (known.labels != null) {
+                keep(known.labels, value, ts);
+            }
+            return true;
+        }
+
+        @Override
+        public void sample(MetricMetadata family, Labels exposed, double value, long ts) {
+            byte[] text = newSeriesText;
+            newSeriesText = null;
             outcome.scraped++;
             Labels labels;
             try {
@@ -196,17 +244,26 @@ public final class ScrapeLoop {
             catch (InvalidLabelsException e) {
                 throw new IllegalArgumentException("invalid labels for " + exposed + ": " + e.getMessage(), e);
             }
-            if (labels == null) {
-                return;
+            if (labels != null) {
+                if (labels.metricName().isEmpty()) {
+                    throw new IllegalArgumentException("missing metric name (__name__ label)");
+                }
+                checkLabelLimits(labels, limits);
             }
-            if (labels.metricName().isEmpty()) {
-                throw new IllegalArgumentException("missing metric name (__name__ label)");
+            if (text != null) {
+                cache.put(text, labels);
             }
-            checkLabelLimits(labels, limits);
+            if (labels != null) {
+                keep(labels, value, ts);
+            }
+        }
+
+        private void keep(Labels labels, double value, long ts) {
             if (!outcome.seen.add(labels)) {
                 return; // a repeated series on one page: Prometheus keeps the first sample
             }
             outcome.kept++;
+            long sampleLimit = limits.sampleLimit();
             if (sampleLimit > 0 && outcome.kept > sampleLimit) {
                 throw new IllegalArgumentException("sample limit exceeded");
             }
@@ -215,7 +272,7 @@ public final class ScrapeLoop {
             if (!ownTimestamp) {
                 outcome.tracked.add(labels);
             }
-        });
+        }
     }
 
     /** Prometheus' label limits, checked on each sample as it will be stored; the messages are Prometheus'. */

@@ -79,6 +79,8 @@ public final class ExpositionParser {
 
         private final ExpositionListener listener;
 
+        private final SeriesTextListener seriesText;
+
         private final boolean openMetrics = format == ExpositionFormat.OPENMETRICS;
 
         private final StringTable strings = new StringTable();
@@ -117,6 +119,7 @@ public final class ExpositionParser {
         Session(InputStream in, ExpositionListener listener) {
             this.in = in;
             this.listener = listener;
+            this.seriesText = listener instanceof SeriesTextListener l ? l : null;
         }
 
         void run() throws IOException {
@@ -305,6 +308,9 @@ public final class ExpositionParser {
                 throw error("expected a metric name, found '" + (char) (buf[p] & 0xFF) + "'");
             }
             String name = strings.get(buf, p, nameEnd - p);
+            if (seriesText != null && knownSeriesSample(p, nameEnd, name)) {
+                return;
+            }
             Labels.Builder labels = Labels.builder().add(Labels.METRIC_NAME, name);
             p = nameEnd;
             int brace = skipBlanks(p);
@@ -330,6 +336,74 @@ public final class ExpositionParser {
             }
             // Whatever follows '#' here is an exemplar, which Basalt does not keep.
             listener.sample(familyOf(name), labels.build(), value, timestamp);
+        }
+
+        /**
+         * Offers the sample to the listener by its series text, which is found with a scan for the closing brace
+         * (quotes and escapes respected) rather than a parse. False when the listener does not know the text or the
+         * line does not look well formed; the full parse then reports any error.
+         */
+        private boolean knownSeriesSample(int nameStart, int nameEnd, String name) {
+            int seriesEnd = nameEnd;
+            int brace = skipBlanks(nameEnd);
+            if (brace < end && buf[brace] == '{') {
+                seriesEnd = labelSetEnd(brace + 1);
+                if (seriesEnd < 0) {
+                    return false;
+                }
+            }
+            if (seriesEnd >= end || !isBlank(buf[seriesEnd])) {
+                return false;
+            }
+            int p = skipBlanks(seriesEnd);
+            int valueEnd = tokenEnd(p);
+            if (p == valueEnd) {
+                return false;
+            }
+            double value = FloatText.parse(buf, p, valueEnd);
+            if (FloatText.isInvalid(value)) {
+                return false;
+            }
+            p = skipBlanks(valueEnd);
+            long timestamp = NO_TIMESTAMP;
+            if (p < end && buf[p] != '#') {
+                int timestampEnd = tokenEnd(p);
+                timestamp = openMetrics ? FloatText.secondsToMillis(buf, p, timestampEnd)
+                        : FloatText.parseLong(buf, p, timestampEnd);
+                if (timestamp == NO_TIMESTAMP) {
+                    return false;
+                }
+                p = skipBlanks(timestampEnd);
+            }
+            if (p < end && buf[p] != '#') {
+                return false;
+            }
+            // Announcing the family first keeps the order of events; familyOf is idempotent, so a declined sample
+            // that is parsed in full announces nothing twice.
+            return seriesText.sampleOfKnownSeries(familyOf(name), buf, nameStart, seriesEnd, value, timestamp);
+        }
+
+        /** The index after the {@code '}'} closing a label set that starts at {@code p}, or -1 if it is not closed. */
+        private int labelSetEnd(int p) {
+            boolean quoted = false;
+            for (; p < end; p++) {
+                byte c = buf[p];
+                if (quoted) {
+                    if (c == '\\') {
+                        p++;
+                    }
+                    else if (c == '"') {
+                        quoted = false;
+                    }
+                }
+                else if (c == '"') {
+                    quoted = true;
+                }
+                else if (c == '}') {
+                    return p + 1;
+                }
+            }
+            return -1;
         }
 
         private int labelSet(int p, Labels.Builder labels) {

@@ -158,8 +158,28 @@ public final class RemoteWriteEncoder {
     }
 
     private static void writeString(CodedOutputStream o, int field, String s) throws IOException {
-        if (!s.isEmpty()) {
-            o.writeString(field, s);
+        if (s.isEmpty()) {
+            return;
         }
+        if (!isAscii(s)) {
+            o.writeString(field, s);
+            return;
+        }
+        // Label names and values are nearly always ASCII: copied char by char, they need no temporary byte[] per
+        // string, which protobuf's UTF-8 path allocates for every label of every series sent.
+        o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            o.write((byte) s.charAt(i));
+        }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 }
