@@ -60,16 +60,23 @@ public final class QueryLatencyBench {
         // runs are not enough for the JVM's JIT (a native binary has nothing to warm).
         int warmup = intArg(args, "warmup", 20);
         Path root = Path.of(stringArg(args, "root", ".")).toAbsolutePath().normalize();
+        // alsoQuery= adds one query to the dashboard's, e.g. the count by (job) ({__name__=~"node_.+"})
+        List<String> queries = new ArrayList<>(QUERIES);
+        String also = stringArg(args, "alsoQuery", "");
+        if (!also.isEmpty()) {
+            queries.add(also);
+        }
         QueryLatencyBench bench = new QueryLatencyBench();
         try {
-            bench.run(hosts, hours, interval, runs, warmup, root);
+            bench.run(hosts, hours, interval, runs, warmup, root, queries);
         }
         finally {
             bench.stop();
         }
     }
 
-    private void run(int hosts, int hours, int interval, int runs, int warmup, Path root) throws Exception {
+    private void run(int hosts, int hours, int interval, int runs, int warmup, Path root, List<String> queries)
+            throws Exception {
         Path data = Files.createTempDirectory("basalt-query-bench");
         int storagePort = 28482;
         int insertPort = 28480;
@@ -114,7 +121,7 @@ public final class QueryLatencyBench {
             long from = end - window[0] * 3_600_000L;
             double[] basaltAll = new double[0];
             double[] vmAll = new double[0];
-            for (String q : QUERIES) {
+            for (String q : queries) {
                 String params = "?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&start=" + from / 1000
                         + "&end=" + end / 1000 + "&step=" + window[1];
                 // alternate the targets so that background noise hits both alike
