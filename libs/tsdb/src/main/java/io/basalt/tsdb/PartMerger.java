@@ -1,7 +1,6 @@
 package io.basalt.tsdb;
 
 import io.basalt.tsdb.codec.CorruptDataException;
-import io.basalt.tsdb.index.SeriesRegistry;
 import io.basalt.tsdb.part.Part;
 import io.basalt.tsdb.part.SampleRun;
 import java.util.List;
@@ -26,8 +25,6 @@ final class PartMerger {
 
     private final PartPublisher publisher;
 
-    private final SeriesRegistry registry;
-
     private final Quarantine quarantine;
 
     /** True once the engine closes: no merge starts after that. */
@@ -35,9 +32,8 @@ final class PartMerger {
 
     private final AtomicLong merges = new AtomicLong();
 
-    PartMerger(PartPublisher publisher, SeriesRegistry registry, Quarantine quarantine, BooleanSupplier closed) {
+    PartMerger(PartPublisher publisher, Quarantine quarantine, BooleanSupplier closed) {
         this.publisher = publisher;
-        this.registry = registry;
         this.quarantine = quarantine;
         this.closed = closed;
     }
@@ -99,7 +95,7 @@ final class PartMerger {
         Part out;
         try {
             out = publisher.publish(p, window.get(0).minSeq(), window.get(window.size() - 1).maxSeq(),
-                    registry.inKeyOrder(idsOf(window)), id -> {
+                    idsOf(window), id -> {
                         SampleRun run = SampleRun.EMPTY;
                         for (Part part : window) {
                             run = SampleRun.merge(run, part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Writes parts the crash-safe way (FORMAT.md, "Publication"): built and fsynced in {@code tmp/}, renamed atomically
@@ -39,21 +40,22 @@ final class PartPublisher {
     }
 
     /**
-     * Publishes part {@code <minSeq>-<maxSeq>.part} of {@code p} holding series {@code ids} (in key order) with
+     * Publishes part {@code <minSeq>-<maxSeq>.part} of {@code p} holding series {@code ids} (written in key order) with
      * {@code samples}, replacing a part of that name. When no sample is left, nothing is published and a part of that
      * name is deleted.
      *
      * @return the opened part, or null when it would have been empty
      */
-    Part publish(Partition p, long minSeq, long maxSeq, int[] ids, IntFunction<SampleRun> samples) {
+    Part publish(Partition p, long minSeq, long maxSeq, RoaringBitmap ids, IntFunction<SampleRun> samples) {
         String name = String.format("%016d-%016d.part", minSeq, maxSeq);
         Path tmp = tmpDir.resolve(p.dir.getFileName() + "-" + name);
         long cutoff = retentionCutoff.getAsLong(); // merges drop what retention no longer covers
         long rows;
         try (PartWriter writer = new PartWriter(tmp, minSeq, maxSeq)) {
-            for (int id : ids) {
-                writer.add(registry.keyOf(id),
-                        samples.apply(id).window(cutoff, Long.MAX_VALUE).deduplicate(dedupIntervalMs));
+            SeriesRegistry.KeyOrdered series = registry.orderedByKey(ids);
+            for (int i = 0; i < series.ids().length; i++) {
+                writer.add(series.keys()[i], samples.apply(series.ids()[i]).window(cutoff, Long.MAX_VALUE)
+                    .deduplicate(dedupIntervalMs));
             }
             rows = writer.rows();
             writer.finish();

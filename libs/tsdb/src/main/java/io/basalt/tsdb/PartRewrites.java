@@ -72,7 +72,7 @@ final class PartRewrites {
                     if (part.hidesSeries() && part.retain()) {
                         try {
                             Part rewritten = publisher.publish(p, part.minSeq(), part.maxSeq(),
-                                    registry.inKeyOrder(PartMerger.idsOf(List.of(part))),
+                                    PartMerger.idsOf(List.of(part)),
                                     id -> part.read(id, Long.MIN_VALUE, Long.MAX_VALUE));
                             p.replaceParts(List.of(part), rewritten);
                         }

@@ -125,7 +125,7 @@ public final class TsdbEngine implements DurableStorage {
         quarantine = new Quarantine(data.resolve("quarantine"));
         publisher = new PartPublisher(tmpDir, partitionsDir, registry, config.dedupInterval().toMillis(),
                 retention::cutoff);
-        merger = new PartMerger(publisher, registry, quarantine, () -> closed);
+        merger = new PartMerger(publisher, quarantine, () -> closed);
         tombstones = Tombstones.load(data.resolve("tombstones"));
         rewrites = new PartRewrites(tombstones, publisher, registry);
         snapshots = new Snapshots(snapshotsDir, tmpDir, config.clock());
@@ -351,7 +351,7 @@ public final class TsdbEngine implements DurableStorage {
         }
         ids.andNot(excluded);
         long seq = partSeq.incrementAndGet();
-        return publisher.publish(p, seq, seq, registry.inKeyOrder(ids), id -> {
+        return publisher.publish(p, seq, seq, ids, id -> {
             SampleRun run = SampleRun.EMPTY;
             for (Head h : heads) {
                 run = SampleRun.merge(run, h.read(id, Long.MIN_VALUE, Long.MAX_VALUE));

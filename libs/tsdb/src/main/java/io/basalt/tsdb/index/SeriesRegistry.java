@@ -166,6 +166,14 @@ public final class SeriesRegistry {
 
     /** {@code ids} ordered by their keys (tenant, then labels): the order of a part's series table and of searches. */
     public int[] inKeyOrder(RoaringBitmap ids) {
+        return orderedByKey(ids).ids();
+    }
+
+    /** Ids in key order with their keys alongside, each key decoded once: what writing a part needs. */
+    public record KeyOrdered(int[] ids, SeriesKey[] keys) {
+    }
+
+    public KeyOrdered orderedByKey(RoaringBitmap ids) {
         int[] order = ids.toArray();
         SeriesKey[] byPosition = new SeriesKey[order.length];
         for (int i = 0; i < order.length; i++) {
@@ -173,7 +181,7 @@ public final class SeriesRegistry {
         }
         // Sorting the keys with their ids alongside: no boxing, and each comparison reads two keys it already has.
         KeyOrder.sort(byPosition, order);
-        return order;
+        return new KeyOrdered(order, byPosition);
     }
 
     /** Makes the next sample of {@code key} start a new series, as a delete requires. */
