@@ -9,6 +9,7 @@ import io.basalt.scrape.config.RemoteWriteConfig;
 import io.basalt.scrape.http.CredentialException;
 import io.basalt.scrape.http.RequestAuthorization;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
+import io.basalt.wire.remotewrite.WriteRequestBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,9 +55,8 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
 
     private final Object batchLock = new Object();
 
-    private List<TimeSeries> batch = new ArrayList<>();
-
-    private int batchSamples;
+    /** The open batch, already encoded; guarded by {@link #batchLock}. */
+    private final WriteRequestBuffer batch = new WriteRequestBuffer(64 * 1024);
 
     private long batchStartedNanos;
 
@@ -122,17 +122,16 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         int dropped = 0;
         synchronized (batchLock) {
             for (TimeSeries ts : series) {
-                TimeSeries out = relabel(ts);
-                if (out == null) {
+                byte[] labels = encodedLabels(ts.labels());
+                if (labels == null) {
                     dropped += ts.size();
                     continue;
                 }
                 if (batch.isEmpty()) {
                     batchStartedNanos = System.nanoTime();
                 }
-                batch.add(out);
-                batchSamples += ts.size();
-                if (batchSamples >= config.queue().maxSamplesPerSend()) {
+                add(batch, labels, ts);
+                if (batch.samples() >= config.queue().maxSamplesPerSend()) {
                     flushLocked();
                 }
             }
@@ -150,46 +149,48 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
      * @throws QueueAppendException when the disk queue cannot take them (counted and logged)
      */
     public void append(List<TimeSeries> series) {
-        List<TimeSeries> block = new ArrayList<>();
-        int samples = 0;
+        WriteRequestBuffer block = new WriteRequestBuffer(64 * series.size());
         int dropped = 0;
         for (TimeSeries ts : series) {
-            TimeSeries out = relabel(ts);
-            if (out == null) {
+            byte[] labels = encodedLabels(ts.labels());
+            if (labels == null) {
                 dropped += ts.size();
                 continue;
             }
-            block.add(out);
-            samples += ts.size();
-            if (samples >= config.queue().maxSamplesPerSend()) {
-                appendBlock(block, samples);
-                block = new ArrayList<>();
-                samples = 0;
+            add(block, labels, ts);
+            if (block.samples() >= config.queue().maxSamplesPerSend()) {
+                appendBlock(block);
             }
         }
         if (!block.isEmpty()) {
-            appendBlock(block, samples);
+            appendBlock(block);
         }
         if (dropped > 0) {
             metrics.samplesDropped("relabel", dropped);
         }
     }
 
-    /** @return {@code null} when relabeling drops the series */
-    private TimeSeries relabel(TimeSeries ts) {
-        // Scraped series keep one Labels instance from scrape to scrape, so the result is remembered on it and a
-        // known series is relabeled once (per queue, while no other queue asks the same instance in between).
-        Labels labels = ts.labels().derived(this, this::relabel);
-        if (labels == null) {
-            return null;
+    private static void add(WriteRequestBuffer request, byte[] labels, TimeSeries ts) {
+        if (ts.size() == 1) {
+            request.add(labels, ts.timestamp(0), ts.value(0));
         }
-        return labels == ts.labels() ? ts : new TimeSeries(labels, ts.timestamps(), ts.values());
+        else {
+            request.add(labels, ts.timestamps(), ts.values());
+        }
     }
 
-    /** @return {@code null} when relabeling drops the series */
-    private Labels relabel(Labels labels) {
+    /**
+     * The series' labels as sent, encoded, or {@code null} when relabeling drops the series. Scraped series keep one
+     * {@code Labels} instance from scrape to scrape, so a known series is relabeled and encoded once (per queue,
+     * while no other queue asks the same instance in between).
+     */
+    private byte[] encodedLabels(Labels labels) {
+        return labels.memo(this, this::relabelAndEncode);
+    }
+
+    private byte[] relabelAndEncode(Labels labels) {
         Labels out = relabeler.process(withExternalLabels(labels, externalLabels));
-        return out == null || out.isEmpty() ? null : out;
+        return out == null || out.isEmpty() ? null : WriteRequestBuffer.labelsSection(out);
     }
 
     /** Prometheus' rule: an external label is added only where the series has no label of that name. */
@@ -235,22 +236,21 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        List<TimeSeries> out = batch;
-        int samples = batchSamples;
-        batch = new ArrayList<>();
-        batchSamples = 0;
+        int samples = batch.samples();
         try {
-            appendBlock(out, samples);
+            appendBlock(batch);
         }
         catch (QueueAppendException e) {
             metrics.samplesDropped("append_failed", samples);
         }
     }
 
-    private void appendBlock(List<TimeSeries> series, int samples) {
+    /** Appends {@code request} to the disk queue as one block and empties it, whether or not the disk took it. */
+    private void appendBlock(WriteRequestBuffer request) {
+        int samples = request.samples();
         long droppedBefore = disk.droppedSamples();
         try {
-            disk.append(RemoteWriteEncoder.encode(series), samples);
+            disk.append(request.snappy(), samples);
         }
         catch (RuntimeException e) {
             metrics.appendFailed(samples);
@@ -258,6 +258,9 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
                     e.toString());
             throw new QueueAppendException("the disk queue of " + config.redactedUrl() + " cannot take "
                     + samples + " samples: " + e.getMessage(), e);
+        }
+        finally {
+            request.clear();
         }
         long lost = disk.droppedSamples() - droppedBefore;
         if (lost > 0) {

@@ -25,12 +25,12 @@ public final class Labels implements Comparable<Labels> {
     private Labels nameless;
 
     /**
-     * The last label set derived from this one with {@link #derived}, and what for. One immutable pair, so that
+     * The last value computed from this label set with {@link #memo}, and what for. One immutable pair, so that
      * threads sharing this instance never see a key with another key's value.
      */
-    private Derived derived;
+    private Memo memo;
 
-    private record Derived(Object purpose, Labels labels) {
+    private record Memo(Object purpose, Object value) {
     }
 
     private Labels(String[] pairs) {
@@ -174,12 +174,21 @@ public final class Labels implements Comparable<Labels> {
      * for example an aggregation's group key; a field read beats a map lookup over thousands of series.
      */
     public Labels derived(Object purpose, java.util.function.UnaryOperator<Labels> derive) {
-        Derived d = derived;
-        if (d != null && d.purpose() == purpose) {
-            return d.labels();
+        return memo(purpose, derive);
+    }
+
+    /**
+     * What {@code compute} makes of this label set for {@code purpose} (compared by identity), remembered for the
+     * last purpose asked; {@link #derived} for values other than labels, such as a sender's encoding of them.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Object purpose, java.util.function.Function<Labels, T> compute) {
+        Memo m = memo;
+        if (m != null && m.purpose() == purpose) {
+            return (T) m.value();
         }
-        Labels made = derive.apply(this);
-        derived = new Derived(purpose, made);
+        T made = compute.apply(this);
+        memo = new Memo(purpose, made);
         return made;
     }
 

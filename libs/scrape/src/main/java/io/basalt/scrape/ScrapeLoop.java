@@ -13,9 +13,7 @@ import io.basalt.wire.metadata.MetricMetadata;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -51,8 +49,11 @@ public final class ScrapeLoop {
 
     private final Object lock = new Object();
 
-    /** Series of the last successful scrape that carried no timestamp; guarded by {@link #lock}. */
-    private Set<Labels> previous = Set.of();
+    /**
+     * Series of the last successful scrape that carried no timestamp, for {@link #stop()}'s markers; guarded by
+     * {@link #lock}, filled by the cache when a scrape ends.
+     */
+    private final List<Labels> live = new ArrayList<>();
 
     private boolean stopped;
 
@@ -150,22 +151,15 @@ public final class ScrapeLoop {
             if (stopped) {
                 return;
             }
-            Set<Labels> current = failure == null ? outcome.tracked : Set.of();
             List<TimeSeries> out = failure == null ? outcome.series : new ArrayList<>();
-            for (Labels old : previous) {
-                if (!current.contains(old)) {
-                    out.add(TimeSeries.single(old, timestamp, StaleMarker.VALUE));
-                }
-            }
+            Consumer<Labels> gone = l -> out.add(TimeSeries.single(l, timestamp, StaleMarker.VALUE));
             int seriesAdded = 0;
             if (failure == null) {
-                for (Labels l : current) {
-                    if (!previous.contains(l)) {
-                        seriesAdded++;
-                    }
-                }
+                seriesAdded = cache.endScrape(gone, live);
             }
-            previous = current;
+            else {
+                cache.failScrape(gone, live);
+            }
             addReport(out, timestamp, failure == null ? 1 : 0, seconds, outcome.scraped, outcome.kept, seriesAdded);
             health = new TargetHealth(failure == null ? "up" : "down", failure == null ? "" : failure, timestamp,
                     seconds, outcome.kept);
@@ -179,10 +173,6 @@ public final class ScrapeLoop {
 
         final List<TimeSeries> series = new ArrayList<>();
 
-        final Set<Labels> tracked = new HashSet<>();
-
-        final Set<Labels> seen = new HashSet<>();
-
         int scraped;
 
         int kept;
@@ -192,7 +182,6 @@ public final class ScrapeLoop {
         cache.beginScrape();
         ExpositionParser parser = new ExpositionParser(ExpositionFormat.fromContentType(page.contentType()));
         parser.parse(page.body(), new PageReader(timestamp, outcome));
-        cache.endScrape();
     }
 
     /**
@@ -226,8 +215,8 @@ public final class ScrapeLoop {
                 return false;
             }
             outcome.scraped++;
-            if (known.labels != null) {
-                keep(known.labels, value, ts);
+            if (known.series != null) {
+                keep(known.series, value, ts);
             }
             return true;
         }
@@ -250,28 +239,24 @@ public final class ScrapeLoop {
                 }
                 checkLabelLimits(labels, limits);
             }
-            if (text != null) {
-                cache.put(text, labels);
-            }
-            if (labels != null) {
-                keep(labels, value, ts);
+            ScrapeCache.Series series = text != null ? cache.put(text, labels).series
+                    : labels == null ? null : cache.series(labels);
+            if (series != null) {
+                keep(series, value, ts);
             }
         }
 
-        private void keep(Labels labels, double value, long ts) {
-            if (!outcome.seen.add(labels)) {
-                return; // a repeated series on one page: Prometheus keeps the first sample
+        private void keep(ScrapeCache.Series series, double value, long ts) {
+            boolean ownTimestamp = honorTimestamps && ts != ExpositionParser.NO_TIMESTAMP;
+            if (!cache.keep(series, !ownTimestamp)) {
+                return;
             }
             outcome.kept++;
             long sampleLimit = limits.sampleLimit();
             if (sampleLimit > 0 && outcome.kept > sampleLimit) {
                 throw new IllegalArgumentException("sample limit exceeded");
             }
-            boolean ownTimestamp = honorTimestamps && ts != ExpositionParser.NO_TIMESTAMP;
-            outcome.series.add(TimeSeries.single(labels, ownTimestamp ? ts : timestamp, value));
-            if (!ownTimestamp) {
-                outcome.tracked.add(labels);
-            }
+            outcome.series.add(TimeSeries.single(series.labels, ownTimestamp ? ts : timestamp, value));
         }
     }
 
@@ -348,10 +333,10 @@ public final class ScrapeLoop {
                 return;
             }
             stopped = true;
-            for (Labels l : previous) {
+            for (Labels l : live) {
                 out.add(TimeSeries.single(l, ts, StaleMarker.VALUE));
             }
-            previous = Set.of();
+            live.clear();
         }
         if (health.lastScrapeMillis() > 0) {
             for (String name : List.of(UP, "scrape_duration_seconds", "scrape_samples_scraped",

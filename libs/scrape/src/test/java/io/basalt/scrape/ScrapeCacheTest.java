@@ -144,4 +144,36 @@ class ScrapeCacheTest {
             assertThat(value(scrape(loop, two + "c 1\n"), "up")).as("over the sample limit").isEqualTo(0.0);
         }
     }
+
+    @Test
+    void twoTextsOfOneSeriesWriteItOnceAndItGoesStaleOnce() throws Exception {
+        try (StubTarget stub = new StubTarget()) {
+            ScrapeLoop loop = loop(stub, true, 0);
+            String twice = "a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n";
+            Labels a = Labels.of("__name__", "a", "x", "1", "y", "2", "instance", stub.address(), "job", "cached");
+
+            // scrape() maps writes by labels and fails on a series written twice
+            assertThat(scrape(loop, twice).get(a).value(0)).as("the first of the page's two samples").isEqualTo(1.0);
+            Map<Labels, TimeSeries> again = scrape(loop, twice);
+            assertThat(again.get(a).value(0)).isEqualTo(1.0);
+            assertThat(value(again, "scrape_series_added")).isEqualTo(0.0);
+
+            Map<Labels, TimeSeries> gone = scrape(loop, "b 1\n");
+            assertThat(StaleMarker.isStale(gone.get(a).value(0))).isTrue();
+            assertThat(value(gone, "scrape_series_added")).isEqualTo(1.0);
+            assertThat(scrape(loop, "b 2\n")).doesNotContainKey(a);
+        }
+    }
+
+    @Test
+    void aSeriesWithItsOwnTimestampGetsNoStalenessMarker() throws Exception {
+        try (StubTarget stub = new StubTarget()) {
+            ScrapeLoop loop = loop(stub, true, 0);
+            scrape(loop, "stamped 1 1700000000000\nplain 1\n");
+
+            Map<Labels, TimeSeries> next = scrape(loop, "other 1\n");
+
+            assertThat(next.keySet()).extracting(Labels::metricName).contains("plain").doesNotContain("stamped");
+        }
+    }
 }

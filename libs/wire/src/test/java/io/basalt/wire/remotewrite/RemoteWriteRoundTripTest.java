@@ -37,6 +37,28 @@ class RemoteWriteRoundTripTest {
     }
 
     @Test
+    void labelSectionsEncodedOnceWriteTheSameRequestAsLabelsAndTheBufferIsReusable() {
+        WriteRequestBuffer reused = new WriteRequestBuffer(64);
+        Seeded.forAll(300, g -> {
+            List<TimeSeries> series = series(g);
+            reused.clear();
+            for (TimeSeries ts : series) {
+                byte[] section = WriteRequestBuffer.labelsSection(ts.labels());
+                if (ts.size() == 1) {
+                    reused.add(section, ts.timestamp(0), ts.value(0));
+                }
+                else {
+                    reused.add(section, ts.timestamps(), ts.values());
+                }
+            }
+
+            assertThat(reused.protobuf()).isEqualTo(RemoteWriteEncoder.encodeProtobuf(series, List.of()));
+            assertThat(reused.samples()).isEqualTo(series.stream().mapToInt(TimeSeries::size).sum());
+            assertThat(decoder.decode(reused.snappy()).series()).containsExactlyElementsOf(series);
+        });
+    }
+
+    @Test
     void generatedProtobufClassesReadWhatTheEncoderWrites() {
         Seeded.forAll(200, g -> {
             try {
