@@ -61,9 +61,10 @@ public final class TargetFetcher {
             synchronized (this) {
                 c = client;
                 if (c == null || !c.tlsFiles().equals(tlsFiles)) {
+                    // No executor of ours: given one, the client hands every response to CompletableFuture's
+                    // default executor, which on a machine of two cores starts a new thread for each.
                     c = new VersionedClient(tlsFiles, HttpClient.newBuilder()
                             .connectTimeout(Duration.ofSeconds(10))
-                            .executor(executor)
                             .sslContext(ClientTls.sslContext(settings.tls()))
                             .sslParameters(ClientTls.sslParameters(settings.tls()))
                             .followRedirects(HttpClient.Redirect.NORMAL)
@@ -97,7 +98,7 @@ public final class TargetFetcher {
             exchange.set(sent);
             return sent;
         })
-                .thenApply(this::read)
+                .thenApplyAsync(this::read, executor)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((p, e) -> {
                     CompletableFuture<?> sent = exchange.get();

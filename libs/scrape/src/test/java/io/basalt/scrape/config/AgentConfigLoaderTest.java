@@ -87,7 +87,7 @@ class AgentConfigLoaderTest {
         assertThat(rw.url().getHost()).isEqualTo("insert");
         assertThat(rw.queue().maxSamplesPerSend()).isEqualTo(1000);
         assertThat(rw.queue().batchSendDeadline()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(rw.queue().capacity()).isEqualTo(2500);
+        assertThat(rw.queue().capacity()).as("Prometheus' default").isEqualTo(10000);
         assertThat(rw.writeRelabelConfigs()).hasSize(1);
     }
 
