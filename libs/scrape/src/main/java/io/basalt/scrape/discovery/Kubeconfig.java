@@ -14,6 +14,7 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -36,8 +37,13 @@ final class Kubeconfig {
             throw new DiscoveryException("kubeconfig_file " + file + ": cannot read: " + e.getClass().getSimpleName(),
                     e);
         }
+        catch (MarkedYAMLException e) {
+            // The problem and its line only: the parser's full message quotes the file, which holds credentials.
+            throw new DiscoveryException("kubeconfig_file " + file + ": not YAML: line "
+                    + (e.getProblemMark() == null ? "?" : e.getProblemMark().getLine() + 1) + ": " + e.getProblem(), e);
+        }
         catch (YAMLException e) {
-            throw new DiscoveryException("kubeconfig_file " + file + ": not YAML: " + e.getMessage(), e);
+            throw new DiscoveryException("kubeconfig_file " + file + ": not YAML", e);
         }
         Path dir = file.toAbsolutePath().getParent();
         Map<?, ?> config = map(root, file, "the file");

@@ -165,4 +165,20 @@ class KubernetesWatchTest {
         assertThat(sd.lastError()).contains("/api/v1/pods").contains("ConnectException");
         assertThat(outcomes).doesNotContain(true);
     }
+
+    @Test
+    void closingEndsTheWatchAndItsReconnects() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            api.watch(PODS, FakeKubernetesApi.End.CLOSE);
+        }
+        start(KubernetesSdTest.TEST_TIMING);
+        Await.until(BOUND, "the watch reopened a few times", () -> api.requests(PODS, true).size() >= 3);
+
+        sd.close();
+        Thread.sleep(100);
+        int afterClose = api.requests().size();
+        Thread.sleep(500);
+        assertThat(api.requests()).as("no request after close").hasSize(afterClose);
+        assertThat(sd.refresh(0)).isFalse();
+    }
 }
