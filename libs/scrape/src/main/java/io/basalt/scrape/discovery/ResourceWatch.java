@@ -68,6 +68,9 @@ final class ResourceWatch implements AutoCloseable {
         }
     }
 
+    /** Objects per list request, as client-go's reflector asks for them. */
+    static final int PAGE_SIZE = 500;
+
     private final KubernetesApi api;
 
     private final String path;
@@ -190,12 +193,24 @@ final class ResourceWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Lists every object, a page at a time as client-go does, so that a large cluster's answer neither arrives as one
+     * huge body nor holds the API server's memory; all pages share the first one's snapshot.
+     */
     private void list() {
-        JsonNode answer = api.list(path + (selectorQuery.isEmpty() ? "" : "?" + selectorQuery));
         Map<String, JsonNode> fresh = new HashMap<>();
-        for (JsonNode item : answer.path("items")) {
-            fresh.put(key(item), item);
+        String next = "";
+        JsonNode answer;
+        do {
+            String query = (selectorQuery.isEmpty() ? "" : selectorQuery + "&") + "limit=" + PAGE_SIZE
+                    + (next.isEmpty() ? "" : "&continue=" + KubernetesSd.encode(next));
+            answer = api.list(path + "?" + query);
+            for (JsonNode item : answer.path("items")) {
+                fresh.put(key(item), item);
+            }
+            next = answer.path("metadata").path("continue").asString("");
         }
+        while (!next.isEmpty() && !closed);
         objects.keySet().retainAll(fresh.keySet());
         objects.putAll(fresh);
         resourceVersion = answer.path("metadata").path("resourceVersion").asString("");

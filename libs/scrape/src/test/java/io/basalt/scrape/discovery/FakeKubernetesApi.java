@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -70,7 +71,7 @@ final class FakeKubernetesApi implements AutoCloseable {
         return t;
     });
 
-    private final Map<String, Supplier<String>> lists = new ConcurrentHashMap<>();
+    private final Map<String, Function<Request, String>> lists = new ConcurrentHashMap<>();
 
     private final Map<String, BlockingQueue<Watch>> watches = new ConcurrentHashMap<>();
 
@@ -96,6 +97,11 @@ final class FakeKubernetesApi implements AutoCloseable {
     }
 
     FakeKubernetesApi listing(String path, Supplier<String> body) {
+        return paging(path, request -> body.get());
+    }
+
+    /** Answers lists of {@code path} by the request, e.g. by its {@code continue} token. */
+    FakeKubernetesApi paging(String path, Function<Request, String> body) {
         lists.put(path, body);
         return this;
     }
@@ -156,12 +162,12 @@ final class FakeKubernetesApi implements AutoCloseable {
                 streamWatch(exchange, path);
                 return;
             }
-            Supplier<String> body = lists.get(path);
+            Function<Request, String> body = lists.get(path);
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
-            send(exchange, 200, body.get());
+            send(exchange, 200, body.apply(request));
         }
     }
 

@@ -82,7 +82,7 @@ class KubernetesSdTest {
                 "__meta_kubernetes_node_address_Hostname", "node-1",
                 "__meta_kubernetes_node_address_InternalIP", "10.0.0.1"), "node/node-1"));
         assertThat(api.requests("/api/v1/nodes", false)).singleElement().satisfies(r -> {
-            assertThat(r.query()).isNull();
+            assertThat(r.query()).isEqualTo("limit=500");
             assertThat(r.authorization()).isEqualTo("Bearer t0ken");
         });
     }
@@ -103,7 +103,7 @@ class KubernetesSdTest {
                 "__meta_kubernetes_service_port_protocol", "TCP"));
         assertThat(api.requests("/api/v1/namespaces/shop/services", false)).singleElement()
                 .extracting(FakeKubernetesApi.Request::query)
-                .isEqualTo("labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dweb");
+                .isEqualTo("labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dweb&limit=500");
     }
 
     @Test
@@ -255,11 +255,11 @@ class KubernetesSdTest {
         Set<String> lists = api.requests().stream().filter(r -> !r.watch())
                 .map(r -> r.path() + (r.query() == null ? "" : "?" + r.query())).collect(Collectors.toSet());
         assertThat(lists).containsExactlyInAnyOrder(
-                "/api/v1/namespaces/shop/endpoints?labelSelector=app%3Dweb",
-                "/api/v1/namespaces/ops/endpoints?labelSelector=app%3Dweb",
-                "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning",
-                "/api/v1/namespaces/ops/pods?fieldSelector=status.phase%3DRunning",
-                "/api/v1/namespaces/shop/services",
-                "/api/v1/namespaces/ops/services");
+                "/api/v1/namespaces/shop/endpoints?labelSelector=app%3Dweb&limit=500",
+                "/api/v1/namespaces/ops/endpoints?labelSelector=app%3Dweb&limit=500",
+                "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning&limit=500",
+                "/api/v1/namespaces/ops/pods?fieldSelector=status.phase%3DRunning&limit=500",
+                "/api/v1/namespaces/shop/services?limit=500",
+                "/api/v1/namespaces/ops/services?limit=500");
     }
 }

@@ -181,4 +181,19 @@ class KubernetesWatchTest {
         assertThat(api.requests()).as("no request after close").hasSize(afterClose);
         assertThat(sd.refresh(0)).isFalse();
     }
+
+    @Test
+    void aListArrivingInPagesIsReadToTheEndAndWatchedFromItsSnapshot() {
+        api.paging(PODS, r -> r.param("continue") == null
+                ? FakeKubernetesApi.resource("pods-shop.json").replace("\"resourceVersion\": \"102\"}",
+                        "\"resourceVersion\": \"102\", \"continue\": \"page 2\"}")
+                : FakeKubernetesApi.resource("pods-shop-relisted.json").replace("\"200\"", "\"102\""));
+        start(KubernetesSdTest.TEST_TIMING);
+
+        assertThat(addresses()).containsAll(LISTED).contains("10.244.1.9:8080");
+        assertThat(api.requests(PODS, false)).extracting(FakeKubernetesApi.Request::query)
+                .containsExactly("limit=500", "limit=500&continue=page%202");
+        Await.until(BOUND, "a watch from the snapshot's version", () -> api.requests(PODS, true).stream()
+                .anyMatch(w -> "102".equals(w.param("resourceVersion"))));
+    }
 }
