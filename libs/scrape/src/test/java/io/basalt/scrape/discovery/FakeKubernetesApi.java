@@ -56,7 +56,7 @@ final class FakeKubernetesApi implements AutoCloseable {
         CLOSE,
         /** The stream breaks in the middle of an event. */
         BREAK,
-        /** The stream stays open and silent until the server closes. */
+        /** The stream stays open and silent until {@link #releaseHeld} or the server closes. */
         HOLD
     }
 
@@ -77,7 +77,8 @@ final class FakeKubernetesApi implements AutoCloseable {
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    private final CountDownLatch closing = new CountDownLatch(1);
+    /** Counted down to end the streams held open now; replaced by a fresh one for those opened later. */
+    private volatile CountDownLatch held = new CountDownLatch(1);
 
     FakeKubernetesApi() throws IOException {
         this(null, false);
@@ -196,7 +197,7 @@ final class FakeKubernetesApi implements AutoCloseable {
             }
             case HOLD -> {
                 try {
-                    closing.await(60, TimeUnit.SECONDS);
+                    held.await(60, TimeUnit.SECONDS);
                 }
                 catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -217,9 +218,16 @@ final class FakeKubernetesApi implements AutoCloseable {
         }
     }
 
+    /** Ends, cleanly, every watch stream held open now. */
+    void releaseHeld() {
+        CountDownLatch now = held;
+        held = new CountDownLatch(1);
+        now.countDown();
+    }
+
     @Override
     public void close() {
-        closing.countDown();
+        held.countDown();
         server.stop(0);
         threads.shutdownNow();
     }
