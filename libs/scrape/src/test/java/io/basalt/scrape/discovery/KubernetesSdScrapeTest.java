@@ -3,12 +3,10 @@ package io.basalt.scrape.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.model.TimeSeries;
-import io.basalt.scrape.ScrapeListener;
-import io.basalt.scrape.ScrapeLoop;
 import io.basalt.scrape.ScrapeManager;
-import io.basalt.scrape.ScrapeTarget;
 import io.basalt.scrape.config.AgentConfigLoader;
 import io.basalt.scrape.support.Await;
+import io.basalt.scrape.support.DiscoveryRecorder;
 import io.basalt.scrape.support.StubTarget;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,19 +26,7 @@ class KubernetesSdScrapeTest {
 
     private final List<TimeSeries> written = new CopyOnWriteArrayList<>();
 
-    private final ScrapeListener listener = new ScrapeListener() {
-        @Override
-        public void scrapeFinished(ScrapeLoop.ScrapeReport report) {
-        }
-
-        @Override
-        public void targetStopped(ScrapeTarget target) {
-        }
-
-        @Override
-        public void discoveryRefreshed(String job, String mechanism, boolean success) {
-        }
-    };
+    private final DiscoveryRecorder listener = new DiscoveryRecorder();
 
     /** A pod whose metrics port is the stub's, on loopback. */
     private static String pod(String name, String resourceVersion, int port) {
@@ -84,6 +70,7 @@ class KubernetesSdScrapeTest {
                         .equals("shop_orders_total")).findFirst().orElseThrow();
                 assertThat(orders.labels().get("pod")).isEqualTo("web-1");
                 assertThat(scrapes.loops()).as("the http port is dropped by relabeling").hasSize(1);
+                assertThat(listener.refreshes()).contains("pods kubernetes_sd true");
 
                 // The held watch ends; the next one deletes the pod, and those after end at once, so the watch keeps
                 // being opened again (after a back-off of 1 s, then 2 s, ...) for as long as it runs.
