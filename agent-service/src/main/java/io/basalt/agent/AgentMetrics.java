@@ -40,8 +40,8 @@ import org.springframework.stereotype.Component;
  * <li>{@code basalt_agent_remote_write_send_duration_seconds{url}}: latency of successful sends</li>
  * <li>{@code basalt_agent_remote_write_queue_bytes{url}}, {@code ..._queue_blocks{url}},
  * {@code ..._queue_age_seconds{url}}: the on-disk backlog</li>
- * <li>{@code basalt_agent_discovery_refreshes_total{job,mechanism,result}}: looks of http_sd, dns_sd and consul_sd
- * (a failed one keeps the targets found before)</li>
+ * <li>{@code basalt_agent_discovery_refreshes_total{job,mechanism,result}}: looks of http_sd, dns_sd and consul_sd,
+ * and kubernetes_sd's lists and watches (a failed one keeps the targets found before)</li>
  * <li>{@code basalt_agent_config_reloads_total{result}}</li>
  * </ul>
  */

@@ -12,7 +12,8 @@ public interface ScrapeListener {
     void targetStopped(ScrapeTarget target);
 
     /**
-     * A network service discovery (http_sd, dns_sd, consul_sd) looked for targets.
+     * A network service discovery (http_sd, dns_sd, consul_sd) looked for targets, or kubernetes_sd listed or
+     * opened a watch.
      *
      * @param mechanism as in the config file, e.g. {@code http_sd}
      */

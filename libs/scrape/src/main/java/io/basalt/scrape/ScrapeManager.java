@@ -133,6 +133,7 @@ public final class ScrapeManager implements AutoCloseable {
             ScrapeJobConfig next = wanted.get(e.getKey());
             if (next == null || !next.equals(e.getValue().config)) {
                 e.getValue().loops.values().forEach(this::stop);
+                e.getValue().discovery.forEach(TargetDiscovery::close);
                 it.remove();
             }
         }
@@ -276,6 +277,7 @@ public final class ScrapeManager implements AutoCloseable {
         synchronized (this) {
             discoveryThread.shutdownNow();
             for (Job j : jobs.values()) {
+                j.discovery.forEach(TargetDiscovery::close);
                 j.loops.values().forEach(r -> {
                     r.schedule.cancel(false);
                     stopping.add(r.loop);

@@ -7,6 +7,7 @@ import io.basalt.scrape.config.AgentConfigLoader;
 import io.basalt.scrape.discovery.Discoveries;
 import io.basalt.scrape.discovery.JndiDnsResolver;
 import io.basalt.scrape.support.Await;
+import io.basalt.scrape.support.DiscoveryRecorder;
 import io.basalt.scrape.support.FakeJsonApi;
 import io.basalt.scrape.support.StubTarget;
 import java.time.Clock;
@@ -21,22 +22,7 @@ class ServiceDiscoveryScrapeTest {
 
     private final List<TimeSeries> written = new CopyOnWriteArrayList<>();
 
-    private final List<String> discoveries = new CopyOnWriteArrayList<>();
-
-    private final ScrapeListener listener = new ScrapeListener() {
-        @Override
-        public void scrapeFinished(ScrapeLoop.ScrapeReport report) {
-        }
-
-        @Override
-        public void targetStopped(ScrapeTarget target) {
-        }
-
-        @Override
-        public void discoveryRefreshed(String job, String mechanism, boolean success) {
-            discoveries.add(job + " " + mechanism + " " + success);
-        }
-    };
+    private final DiscoveryRecorder listener = new DiscoveryRecorder();
 
     private boolean scraped(String address) {
         return written.stream().anyMatch(ts -> ts.labels().metricName().equals("up")
@@ -78,7 +64,7 @@ class ServiceDiscoveryScrapeTest {
                 Await.until(Duration.ofSeconds(30), "the target no longer announced to stop",
                         () -> scrapes.loops().stream().noneMatch(l -> first.address().equals(
                                 l.target().labels().get("instance"))));
-                assertThat(discoveries).contains("discovered http_sd true");
+                assertThat(listener.refreshes()).contains("discovered http_sd true");
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The {@code *_sd_configs} sections of a scrape job, validated as Prometheus 2.42 validates them. */
@@ -119,13 +120,26 @@ final class DiscoveryConfigLoader {
                         ConsulSdConfig.DEFAULT_REFRESH_INTERVAL), AgentConfigLoader.http(c, baseDir));
     }
 
+    /** Which objects' selectors each role takes: its own, and those of the objects it reads labels from. */
+    private static final Map<KubernetesSdConfig.Role, List<KubernetesSdConfig.Role>> SELECTOR_ROLES = Map.of(
+            KubernetesSdConfig.Role.NODE, List.of(KubernetesSdConfig.Role.NODE),
+            KubernetesSdConfig.Role.SERVICE, List.of(KubernetesSdConfig.Role.SERVICE),
+            KubernetesSdConfig.Role.POD, List.of(KubernetesSdConfig.Role.POD),
+            KubernetesSdConfig.Role.INGRESS, List.of(KubernetesSdConfig.Role.INGRESS),
+            KubernetesSdConfig.Role.ENDPOINTS, List.of(KubernetesSdConfig.Role.POD, KubernetesSdConfig.Role.SERVICE,
+                    KubernetesSdConfig.Role.ENDPOINTS),
+            KubernetesSdConfig.Role.ENDPOINTSLICE, List.of(KubernetesSdConfig.Role.POD,
+                    KubernetesSdConfig.Role.SERVICE, KubernetesSdConfig.Role.ENDPOINTSLICE));
+
     private static KubernetesSdConfig kubernetesSd(YamlSection k, Path baseDir) {
         k.allowOnly(union(HTTP_CLIENT, Set.of("role", "api_server", "kubeconfig_file", "namespaces", "selectors")));
-        KubernetesSdConfig.Role role = kubernetesRole(k, "role", k.string("role", ""));
-        if (k.string("kubeconfig_file", null) != null) {
-            throw k.error("kubeconfig_file", "kubeconfig_file is not supported yet: give api_server and the HTTP "
-                    + "client fields, or run in the cluster");
+        String roleName = k.string("role", "");
+        if (roleName.isEmpty()) {
+            throw k.error("role", "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
         }
+        KubernetesSdConfig.Role role = kubernetesRole(k, "role", roleName);
+        HttpClientSettings http = AgentConfigLoader.http(k, baseDir);
+        boolean customHttp = !HttpClientSettings.NONE.equals(http);
         URI apiServer = null;
         String raw = k.string("api_server", null);
         if (raw != null) {
@@ -139,7 +153,19 @@ final class DiscoveryConfigLoader {
                 throw k.error("api_server", "api_server must be http(s)://host[:port], got \"" + raw + "\"");
             }
         }
-        else if (!HttpClientSettings.NONE.equals(AgentConfigLoader.http(k, baseDir))) {
+        String kubeconfig = k.string("kubeconfig_file", "");
+        Path kubeconfigFile = null;
+        if (!kubeconfig.isEmpty()) {
+            if (apiServer != null) {
+                throw k.error("kubeconfig_file", "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+            }
+            if (customHttp) {
+                throw k.error("kubeconfig_file", "cannot use a custom HTTP client configuration together with "
+                        + "'kubeconfig_file'");
+            }
+            kubeconfigFile = baseDir == null ? Path.of(kubeconfig) : baseDir.resolve(kubeconfig);
+        }
+        else if (apiServer == null && customHttp) {
             throw k.error("api_server", "to use custom HTTP client configuration please provide the 'api_server' "
                     + "URL explicitly");
         }
@@ -151,28 +177,39 @@ final class DiscoveryConfigLoader {
             namespaces = ns.strings("names");
             own = ns.bool("own_namespace", false);
         }
+        List<KubernetesSdConfig.Role> allowed = SELECTOR_ROLES.get(role);
         List<KubernetesSdConfig.Selector> selectors = new ArrayList<>();
+        Set<KubernetesSdConfig.Role> seen = new HashSet<>();
         for (YamlSection sel : k.sections("selectors")) {
             sel.allowOnly(Set.of("role", "label", "field"));
             KubernetesSdConfig.Role selectorRole = kubernetesRole(sel, "role", sel.string("role", ""));
-            if (selectorRole != role) {
-                throw sel.error("role", role.name().toLowerCase(Locale.ROOT) + " role supports only "
-                        + role.name().toLowerCase(Locale.ROOT) + " selectors");
+            if (!allowed.contains(selectorRole)) {
+                throw sel.error("role", role.configName() + " role supports only " + String.join(", ",
+                        allowed.stream().map(KubernetesSdConfig.Role::configName).toList()) + " selectors");
             }
-            selectors.add(new KubernetesSdConfig.Selector(sel.string("label", null), sel.string("field", null)));
+            if (!seen.add(selectorRole)) {
+                throw sel.error("role", "duplicated selector role: " + selectorRole.configName());
+            }
+            selectors.add(new KubernetesSdConfig.Selector(selectorRole, selector(sel, "label"),
+                    selector(sel, "field")));
         }
-        return new KubernetesSdConfig(role, apiServer, namespaces, own, selectors, AgentConfigLoader.http(k, baseDir));
+        return new KubernetesSdConfig(role, apiServer, kubeconfigFile, namespaces, own, selectors, http);
+    }
+
+    /** A selector as the API server takes it; blank is none. Its syntax is the API server's to judge. */
+    private static String selector(YamlSection sel, String key) {
+        String value = sel.string(key, "").strip();
+        return value.isEmpty() ? null : value;
     }
 
     private static KubernetesSdConfig.Role kubernetesRole(YamlSection s, String key, String value) {
-        switch (value) {
-            case "node", "service", "pod" -> {
-                return KubernetesSdConfig.Role.valueOf(value.toUpperCase(Locale.ROOT));
+        for (KubernetesSdConfig.Role r : KubernetesSdConfig.Role.values()) {
+            if (r.configName().equals(value)) {
+                return r;
             }
-            case "endpoints", "endpointslice", "ingress" -> throw s.error(key, "role " + value
-                    + " is not supported yet (supported: node, service, pod)");
-            default -> throw s.error(key, "unknown Kubernetes SD role \"" + value + "\"");
         }
+        throw s.error(key, "unknown Kubernetes SD role \"" + value + "\" (one of: pod, service, endpoints, "
+                + "endpointslice, node, ingress)");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

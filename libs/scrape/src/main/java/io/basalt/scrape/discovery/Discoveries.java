@@ -38,7 +38,7 @@ public final class Discoveries {
             return new PolledDiscovery(name, new ConsulSd(c), c.refreshInterval(), outcome);
         }
         KubernetesSdConfig k = (KubernetesSdConfig) config;
-        return new PolledDiscovery(name, new KubernetesSd(k), k.refreshInterval(), outcome);
+        return new KubernetesSd(name, k, outcome);
     }
 
     /** The mechanism's name as in the config file, for metrics and logs. */

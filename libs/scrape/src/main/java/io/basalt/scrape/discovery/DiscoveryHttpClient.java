@@ -61,7 +61,7 @@ final class DiscoveryHttpClient {
         return client;
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * The JSON of a 200 answer.
@@ -87,6 +87,27 @@ final class DiscoveryHttpClient {
 
     /** @throws DiscoveryException when no answer arrives */
     Answer get(URI url, Map<String, String> headers) {
+        HttpResponse<InputStream> response = open(url, headers);
+        try (InputStream in = response.body()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new DiscoveryException(url + ": answer larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    new String(body, StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            throw failure(url, e);
+        }
+    }
+
+    /**
+     * An answer whose body is still arriving, for a stream such as a Kubernetes watch; the timeout bounds only the
+     * wait for its status. The caller closes the body.
+     *
+     * @throws DiscoveryException when no answer arrives
+     */
+    HttpResponse<InputStream> open(URI url, Map<String, String> headers) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(timeout).header("User-Agent", "basalt-agent")
                 .GET();
         headers.forEach(rb::header);
@@ -95,26 +116,22 @@ final class DiscoveryHttpClient {
             if (auth != null) {
                 rb.header("Authorization", auth);
             }
-            HttpResponse<InputStream> response = client().send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-                if (body.length > MAX_BODY_BYTES) {
-                    throw new DiscoveryException(url + ": answer larger than " + MAX_BODY_BYTES + " bytes");
-                }
-                return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                        new String(body, StandardCharsets.UTF_8));
-            }
+            return client().send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
         }
         catch (CredentialException e) {
             throw new DiscoveryException(url + ": " + e.getMessage(), e);
         }
         catch (IOException e) {
-            throw new DiscoveryException(url + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw failure(url, e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DiscoveryException(url + ": interrupted", e);
         }
+    }
+
+    private static DiscoveryException failure(URI url, IOException e) {
+        return new DiscoveryException(url + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
 }

@@ -1,122 +1,267 @@
 package io.basalt.scrape.discovery;
 
-import io.basalt.scrape.config.HttpClientSettings;
 import io.basalt.scrape.config.KubernetesSdConfig;
+import io.basalt.scrape.config.KubernetesSdConfig.Role;
 import io.basalt.scrape.config.TargetGroup;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code kubernetes_sd_configs}, roles node, service and pod: the objects are listed from the API server (again every
- * {@link KubernetesSdConfig#RELIST_INTERVAL}; watching is not implemented yet) and turned into targets by
- * {@link KubernetesTargets}. Without {@code api_server} the agent uses the
- * in-cluster API server and its pod's service account, as Prometheus does.
+ * {@code kubernetes_sd_configs}: the objects a role needs are watched ({@link ResourceWatch}) in each namespace
+ * asked for, and turned into targets by {@link KubernetesTargets} whenever any of them changed. The endpoints and
+ * endpointslice roles also watch services and pods, whose labels their targets carry, as in Prometheus.
  */
-public final class KubernetesSd implements Supplier<List<TargetGroup>> {
+public final class KubernetesSd implements TargetDiscovery {
+
+    private static final System.Logger log = System.getLogger(KubernetesSd.class.getName());
 
     /** Where Kubernetes mounts a pod's service account. */
     static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
+    /** An API resource: its role's objects, where its collection lives and whether it is per namespace. */
+    private record Resource(Role role, String apiPrefix, String plural, boolean namespaced) {
+    }
+
+    private static final Map<Role, Resource> RESOURCES = Map.of(
+            Role.NODE, new Resource(Role.NODE, "/api/v1", "nodes", false),
+            Role.SERVICE, new Resource(Role.SERVICE, "/api/v1", "services", true),
+            Role.POD, new Resource(Role.POD, "/api/v1", "pods", true),
+            Role.ENDPOINTS, new Resource(Role.ENDPOINTS, "/api/v1", "endpoints", true),
+            Role.ENDPOINTSLICE, new Resource(Role.ENDPOINTSLICE, "/apis/discovery.k8s.io/v1", "endpointslices",
+                    true),
+            Role.INGRESS, new Resource(Role.INGRESS, "/apis/networking.k8s.io/v1", "ingresses", true));
+
+    private final String name;
+
     private final KubernetesSdConfig config;
+
+    private final PolledDiscovery.Outcome outcome;
 
     private final Map<String, String> environment;
 
     private final Path serviceAccount;
 
-    private DiscoveryHttpClient http;
+    private final ResourceWatch.Timing timing;
 
-    private URI apiServer;
+    private final Duration requestTimeout;
 
-    public KubernetesSd(KubernetesSdConfig config) {
-        this(config, System.getenv(), SERVICE_ACCOUNT);
+    /** Moves on with every change any watch saw; groups are rebuilt when it has moved. */
+    private final AtomicLong changes = new AtomicLong();
+
+    private volatile Map<Role, List<ResourceWatch>> watches;
+
+    private long builtAt = -1;
+
+    private volatile List<TargetGroup> groups = List.of();
+
+    private volatile String lastError = "";
+
+    private volatile boolean closed;
+
+    /**
+     * @param name    names the entry in logs, e.g. {@code job "k8s" kubernetes_sd_configs}
+     * @param outcome told about each list and watch attempt
+     */
+    public KubernetesSd(String name, KubernetesSdConfig config, PolledDiscovery.Outcome outcome) {
+        this(name, config, outcome, System.getenv(), SERVICE_ACCOUNT, ResourceWatch.Timing.DEFAULT);
     }
 
     /** @param environment where KUBERNETES_SERVICE_HOST and _PORT are read in the cluster */
-    KubernetesSd(KubernetesSdConfig config, Map<String, String> environment, Path serviceAccount) {
+    KubernetesSd(String name, KubernetesSdConfig config, PolledDiscovery.Outcome outcome,
+            Map<String, String> environment, Path serviceAccount, ResourceWatch.Timing timing) {
+        this.name = name;
         this.config = config;
+        this.outcome = outcome;
         this.environment = environment;
         this.serviceAccount = serviceAccount;
+        this.timing = timing;
+        this.requestTimeout = Discoveries.requestTimeout(config.refreshInterval());
+    }
+
+    /**
+     * Starts the watches at the first call, waiting (at most a request timeout) for their first lists so that the
+     * targets start with the config; afterwards rebuilds the groups if any watched object changed.
+     */
+    @Override
+    public synchronized boolean refresh(long nowMillis) {
+        if (closed) {
+            return false;
+        }
+        if (watches == null && !start()) {
+            return false;
+        }
+        long seen = changes.get();
+        if (seen == builtAt) {
+            return false;
+        }
+        builtAt = seen;
+        List<TargetGroup> next = List.copyOf(build());
+        boolean changed = !next.equals(groups);
+        groups = next;
+        return changed;
     }
 
     @Override
-    public List<TargetGroup> get() {
-        connect();
+    public List<TargetGroup> groups() {
+        return groups;
+    }
+
+    /** Why the last list or watch attempt failed, or {@code ""}. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Not synchronized: a reload closes a job's discovery while the first refresh may still wait for lists. */
+    @Override
+    public void close() {
+        closed = true;
+        Map<Role, List<ResourceWatch>> running = watches;
+        if (running != null) {
+            running.values().forEach(list -> list.forEach(ResourceWatch::close));
+        }
+    }
+
+    private boolean start() {
+        KubernetesApi api;
+        Set<String> namespaces;
+        try {
+            api = KubernetesApi.connect(config, environment, serviceAccount, requestTimeout);
+            namespaces = namespaces();
+        }
+        catch (DiscoveryException e) {
+            failed(e.getMessage());
+            return false;
+        }
+        ResourceWatch.Listener listener = new ResourceWatch.Listener() {
+            @Override
+            public void attempted(boolean success, String error) {
+                if (success) {
+                    lastError = "";
+                }
+                else {
+                    lastError = error;
+                }
+                outcome.refreshed(success);
+            }
+
+            @Override
+            public void changed() {
+                changes.incrementAndGet();
+            }
+        };
+        Map<Role, List<ResourceWatch>> started = new LinkedHashMap<>();
+        for (Role role : watchedRoles()) {
+            Resource r = RESOURCES.get(role);
+            List<ResourceWatch> list = new ArrayList<>();
+            if (!r.namespaced() || namespaces.isEmpty()) {
+                list.add(new ResourceWatch(api, r.apiPrefix() + "/" + r.plural(), selectorQuery(role), timing,
+                        listener));
+            }
+            else {
+                for (String ns : namespaces) {
+                    list.add(new ResourceWatch(api, r.apiPrefix() + "/namespaces/" + encode(ns) + "/" + r.plural(),
+                            selectorQuery(role), timing, listener));
+                }
+            }
+            started.put(role, list);
+        }
+        watches = started;
+        started.values().forEach(list -> list.forEach(ResourceWatch::start));
+        if (closed) {
+            close();
+            return false;
+        }
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        try {
+            for (List<ResourceWatch> list : started.values()) {
+                for (ResourceWatch w : list) {
+                    w.awaitFirstList(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private void failed(String error) {
+        if (!error.equals(lastError)) {
+            log.log(System.Logger.Level.WARNING, "{0}: {1}", name, error);
+        }
+        lastError = error;
+        outcome.refreshed(false);
+    }
+
+    private List<Role> watchedRoles() {
+        return switch (config.role()) {
+            case ENDPOINTS -> List.of(Role.ENDPOINTS, Role.SERVICE, Role.POD);
+            case ENDPOINTSLICE -> List.of(Role.ENDPOINTSLICE, Role.SERVICE, Role.POD);
+            default -> List.of(config.role());
+        };
+    }
+
+    private List<TargetGroup> build() {
         List<TargetGroup> out = new ArrayList<>();
-        switch (config.role()) {
-            case NODE -> list("nodes", false).forEach(n -> out.addAll(KubernetesTargets.node(n)));
-            case SERVICE -> list("services", true).forEach(s -> out.addAll(KubernetesTargets.service(s)));
-            case POD -> list("pods", true).forEach(p -> out.addAll(KubernetesTargets.pod(p)));
+        for (JsonNode object : objects(config.role()).values()) {
+            out.addAll(switch (config.role()) {
+                case NODE -> KubernetesTargets.node(object);
+                case SERVICE -> KubernetesTargets.service(object);
+                case POD -> KubernetesTargets.pod(object);
+                case ENDPOINTS -> KubernetesTargets.endpoints(object, key -> lookup(Role.SERVICE, key),
+                        key -> lookup(Role.POD, key));
+                case ENDPOINTSLICE -> KubernetesTargets.endpointSlice(object, key -> lookup(Role.SERVICE, key),
+                        key -> lookup(Role.POD, key));
+                case INGRESS -> KubernetesTargets.ingress(object);
+            });
         }
         return out;
     }
 
-    /** Finds the API server and credentials once: given, or the cluster's own. */
-    private synchronized void connect() {
-        if (http != null) {
-            return;
-        }
-        HttpClientSettings settings = config.http();
-        URI server = config.apiServer();
-        if (server == null) {
-            String host = environment.get("KUBERNETES_SERVICE_HOST");
-            String port = environment.get("KUBERNETES_SERVICE_PORT");
-            if (host == null || port == null) {
-                throw new DiscoveryException("unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and "
-                        + "KUBERNETES_SERVICE_PORT must be defined");
-            }
-            server = URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
-            settings = new HttpClientSettings(null, new HttpClientSettings.Authorization("Bearer", null,
-                    serviceAccount.resolve("token")), null, new HttpClientSettings.TlsSettings(null,
-                            serviceAccount.resolve("ca.crt"), null, null, null, null, null, false,
-                            HttpClientSettings.TlsSettings.DEFAULT_MIN_VERSION));
-        }
-        apiServer = server;
-        http = new DiscoveryHttpClient(settings, Discoveries.requestTimeout(config.refreshInterval()));
+    /** A role's objects from all its watches, in name order so that the groups come out the same every time. */
+    private Map<String, JsonNode> objects(Role role) {
+        Map<String, JsonNode> out = new TreeMap<>();
+        watches.get(role).forEach(w -> out.putAll(w.objects()));
+        return out;
     }
 
-    private List<JsonNode> list(String resource, boolean namespaced) {
-        List<String> paths = new ArrayList<>();
-        Set<String> namespaces = namespaces();
-        if (!namespaced || namespaces.isEmpty()) {
-            paths.add("/api/v1/" + resource);
+    private JsonNode lookup(Role role, String key) {
+        for (ResourceWatch w : watches.get(role)) {
+            JsonNode o = w.get(key);
+            if (o != null) {
+                return o;
+            }
         }
-        else {
-            namespaces.forEach(ns -> paths.add("/api/v1/namespaces/" + encode(ns) + "/" + resource));
+        return null;
+    }
+
+    /** The selector of the objects of {@code role}, as the API server's query parameters. */
+    private String selectorQuery(Role role) {
+        KubernetesSdConfig.Selector s = config.selector(role);
+        if (s == null) {
+            return "";
         }
         List<String> query = new ArrayList<>();
-        List<String> labelSelectors = new ArrayList<>();
-        List<String> fieldSelectors = new ArrayList<>();
-        for (KubernetesSdConfig.Selector s : config.selectors()) {
-            if (s.label() != null) {
-                labelSelectors.add(s.label());
-            }
-            if (s.field() != null) {
-                fieldSelectors.add(s.field());
-            }
+        if (s.label() != null) {
+            query.add("labelSelector=" + encode(s.label()));
         }
-        if (!labelSelectors.isEmpty()) {
-            query.add("labelSelector=" + encode(String.join(",", labelSelectors)));
+        if (s.field() != null) {
+            query.add("fieldSelector=" + encode(s.field()));
         }
-        if (!fieldSelectors.isEmpty()) {
-            query.add("fieldSelector=" + encode(String.join(",", fieldSelectors)));
-        }
-        List<JsonNode> items = new ArrayList<>();
-        for (String path : paths) {
-            URI url = URI.create(apiServer + path + (query.isEmpty() ? "" : "?" + String.join("&", query)));
-            http.json(url, Map.of("Accept", "application/json")).path("items").forEach(items::add);
-        }
-        return items;
+        return String.join("&", query);
     }
 
     private Set<String> namespaces() {
@@ -133,7 +278,7 @@ public final class KubernetesSd implements Supplier<List<TargetGroup>> {
         return out;
     }
 
-    private static String encode(String s) {
+    static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -19,4 +19,8 @@ public interface TargetDiscovery {
     default boolean remote() {
         return true;
     }
+
+    /** Stops what the discovery runs in the background (a watch), once its job is gone. */
+    default void close() {
+    }
 }

@@ -1,77 +1,56 @@
 package io.basalt.scrape.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.model.Labels;
 import io.basalt.scrape.config.AgentConfigLoader;
-import io.basalt.scrape.config.InvalidAgentConfigException;
 import io.basalt.scrape.config.KubernetesSdConfig;
 import io.basalt.scrape.config.TargetGroup;
-import io.basalt.scrape.support.FakeJsonApi;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** kubernetes_sd_configs against a fake API server serving list answers in the shape Kubernetes gives them. */
+/**
+ * kubernetes_sd_configs, role by role, against a fake API server serving recorded list answers (and watches that stay
+ * open): the targets and their {@code __meta_kubernetes_*} labels, and what is asked of the API server.
+ */
 class KubernetesSdTest {
 
-    private FakeJsonApi api;
+    /** No resync during a test, quick reconnects. */
+    static final ResourceWatch.Timing TEST_TIMING = new ResourceWatch.Timing(Duration.ofHours(1),
+            Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(30));
 
-    @TempDir
-    Path serviceAccount;
+    private FakeKubernetesApi api;
+
+    private final List<KubernetesSd> running = new ArrayList<>();
 
     @BeforeEach
     void fakeApiServer() throws Exception {
-        api = new FakeJsonApi()
-                .json("/api/v1/nodes", () -> """
-                        {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": "100"},
-                         "items": [{"metadata": {"name": "node-1", "labels": {"kubernetes.io/os": "linux"},
-                                                 "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
-                                    "spec": {"providerID": "aws:///eu-west-1a/i-0abc"},
-                                    "status": {"addresses": [{"type": "Hostname", "address": "node-1"},
-                                                             {"type": "InternalIP", "address": "10.0.0.1"},
-                                                             {"type": "InternalIP", "address": "10.0.0.9"}],
-                                               "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}}}}]}
-                        """)
-                .json("/api/v1/namespaces/shop/services", () -> """
-                        {"kind": "ServiceList", "apiVersion": "v1", "metadata": {"resourceVersion": "101"},
-                         "items": [{"metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
-                                    "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.10",
-                                             "ports": [{"name": "http", "port": 80, "protocol": "TCP"},
-                                                       {"name": "metrics", "port": 9100, "protocol": "TCP"}]}}]}
-                        """)
-                .json("/api/v1/pods", () -> """
-                        {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "102"},
-                         "items": [{"metadata": {"name": "web-7d4b9", "namespace": "shop", "uid": "u-1",
-                                                 "labels": {"app.kubernetes.io/name": "web"},
-                                                 "ownerReferences": [{"kind": "ReplicaSet", "name": "web-7d4",
-                                                                      "controller": true}]},
-                                    "spec": {"nodeName": "node-1",
-                                             "initContainers": [{"name": "init", "image": "busybox"}],
-                                             "containers": [{"name": "app", "image": "shop/web:1.2",
-                                                             "ports": [{"name": "metrics", "containerPort": 8080,
-                                                                        "protocol": "TCP"}]},
-                                                            {"name": "sidecar", "image": "envoy"}]},
-                                    "status": {"phase": "Running", "podIP": "10.244.1.5", "hostIP": "10.0.0.1",
-                                               "conditions": [{"type": "Ready", "status": "True"}]}},
-                                   {"metadata": {"name": "pending", "namespace": "shop", "uid": "u-2"},
-                                    "spec": {"containers": [{"name": "app", "image": "x"}]},
-                                    "status": {"phase": "Pending"}}]}
-                        """);
+        api = new FakeKubernetesApi()
+                .list("/api/v1/nodes", "nodes.json")
+                .list("/api/v1/namespaces/shop/services", "services-shop.json")
+                .list("/api/v1/services", "services-shop.json")
+                .list("/api/v1/pods", "pods-shop.json")
+                .list("/api/v1/namespaces/shop/pods", "pods-shop.json")
+                .list("/api/v1/namespaces/shop/endpoints", "endpoints-shop.json")
+                .list("/apis/discovery.k8s.io/v1/endpointslices", "endpointslices-shop.json")
+                .list("/apis/networking.k8s.io/v1/namespaces/shop/ingresses", "ingresses-shop.json");
     }
 
     @AfterEach
     void stop() {
+        running.forEach(KubernetesSd::close);
         api.close();
     }
 
-    private KubernetesSdConfig config(String entry) {
+    static KubernetesSdConfig config(String entry) {
         return (KubernetesSdConfig) AgentConfigLoader.parse("agent.yml", """
                 scrape_configs:
                   - job_name: k8s
@@ -80,8 +59,15 @@ class KubernetesSdTest {
     }
 
     private List<TargetGroup> discover(String entry) {
-        return new KubernetesSd(config("{api_server: '" + api.baseUrl() + "', bearer_token: t0ken, " + entry + "}"))
-                .get();
+        KubernetesSd sd = new KubernetesSd("test", config("{api_server: '" + api.baseUrl() + "', bearer_token: t0ken, "
+                + entry + "}"), ok -> { }, Map.of(), Path.of("/nonexistent"), TEST_TIMING);
+        running.add(sd);
+        assertThat(sd.refresh(0)).as("first refresh finds targets").isTrue();
+        return sd.groups();
+    }
+
+    private static Map<String, Labels> byAddress(List<TargetGroup> groups) {
+        return groups.stream().collect(Collectors.toMap(g -> g.targets().get(0), TargetGroup::labels));
     }
 
     @Test
@@ -95,8 +81,8 @@ class KubernetesSdTest {
                 "__meta_kubernetes_node_annotationpresent_node_alpha_kubernetes_io_ttl", "true",
                 "__meta_kubernetes_node_address_Hostname", "node-1",
                 "__meta_kubernetes_node_address_InternalIP", "10.0.0.1"), "node/node-1"));
-        assertThat(api.requests()).singleElement().satisfies(r -> {
-            assertThat(r.pathAndQuery()).isEqualTo("/api/v1/nodes");
+        assertThat(api.requests("/api/v1/nodes", false)).singleElement().satisfies(r -> {
+            assertThat(r.query()).isEqualTo("limit=500");
             assertThat(r.authorization()).isEqualTo("Bearer t0ken");
         });
     }
@@ -110,19 +96,23 @@ class KubernetesSdTest {
         assertThat(groups.get(1).labels()).isEqualTo(Labels.of("__meta_kubernetes_namespace", "shop",
                 "__meta_kubernetes_service_name", "web", "__meta_kubernetes_service_type", "ClusterIP",
                 "__meta_kubernetes_service_cluster_ip", "10.96.0.10", "__meta_kubernetes_service_label_app", "web",
-                "__meta_kubernetes_service_labelpresent_app", "true", "__meta_kubernetes_service_port_name",
-                "metrics", "__meta_kubernetes_service_port_number", "9100",
+                "__meta_kubernetes_service_labelpresent_app", "true",
+                "__meta_kubernetes_service_annotation_prometheus_io_scrape", "true",
+                "__meta_kubernetes_service_annotationpresent_prometheus_io_scrape", "true",
+                "__meta_kubernetes_service_port_name", "metrics", "__meta_kubernetes_service_port_number", "9100",
                 "__meta_kubernetes_service_port_protocol", "TCP"));
-        assertThat(api.requests()).extracting(FakeJsonApi.Request::pathAndQuery).containsExactly(
-                "/api/v1/namespaces/shop/services?labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dweb");
+        assertThat(api.requests("/api/v1/namespaces/shop/services", false)).singleElement()
+                .extracting(FakeKubernetesApi.Request::query)
+                .isEqualTo("labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dweb&limit=500");
     }
 
     @Test
     void podsGiveATargetPerDeclaredPortAndOnePerContainerWithoutPorts() {
         List<TargetGroup> groups = discover("role: pod");
 
-        assertThat(groups).extracting(g -> g.targets().get(0)).containsExactly("10.244.1.5:8080", "10.244.1.5");
-        Labels app = groups.get(0).labels();
+        assertThat(groups).extracting(g -> g.targets().get(0)).containsExactly("10.244.1.5:8000", "10.244.1.5:8080",
+                "10.244.1.5:6060", "10.244.1.5");
+        Labels app = groups.get(1).labels();
         assertThat(app.get("__meta_kubernetes_pod_name")).isEqualTo("web-7d4b9");
         assertThat(app.get("__meta_kubernetes_namespace")).isEqualTo("shop");
         assertThat(app.get("__meta_kubernetes_pod_label_app_kubernetes_io_name")).isEqualTo("web");
@@ -133,37 +123,143 @@ class KubernetesSdTest {
         assertThat(app.get("__meta_kubernetes_pod_ready")).isEqualTo("true");
         assertThat(app.get("__meta_kubernetes_pod_phase")).isEqualTo("Running");
         assertThat(app.get("__meta_kubernetes_pod_node_name")).isEqualTo("node-1");
+        assertThat(app.get("__meta_kubernetes_pod_host_ip")).isEqualTo("10.0.0.1");
+        assertThat(app.get("__meta_kubernetes_pod_uid")).isEqualTo("u-1");
         assertThat(app.get("__meta_kubernetes_pod_controller_kind")).isEqualTo("ReplicaSet");
         assertThat(app.get("__meta_kubernetes_pod_controller_name")).isEqualTo("web-7d4");
-        assertThat(groups.get(1).labels().get("__meta_kubernetes_pod_container_name")).isEqualTo("sidecar");
+        assertThat(groups.get(3).labels().get("__meta_kubernetes_pod_container_name")).isEqualTo("sidecar");
     }
 
     @Test
-    void inTheClusterTheServiceAccountIsUsed() throws Exception {
-        Files.writeString(serviceAccount.resolve("namespace"), "shop\n");
-        Map<String, String> noCluster = Map.of();
-        KubernetesSd outside = new KubernetesSd(config("{role: pod}"), noCluster, serviceAccount);
-        assertThatThrownBy(outside::get).isInstanceOf(DiscoveryException.class)
-                .hasMessageContaining("KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined");
+    void endpointsCarryTheirServiceAndPodLabelsAndUncoveredPodPortsAreAdded() {
+        List<TargetGroup> groups = discover("role: endpoints, namespaces: {names: [shop]}");
+        Map<String, Labels> targets = byAddress(groups);
 
-        KubernetesSd inside = new KubernetesSd(config("{role: pod, namespaces: {own_namespace: true}}"),
-                Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", "1"), serviceAccount);
-        // No token is mounted here, as outside a pod: the attempt fails and names the service account's file.
-        assertThatThrownBy(inside::get).isInstanceOf(DiscoveryException.class)
-                .hasMessageContaining(serviceAccount.resolve("token").toString());
+        assertThat(targets.keySet()).containsExactlyInAnyOrder("10.244.1.5:8000", "10.244.1.5:8080",
+                "10.244.2.7:8000", "10.244.2.7:8080", "10.244.1.5:6060");
+        assertThat(targets.get("10.244.1.5:8080")).isEqualTo(Labels.fromMap(Map.ofEntries(
+                Map.entry("__meta_kubernetes_namespace", "shop"),
+                Map.entry("__meta_kubernetes_endpoints_name", "web"),
+                Map.entry("__meta_kubernetes_endpoints_label_app", "web"),
+                Map.entry("__meta_kubernetes_endpoints_labelpresent_app", "true"),
+                Map.entry("__meta_kubernetes_endpoints_annotation_endpoints_kubernetes_io_last_change_trigger_time",
+                        "2026-11-30T08:06:30Z"),
+                Map.entry("__meta_kubernetes_endpoints_annotationpresent_endpoints_kubernetes_io_last_change_"
+                        + "trigger_time", "true"),
+                Map.entry("__meta_kubernetes_service_name", "web"),
+                Map.entry("__meta_kubernetes_service_label_app", "web"),
+                Map.entry("__meta_kubernetes_service_labelpresent_app", "true"),
+                Map.entry("__meta_kubernetes_service_annotation_prometheus_io_scrape", "true"),
+                Map.entry("__meta_kubernetes_service_annotationpresent_prometheus_io_scrape", "true"),
+                Map.entry("__meta_kubernetes_endpoint_port_name", "metrics"),
+                Map.entry("__meta_kubernetes_endpoint_port_protocol", "TCP"),
+                Map.entry("__meta_kubernetes_endpoint_ready", "true"),
+                Map.entry("__meta_kubernetes_endpoint_node_name", "node-1"),
+                Map.entry("__meta_kubernetes_endpoint_address_target_kind", "Pod"),
+                Map.entry("__meta_kubernetes_endpoint_address_target_name", "web-7d4b9"),
+                Map.entry("__meta_kubernetes_pod_name", "web-7d4b9"),
+                Map.entry("__meta_kubernetes_pod_ip", "10.244.1.5"),
+                Map.entry("__meta_kubernetes_pod_ready", "true"),
+                Map.entry("__meta_kubernetes_pod_phase", "Running"),
+                Map.entry("__meta_kubernetes_pod_node_name", "node-1"),
+                Map.entry("__meta_kubernetes_pod_host_ip", "10.0.0.1"),
+                Map.entry("__meta_kubernetes_pod_uid", "u-1"),
+                Map.entry("__meta_kubernetes_pod_label_app_kubernetes_io_name", "web"),
+                Map.entry("__meta_kubernetes_pod_labelpresent_app_kubernetes_io_name", "true"),
+                Map.entry("__meta_kubernetes_pod_controller_kind", "ReplicaSet"),
+                Map.entry("__meta_kubernetes_pod_controller_name", "web-7d4"),
+                Map.entry("__meta_kubernetes_pod_container_name", "app"),
+                Map.entry("__meta_kubernetes_pod_container_image", "shop/web:1.2"),
+                Map.entry("__meta_kubernetes_pod_container_port_name", "metrics"),
+                Map.entry("__meta_kubernetes_pod_container_port_number", "8080"),
+                Map.entry("__meta_kubernetes_pod_container_port_protocol", "TCP"))));
+        // Not ready, and its pod is not known: endpoint labels only.
+        Labels notReady = targets.get("10.244.2.7:8000");
+        assertThat(notReady.get("__meta_kubernetes_endpoint_ready")).isEqualTo("false");
+        assertThat(notReady.get("__meta_kubernetes_endpoint_hostname")).isEqualTo("web-old");
+        assertThat(notReady.get("__meta_kubernetes_pod_name")).isEmpty();
+        // The pod's debug port is behind no endpoint port: a target of its own, with the pod's labels.
+        Labels debug = targets.get("10.244.1.5:6060");
+        assertThat(debug.get("__meta_kubernetes_pod_container_port_name")).isEqualTo("debug");
+        assertThat(debug.get("__meta_kubernetes_pod_name")).isEqualTo("web-7d4b9");
+        assertThat(debug.get("__meta_kubernetes_endpoint_port_name")).isEmpty();
+        assertThat(debug.get("__meta_kubernetes_endpoints_name")).isEqualTo("web");
+        // The endpoints role also watches services and pods, in the same namespaces.
+        assertThat(api.requests().stream().filter(r -> !r.watch()).map(FakeKubernetesApi.Request::path))
+                .containsExactlyInAnyOrder("/api/v1/namespaces/shop/endpoints", "/api/v1/namespaces/shop/services",
+                        "/api/v1/namespaces/shop/pods");
     }
 
     @Test
-    void configIsValidatedAsPrometheusDoes() {
-        assertThatThrownBy(() -> config("{role: endpoints}")).isInstanceOf(InvalidAgentConfigException.class)
-                .hasMessageContaining("role endpoints is not supported yet");
-        assertThatThrownBy(() -> config("{role: nodes}")).isInstanceOf(InvalidAgentConfigException.class)
-                .hasMessageContaining("unknown Kubernetes SD role \"nodes\"");
-        assertThatThrownBy(() -> config("{role: pod, selectors: [{role: node, label: 'a=b'}]}"))
-                .isInstanceOf(InvalidAgentConfigException.class).hasMessageContaining("pod role supports only pod");
-        assertThatThrownBy(() -> config("{role: pod, bearer_token: x}")).isInstanceOf(
-                InvalidAgentConfigException.class).hasMessageContaining("provide the 'api_server' URL explicitly");
-        assertThatThrownBy(() -> config("{role: pod, kubeconfig_file: /k}")).isInstanceOf(
-                InvalidAgentConfigException.class).hasMessageContaining("kubeconfig_file is not supported yet");
+    void endpointSlicesCarryConditionsZoneAndTheirServiceAndPodLabels() {
+        List<TargetGroup> groups = discover("role: endpointslice");
+        Map<String, Labels> targets = byAddress(groups);
+
+        assertThat(targets.keySet()).containsExactlyInAnyOrder("10.244.1.5:8080", "10.244.1.5:8000",
+                "10.244.1.5:6060");
+        Labels t = targets.get("10.244.1.5:8080");
+        assertThat(t.get("__meta_kubernetes_namespace")).isEqualTo("shop");
+        assertThat(t.get("__meta_kubernetes_endpointslice_name")).isEqualTo("web-x7k2p");
+        assertThat(t.get("__meta_kubernetes_endpointslice_address_type")).isEqualTo("IPv4");
+        assertThat(t.get("__meta_kubernetes_endpointslice_label_kubernetes_io_service_name")).isEqualTo("web");
+        assertThat(t.get("__meta_kubernetes_endpointslice_labelpresent_kubernetes_io_service_name"))
+                .isEqualTo("true");
+        assertThat(t.get("__meta_kubernetes_endpointslice_port")).isEqualTo("8080");
+        assertThat(t.get("__meta_kubernetes_endpointslice_port_name")).isEqualTo("metrics");
+        assertThat(t.get("__meta_kubernetes_endpointslice_port_protocol")).isEqualTo("TCP");
+        assertThat(t.get("__meta_kubernetes_endpointslice_port_app_protocol")).isEqualTo("http");
+        assertThat(t.get("__meta_kubernetes_endpointslice_endpoint_conditions_ready")).isEqualTo("true");
+        assertThat(t.get("__meta_kubernetes_endpointslice_endpoint_conditions_serving")).isEqualTo("true");
+        assertThat(t.get("__meta_kubernetes_endpointslice_endpoint_conditions_terminating")).isEqualTo("false");
+        assertThat(t.get("__meta_kubernetes_endpointslice_endpoint_node_name")).isEqualTo("node-1");
+        assertThat(t.get("__meta_kubernetes_endpointslice_endpoint_zone")).isEqualTo("eu-west-1a");
+        assertThat(t.get("__meta_kubernetes_endpointslice_endpoint_hostname")).isEmpty();
+        assertThat(t.get("__meta_kubernetes_endpointslice_address_target_kind")).isEqualTo("Pod");
+        assertThat(t.get("__meta_kubernetes_endpointslice_address_target_name")).isEqualTo("web-7d4b9");
+        assertThat(t.get("__meta_kubernetes_service_name")).isEqualTo("web");
+        assertThat(t.get("__meta_kubernetes_service_label_app")).isEqualTo("web");
+        assertThat(t.get("__meta_kubernetes_pod_name")).isEqualTo("web-7d4b9");
+        assertThat(t.get("__meta_kubernetes_pod_container_name")).isEqualTo("app");
+        assertThat(t.get("__meta_kubernetes_pod_container_port_name")).isEqualTo("metrics");
+        assertThat(t.get("__meta_kubernetes_pod_container_init")).isEqualTo("false");
+        assertThat(targets.get("10.244.1.5:8000").get("__meta_kubernetes_endpointslice_port")).isEmpty();
+        assertThat(api.requests().stream().filter(r -> !r.watch()).map(FakeKubernetesApi.Request::path))
+                .containsExactlyInAnyOrder("/apis/discovery.k8s.io/v1/endpointslices", "/api/v1/services",
+                        "/api/v1/pods");
+    }
+
+    @Test
+    void ingressesGiveATargetPerRuleAndPathWithTheirScheme() {
+        List<TargetGroup> groups = discover("role: ingress, namespaces: {names: [shop]}");
+
+        assertThat(groups).extracting(g -> g.targets().get(0) + " " + g.labels().get(
+                "__meta_kubernetes_ingress_scheme") + " " + g.labels().get("__meta_kubernetes_ingress_path"))
+                .containsExactly("www.shop.example https /", "www.shop.example https /api", "status.example http /");
+        Labels first = groups.get(0).labels();
+        assertThat(first.get("__meta_kubernetes_namespace")).isEqualTo("shop");
+        assertThat(first.get("__meta_kubernetes_ingress_name")).isEqualTo("shop");
+        assertThat(first.get("__meta_kubernetes_ingress_class_name")).isEqualTo("nginx");
+        assertThat(first.get("__meta_kubernetes_ingress_host")).isEqualTo("www.shop.example");
+        assertThat(first.get("__meta_kubernetes_ingress_label_team")).isEqualTo("web");
+        assertThat(first.get("__meta_kubernetes_ingress_labelpresent_team")).isEqualTo("true");
+    }
+
+    @Test
+    void eachWatchedResourceGetsItsOwnSelectorInEveryNamespace() {
+        api.list("/api/v1/namespaces/ops/endpoints", "endpoints-shop.json")
+                .list("/api/v1/namespaces/ops/services", "services-shop.json")
+                .list("/api/v1/namespaces/ops/pods", "pods-shop.json");
+        discover("role: endpoints, namespaces: {names: [shop, ops]}, selectors: ["
+                + "{role: endpoints, label: 'app=web'}, {role: pod, field: 'status.phase=Running'}]");
+
+        Set<String> lists = api.requests().stream().filter(r -> !r.watch())
+                .map(r -> r.path() + (r.query() == null ? "" : "?" + r.query())).collect(Collectors.toSet());
+        assertThat(lists).containsExactlyInAnyOrder(
+                "/api/v1/namespaces/shop/endpoints?labelSelector=app%3Dweb&limit=500",
+                "/api/v1/namespaces/ops/endpoints?labelSelector=app%3Dweb&limit=500",
+                "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning&limit=500",
+                "/api/v1/namespaces/ops/pods?fieldSelector=status.phase%3DRunning&limit=500",
+                "/api/v1/namespaces/shop/services?limit=500",
+                "/api/v1/namespaces/ops/services?limit=500");
     }
 }

@@ -14,23 +14,28 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-/** The stubs' HTTP servers: plain, or HTTPS that requires a client certificate (mutual TLS). */
+/** The stubs' HTTP servers: plain, or HTTPS, usually requiring a client certificate (mutual TLS). */
 public final class LoopbackServers {
 
     private LoopbackServers() {
     }
 
     public static HttpServer create(SSLContext mutualTls) throws IOException {
+        return create(mutualTls, true);
+    }
+
+    /** @param tls {@code null} for plain HTTP */
+    public static HttpServer create(SSLContext tls, boolean requireClientCertificate) throws IOException {
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-        if (mutualTls == null) {
+        if (tls == null) {
             return HttpServer.create(loopback, 0);
         }
         HttpsServer server = HttpsServer.create(loopback, 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(mutualTls) {
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
             public void configure(HttpsParameters params) {
                 SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
-                ssl.setNeedClientAuth(true);
+                ssl.setNeedClientAuth(requireClientCertificate);
                 params.setSSLParameters(ssl);
             }
         });
