@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -444,6 +445,16 @@ public final class TsdbEngine implements DurableStorage {
             }
         }
         return registry.inKeyOrder(all);
+    }
+
+    @Override
+    public Set<TenantId> tenants(long minTime, long maxTime) {
+        ensureOpen();
+        Set<TenantId> out = new TreeSet<>();
+        for (Partition p : partitions.overlapping(minTime, maxTime)) {
+            out.addAll(p.tenants());
+        }
+        return out;
     }
 
     /** Label sets of matching series indexed on a day touching the range (no sample read). */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -45,23 +46,30 @@ public final class RowsStream {
      */
     public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Runnable stillWanted,
             DataBufferFactory buffers, Scheduler scanner) {
+        return search(storage, q, ts -> true, stillWanted, buffers, scanner);
+    }
+
+    /** Like {@link #search(Storage, SearchQuery, Runnable, DataBufferFactory, Scheduler)}, sending only series that
+     * {@code wanted} accepts (a repairer's series-hash range). */
+    public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Predicate<TimeSeries> wanted,
+            Runnable stillWanted, DataBufferFactory buffers, Scheduler scanner) {
         return Flux.create(sink -> {
             Demand demand = new Demand();
             sink.onRequest(demand::add);
             sink.onDispose(demand::cancel);
             // Never disposed, and cancelling only flags Demand: an interrupt inside a part's read would close that
             // part's FileChannel for every later search.
-            scanner.schedule(() -> scan(storage, q, stillWanted, buffers, sink, demand));
+            scanner.schedule(() -> scan(storage, q, wanted, stillWanted, buffers, sink, demand));
         }, FluxSink.OverflowStrategy.ERROR);
     }
 
-    private static void scan(Storage storage, SearchQuery q, Runnable stillWanted, DataBufferFactory buffers,
-            FluxSink<DataBuffer> sink, Demand demand) {
+    private static void scan(Storage storage, SearchQuery q, Predicate<TimeSeries> wanted, Runnable stillWanted,
+            DataBufferFactory buffers, FluxSink<DataBuffer> sink, Demand demand) {
         Chunker chunker = new Chunker(q, buffers, sink, demand);
         try {
             stillWanted.run();
             storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), ts -> {
-                if (q.limit() > 0 && chunker.series >= q.limit()) {
+                if (!wanted.test(ts) || (q.limit() > 0 && chunker.series >= q.limit())) {
                     return; // the engine offers no early exit; skipping is cheap next to encoding
                 }
                 stillWanted.run();
