@@ -131,7 +131,7 @@ public class InternalApiController {
         }
         return searchQuery(request)
             .flatMapMany(q -> selectGate.runMany(() -> RowsStream.search(storage, q,
-                    ts -> range.contains(SeriesHash.of(q.tenant(), ts.labels())), deadline::check,
+                    labels -> range.contains(SeriesHash.of(q.tenant(), labels)), deadline::check,
                     response.bufferFactory(), Schedulers.boundedElastic())))
             .doOnError(QueryDeadline.Exceeded.class, e -> scansStopped.increment());
     }

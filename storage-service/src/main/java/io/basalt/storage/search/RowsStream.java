@@ -1,5 +1,6 @@
 package io.basalt.storage.search;
 
+import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.tsdb.Storage;
@@ -46,12 +47,12 @@ public final class RowsStream {
      */
     public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Runnable stillWanted,
             DataBufferFactory buffers, Scheduler scanner) {
-        return search(storage, q, ts -> true, stillWanted, buffers, scanner);
+        return search(storage, q, labels -> true, stillWanted, buffers, scanner);
     }
 
     /** Like {@link #search(Storage, SearchQuery, Runnable, DataBufferFactory, Scheduler)}, sending only series that
      * {@code wanted} accepts (a repairer's series-hash range). */
-    public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Predicate<TimeSeries> wanted,
+    public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Predicate<Labels> wanted,
             Runnable stillWanted, DataBufferFactory buffers, Scheduler scanner) {
         return Flux.create(sink -> {
             Demand demand = new Demand();
@@ -63,13 +64,13 @@ public final class RowsStream {
         }, FluxSink.OverflowStrategy.ERROR);
     }
 
-    private static void scan(Storage storage, SearchQuery q, Predicate<TimeSeries> wanted, Runnable stillWanted,
+    private static void scan(Storage storage, SearchQuery q, Predicate<Labels> wanted, Runnable stillWanted,
             DataBufferFactory buffers, FluxSink<DataBuffer> sink, Demand demand) {
         Chunker chunker = new Chunker(q, buffers, sink, demand);
         try {
             stillWanted.run();
-            storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), ts -> {
-                if (!wanted.test(ts) || (q.limit() > 0 && chunker.series >= q.limit())) {
+            storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), wanted, ts -> {
+                if (q.limit() > 0 && chunker.series >= q.limit()) {
                     return; // the engine offers no early exit; skipping is cheap next to encoding
                 }
                 stillWanted.run();
