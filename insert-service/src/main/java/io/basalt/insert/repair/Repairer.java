@@ -112,6 +112,7 @@ public class Repairer implements SmartLifecycle {
         if (running || !requested.compareAndSet(null, lookback == null ? props.getLookback() : lookback)) {
             return false;
         }
+        log.info("repair pass asked for over {}", requested.get());
         synchronized (wake) {
             wake.notifyAll();
         }
