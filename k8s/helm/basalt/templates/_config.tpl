@@ -31,6 +31,16 @@ BASALT_INSERT_MINWRITECOPIES: {{ . | quote }}
 {{- include "basalt.extraEnv" $i.extraEnv }}
 {{- end -}}
 
+{{- define "basalt.repair.config" -}}
+{{- $r := .Values.repair -}}
+{{ include "basalt.insert.config" . }}
+BASALT_INSERT_REPAIR_ENABLED: "true"
+BASALT_INSERT_REPAIR_INTERVAL: {{ $r.interval | quote }}
+BASALT_INSERT_REPAIR_LOOKBACK: {{ $r.lookback | quote }}
+BASALT_INSERT_REPAIR_BYTESPERSECOND: {{ $r.bytesPerSecond | int64 | quote }}
+{{- include "basalt.extraEnv" $r.extraEnv }}
+{{- end -}}
+
 {{- define "basalt.select.config" -}}
 {{- $q := .Values.select -}}
 SERVER_PORT: {{ $q.port | quote }}

@@ -90,6 +90,23 @@ class HelmChartTest {
     }
 
     @Test
+    void exactlyOnePodRunsTheRepairerWithTheInsertConfigurationAndCanBeTurnedOff() {
+        List<HasMetadata> objects = render(Map.of("repair.interval", "30m", "insert.replicationFactor", 3));
+
+        Deployment repair = KubernetesObjects.named(objects, Deployment.class, "prod-repair").orElseThrow();
+        assertThat(repair.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(repair.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .startsWith("basalt/insert-service:");
+        assertThat(configOf(objects, "prod-repair")).containsEntry("BASALT_INSERT_REPAIR_ENABLED", "true")
+                .containsEntry("BASALT_INSERT_REPAIR_INTERVAL", "30m")
+                .containsEntry("BASALT_INSERT_REPLICATIONFACTOR", "3")
+                .containsKey("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_0_URI");
+        assertThat(configOf(objects, "prod-insert")).doesNotContainKey("BASALT_INSERT_REPAIR_ENABLED");
+        assertThat(KubernetesObjects.named(render(Map.of("repair.enabled", false)), Deployment.class, "prod-repair"))
+                .isEmpty();
+    }
+
+    @Test
     void insertAndSelectAddressEveryStoragePodThroughTheHeadlessService() {
         List<HasMetadata> objects = render(Map.of("storage.replicas", 3));
 
@@ -153,7 +170,7 @@ class HelmChartTest {
                 KubernetesObjects.ofKind(objects, StatefulSet.class).stream()
                         .map(s -> Map.entry(s.getSpec().getSelector().getMatchLabels(), s.getSpec().getTemplate())));
 
-        assertThat(workloads).hasSize(4).allSatisfy(workload -> {
+        assertThat(workloads).hasSize(5).allSatisfy(workload -> {
             Container container = workload.getValue().getSpec().getContainers().get(0);
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");

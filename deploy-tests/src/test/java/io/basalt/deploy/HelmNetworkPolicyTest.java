@@ -79,7 +79,8 @@ class HelmNetworkPolicyTest {
         assertThat(selected(policy.getSpec().getPodSelector(), pods)).containsExactly("prod-storage");
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
         assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-            assertThat(admitted(rule, pods)).containsExactlyInAnyOrder("prod-insert", "prod-select", "prod-agent");
+            assertThat(admitted(rule, pods)).containsExactlyInAnyOrder("prod-insert", "prod-repair", "prod-select",
+                    "prod-agent");
             assertThat(rule.getFrom()).allSatisfy(p -> assertThat(p.getNamespaceSelector()).isNull());
             assertThat(rule.getPorts()).singleElement().satisfies(port -> {
                 assertThat(port.getPort().getStrVal()).isEqualTo("http");
@@ -112,7 +113,7 @@ class HelmNetworkPolicyTest {
                     "app.kubernetes.io/component", "agent"));
 
             assertThat(admitted(storagePolicy(objects).getSpec().getIngress().get(0), pods)).as("%s", values)
-                    .containsExactlyInAnyOrder("prod-insert", "prod-select");
+                    .containsExactlyInAnyOrder("prod-insert", "prod-repair", "prod-select");
         }
     }
 
@@ -122,8 +123,8 @@ class HelmNetworkPolicyTest {
                 "networkPolicy.extraStorageIngressFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
                 "monitoring")));
         List<NetworkPolicyPeer> peers = policy.getSpec().getIngress().get(0).getFrom();
-        assertThat(peers).hasSize(4);
-        assertThat(peers.get(3).getNamespaceSelector().getMatchLabels())
+        assertThat(peers).hasSize(5);
+        assertThat(peers.get(4).getNamespaceSelector().getMatchLabels())
                 .containsEntry("kubernetes.io/metadata.name", "monitoring");
         assertThat(KubernetesObjects.unknownFields(policy)).isEmpty();
 

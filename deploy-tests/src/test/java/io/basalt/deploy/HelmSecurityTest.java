@@ -30,7 +30,8 @@ class HelmSecurityTest {
             "security.tls.existingSecret", "prod-tls", "security.auth.enabled", true,
             "security.auth.existingSecret", "prod-auth");
 
-    private static final List<String> TIERS = List.of("prod-storage", "prod-insert", "prod-select", "prod-agent");
+    private static final List<String> TIERS = List.of("prod-storage", "prod-insert", "prod-repair", "prod-select",
+            "prod-agent");
 
     private static List<HasMetadata> render(Map<String, Object> values) {
         TemplateCommand template = new Helm(CHART).template().withName("prod").withNamespace("metrics");

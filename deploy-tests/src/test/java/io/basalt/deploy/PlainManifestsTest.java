@@ -101,7 +101,7 @@ class PlainManifestsTest {
         List<HasMetadata> objects = KubernetesObjects.parse(Repository.read(DIR + "/networkpolicy.yaml"));
         NetworkPolicy policy = KubernetesObjects.named(objects, NetworkPolicy.class, "basalt-storage").orElseThrow();
         Map<String, Map<String, String>> pods = new TreeMap<>();
-        for (String file : List.of("storage.yaml", "insert.yaml", "select.yaml", "agent.yaml")) {
+        for (String file : List.of("storage.yaml", "insert.yaml", "repair.yaml", "select.yaml", "agent.yaml")) {
             List<HasMetadata> workloads = KubernetesObjects.parse(Repository.read(DIR + "/" + file));
             KubernetesObjects.ofKind(workloads, Deployment.class).forEach(d -> pods.put(d.getMetadata().getName(),
                     d.getSpec().getTemplate().getMetadata().getLabels()));
@@ -109,11 +109,12 @@ class PlainManifestsTest {
                     s.getSpec().getTemplate().getMetadata().getLabels()));
         }
 
-        assertThat(pods).hasSize(4);
+        assertThat(pods).hasSize(5);
         assertThat(selected(policy.getSpec().getPodSelector().getMatchLabels(), pods)).containsExactly("basalt-storage");
         assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
             assertThat(rule.getFrom().stream().flatMap(p -> selected(p.getPodSelector().getMatchLabels(), pods)
-                    .stream()).toList()).containsExactlyInAnyOrder("basalt-insert", "basalt-select", "basalt-agent");
+                    .stream()).toList()).containsExactlyInAnyOrder("basalt-insert", "basalt-repair", "basalt-select",
+                            "basalt-agent");
             assertThat(rule.getPorts()).singleElement()
                     .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("http"));
         });

@@ -66,7 +66,7 @@ class SecureOverlayTest {
         Set<String> configMaps = KubernetesObjects.ofKind(objects, ConfigMap.class).stream()
                 .map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
 
-        assertThat(pods(objects)).hasSize(4).allSatisfy(pod -> {
+        assertThat(pods(objects)).hasSize(5).allSatisfy(pod -> {
             Container container = pod.getContainers().get(0);
             assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath)
                     .contains("/etc/basalt/tls", "/etc/basalt/secrets", "/etc/basalt/security.yml");

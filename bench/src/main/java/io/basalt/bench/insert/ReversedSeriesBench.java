@@ -1,5 +1,7 @@
 package io.basalt.bench.insert;
 
+import static io.basalt.bench.insert.ServerProcess.jarCommand;
+
 import io.basalt.model.Labels;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
@@ -42,10 +44,10 @@ public final class ReversedSeriesBench {
                 "job", "bench"), ts, vs)));
         byte[] ordinary = RemoteWriteEncoder.encode(List.of(TimeSeries.single(Labels.of("__name__", "up", "job",
                 "bench"), now, 1)));
-        try (ServerProcess storage = ServerProcess.start("storage", storagePort, command(java, "storage-service",
+        try (ServerProcess storage = ServerProcess.start("storage", storagePort, jarCommand(java, "storage-service",
                 "--server.port=" + storagePort, "--server.address=127.0.0.1",
                 "--basalt.storage.data-path=" + work.resolve("storage")), work.resolve("logs/storage.log"));
-                ServerProcess insert = ServerProcess.start("insert", insertPort, command(java, "insert-service",
+                ServerProcess insert = ServerProcess.start("insert", insertPort, jarCommand(java, "insert-service",
                         "--server.port=" + insertPort, "--server.address=127.0.0.1",
                         "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:"
                                 + storagePort), work.resolve("logs/insert.log"))) {
@@ -77,16 +79,6 @@ public final class ReversedSeriesBench {
                     + "ordinary write sent 50 ms later: HTTP %d after %.0f ms |%n", round, samples,
                     bigAnswer.statusCode(), bigMs, smallStatus, smallMs);
         }
-    }
-
-    private static List<String> command(String java, String module, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(List.of(InsertVsVictoriaMetricsBench.launcherFlags(module).split("\\s+")));
-        cmd.add("-jar");
-        cmd.add(module + "/target/" + module + ".jar");
-        cmd.addAll(List.of(args));
-        return cmd;
     }
 
     private static HttpRequest request(String url, byte[] body) {

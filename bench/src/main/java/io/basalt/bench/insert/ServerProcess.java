@@ -35,6 +35,17 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, p, port);
     }
 
+    /** {@code java <the launcher's JVM flags> -jar <module>/target/<module>.jar args}, run from the repository root. */
+    static List<String> jarCommand(String java, String module, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(List.of(InsertVsVictoriaMetricsBench.launcherFlags(module).split("\\s+")));
+        cmd.add("-jar");
+        cmd.add(module + "/target/" + module + ".jar");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -111,6 +122,19 @@ final class ServerProcess implements AutoCloseable {
             return "gc/vm";
         }
         return "work";
+    }
+
+    /**
+     * A figure of /proc/<pid>/io in bytes: {@code read_bytes} (read from the block device, page-cache misses only) or
+     * {@code rchar} (every byte read by system calls, cached or not).
+     */
+    long ioBytes(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "io"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        throw new IOException("no " + field + " in /proc/" + process.pid() + "/io");
     }
 
     /** The process's peak resident set size so far, in bytes (VmHWM of /proc/<pid>/status). */

@@ -30,6 +30,11 @@ public final class StorageNode {
         return url;
     }
 
+    /** The client of this node's internal API, for callers beyond writes (the repairer's reads). */
+    public WebClient client() {
+        return client;
+    }
+
     /** Posts one rows block to the node's {@code /internal/insert}; completes when the node has stored it. */
     public Mono<Void> insertRows(byte[] rowsBlock, Duration timeout) {
         return client.post()

@@ -1,6 +1,7 @@
 package io.basalt.insert.handoff;
 
 import io.basalt.insert.config.InsertProperties;
+import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.NotEnoughStorageNodesException;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
@@ -55,11 +56,14 @@ public class HintedHandoff implements SmartLifecycle {
 
     private final List<Counter> dropped = new ArrayList<>();
 
+    private final BytePacer pacer;
+
     private volatile Thread deliverer;
 
     public HintedHandoff(StorageNodes nodes, InsertProperties props, MeterRegistry registry) throws IOException {
         this.nodes = nodes;
         this.props = props;
+        this.pacer = new BytePacer(props::getHandoffBytesPerSecond);
         if (props.getHintPath() == null) {
             return;
         }
@@ -207,7 +211,7 @@ public class HintedHandoff implements SmartLifecycle {
                 hints.delivered(hint);
                 delivered.get(i).increment();
                 any = true;
-                pace(hint.payload().length);
+                pacer.pace(hint.payload().length);
             }
             catch (WebClientResponseException e) {
                 if (e.getStatusCode().is4xxClientError() && e.getStatusCode().value() != 429) {
@@ -229,13 +233,6 @@ public class HintedHandoff implements SmartLifecycle {
     private void failed(int i, StorageNode node, String reason) {
         failures.get(i).increment();
         node.markFailed(reason, System.currentTimeMillis(), props.getStorageBackoff().toMillis());
-    }
-
-    private void pace(int bytes) throws InterruptedException {
-        long millis = bytes * 1000L / props.getHandoffBytesPerSecond();
-        if (millis > 0) {
-            Thread.sleep(millis);
-        }
     }
 
     private static double lagSeconds(HintLog hints) {

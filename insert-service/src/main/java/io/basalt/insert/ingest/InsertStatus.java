@@ -3,6 +3,7 @@ package io.basalt.insert.ingest;
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.StorageNodes;
 import io.basalt.insert.handoff.HintedHandoff;
+import io.basalt.insert.repair.Repairer;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
 import io.micrometer.core.instrument.Counter;
@@ -26,9 +27,12 @@ public class InsertStatus implements NodeStatusContributor {
 
     private final HintedHandoff handoff;
 
+    private final Repairer repairer;
+
     public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline, MeterRegistry registry,
-            HintedHandoff handoff) {
+            HintedHandoff handoff, Repairer repairer) {
         this.props = props;
+        this.repairer = repairer;
         this.handoff = handoff;
         this.nodes = nodes;
         this.pipeline = pipeline;
@@ -80,6 +84,7 @@ public class InsertStatus implements NodeStatusContributor {
         d.put("reroutedRowsTotal", total("basalt_insert_rerouted_rows"));
         d.put("hintedRowsTotal", total("basalt_insert_hinted_rows"));
         d.put("handoff", handoff.status());
+        d.put("repair", repairer.status());
         d.put("rowsRejected", byReason("basalt_insert_rows_rejected"));
         d.put("requestsRejected", byReason("basalt_insert_requests_rejected"));
         return d;

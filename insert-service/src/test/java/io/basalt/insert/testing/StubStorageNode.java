@@ -3,14 +3,25 @@ package io.basalt.insert.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.basalt.model.Labels;
+import io.basalt.model.SeriesHash;
+import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.HashRange;
+import io.basalt.wire.cluster.ReplicaDigests;
 import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.SearchQuery;
+import io.basalt.wire.cluster.StringListCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A storage node reduced to its internal insert API: it decodes each rows block and keeps it, or answers as told
  * (busy, rejecting, slow, gone), so insert-service can be tested against failures without real storage processes.
+ * It also answers what the repairer reads (tenants, digests, search by hash range) from what it keeps.
  */
 public final class StubStorageNode implements AutoCloseable {
 
@@ -59,6 +71,9 @@ public final class StubStorageNode implements AutoCloseable {
             }));
             StubStorageNode node = new StubStorageNode(server);
             server.createContext("/internal/insert", node::insert);
+            server.createContext("/internal/tenants", node::tenants);
+            server.createContext("/internal/digest", node::digest);
+            server.createContext("/internal/search", node::search);
             server.start();
             return node;
         }
@@ -151,6 +166,90 @@ public final class StubStorageNode implements AutoCloseable {
                 answer(ex, 204, null);
             }
         }
+    }
+
+    /**
+     * What the node holds of {@code tenant} in {@code [minTime, maxTime]}, one value per series and timestamp (the
+     * last written wins, as in the engine), each series' samples in time order.
+     */
+    public List<TimeSeries> held(TenantId tenant, long minTime, long maxTime) {
+        Map<Labels, TreeMap<Long, Double>> merged = new TreeMap<>();
+        for (RowsCodec.Rows block : blocks) {
+            if (!block.tenant().equals(tenant)) {
+                continue;
+            }
+            for (TimeSeries ts : block.series()) {
+                for (int i = 0; i < ts.size(); i++) {
+                    if (ts.timestamp(i) >= minTime && ts.timestamp(i) <= maxTime) {
+                        merged.computeIfAbsent(ts.labels(), l -> new TreeMap<>()).put(ts.timestamp(i), ts.value(i));
+                    }
+                }
+            }
+        }
+        List<TimeSeries> out = new ArrayList<>();
+        merged.forEach((labels, samples) -> out.add(new TimeSeries(labels,
+                samples.keySet().stream().mapToLong(Long::longValue).toArray(),
+                samples.values().stream().mapToDouble(Double::doubleValue).toArray())));
+        return out;
+    }
+
+    /** Stores {@code series} as if they had been written (a replica's state before a test). */
+    public void store(TenantId tenant, List<TimeSeries> series) {
+        blocks.add(new RowsCodec.Rows(tenant, series));
+    }
+
+    private void tenants(HttpExchange ex) throws IOException {
+        SearchQuery q = SearchQuery.decode(ex.getRequestBody().readAllBytes());
+        Set<String> tenants = new TreeSet<>();
+        for (RowsCodec.Rows block : blocks) {
+            if (!held(block.tenant(), q.minTime(), q.maxTime()).isEmpty()) {
+                tenants.add(block.tenant().toString());
+            }
+        }
+        answerBytes(ex, StringListCodec.encode(List.copyOf(tenants)));
+    }
+
+    private void digest(HttpExchange ex) throws IOException {
+        Map<String, String> params = params(ex);
+        SearchQuery q = SearchQuery.decode(ex.getRequestBody().readAllBytes());
+        ReplicaDigests digests = new ReplicaDigests(Long.parseUnsignedLong(params.getOrDefault("prefix", "0")),
+                Integer.parseInt(params.getOrDefault("prefixBits", "0")),
+                Integer.parseInt(params.getOrDefault("bucketBits", "8")));
+        held(q.tenant(), q.minTime(), q.maxTime()).forEach(ts -> digests.add(SeriesHash.of(q.tenant(),
+                ts.labels()), ts));
+        answerBytes(ex, digests.encode());
+    }
+
+    private void search(HttpExchange ex) throws IOException {
+        Map<String, String> params = params(ex);
+        SearchQuery q = SearchQuery.decode(ex.getRequestBody().readAllBytes());
+        HashRange range = new HashRange(Long.parseUnsignedLong(params.getOrDefault("prefix", "0")),
+                Integer.parseInt(params.getOrDefault("prefixBits", "0")));
+        answerBytes(ex, RowsCodec.encode(q.tenant(), held(q.tenant(), q.minTime(), q.maxTime()).stream()
+            .filter(ts -> range.contains(SeriesHash.of(q.tenant(), ts.labels())))
+            .toList()));
+    }
+
+    private void answerBytes(HttpExchange ex, byte[] body) throws IOException {
+        if (behaviour == Behaviour.DOWN) {
+            ex.close();
+            return;
+        }
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+
+    private static Map<String, String> params(HttpExchange ex) {
+        Map<String, String> out = new HashMap<>();
+        String query = ex.getRequestURI().getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                out.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return out;
     }
 
     private static void answer(HttpExchange ex, int status, String text) throws IOException {

@@ -3,6 +3,7 @@ package io.basalt.tsdb;
 import io.basalt.model.TenantId;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link Storage} that keeps its samples on disk, with what a storage node needs beyond reads and writes: its
@@ -18,6 +19,9 @@ public interface DurableStorage extends Storage {
 
     /** Merges each partition down to a single part (benchmarks and tests; background merges are incremental). */
     void forceMerge();
+
+    /** Tenants with series in partitions touching the range (a superset at partition granularity). */
+    Set<TenantId> tenants(long minTime, long maxTime);
 
     /** Top-{@code topN} series counts of {@code tenant} over days touching the range ({@code /api/v1/status/tsdb}). */
     CardinalityStats cardinality(TenantId tenant, long minTime, long maxTime, int topN);

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -142,6 +143,11 @@ final class Partition {
 
     LabelIndex existingIndex(TenantId tenant) {
         return indexes.get(tenant);
+    }
+
+    /** Tenants with series indexed in this partition. */
+    Set<TenantId> tenants() {
+        return indexes.keySet();
     }
 
     Iterable<LabelIndex> allIndexes() {

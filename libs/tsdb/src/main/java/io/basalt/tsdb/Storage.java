@@ -7,6 +7,7 @@ import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The engine behind one storage node. Every method is thread-safe. An {@link #append} that returns has made its
@@ -32,6 +33,20 @@ public interface Storage extends AutoCloseable {
      * {@code [minTime, maxTime]} (inclusive, ms), with those samples in time order. Each series is passed exactly once.
      */
     void search(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime, Consumer<TimeSeries> sink);
+
+    /**
+     * Like {@link #search(TenantId, List, long, long, Consumer)} for the series whose labels
+     * {@code wanted} accepts; an engine that can tests it before reading a series' samples, so a narrow filter (a
+     * repairer's series-hash range) reads only what it passes.
+     */
+    default void search(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime,
+            Predicate<Labels> wanted, Consumer<TimeSeries> sink) {
+        search(tenant, matchers, minTime, maxTime, ts -> {
+            if (wanted.test(ts.labels())) {
+                sink.accept(ts);
+            }
+        });
+    }
 
     /** Label sets of the matching series with samples in the range, without their samples. */
     List<Labels> series(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime);

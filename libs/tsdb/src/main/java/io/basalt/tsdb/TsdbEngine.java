@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -387,6 +389,12 @@ public final class TsdbEngine implements DurableStorage {
     @Override
     public void search(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime,
             Consumer<TimeSeries> sink) {
+        search(tenant, matchers, minTime, maxTime, labels -> true, sink);
+    }
+
+    @Override
+    public void search(TenantId tenant, List<LabelMatcher> matchers, long minTime, long maxTime,
+            Predicate<Labels> wanted, Consumer<TimeSeries> sink) {
         ensureOpen();
         minTime = Math.max(minTime, retention.cutoff()); // month partitions outlive retention by up to a month
         List<Partition> ps = partitions.overlapping(minTime, maxTime);
@@ -404,6 +412,10 @@ public final class TsdbEngine implements DurableStorage {
         long dedup = config.dedupInterval().toMillis();
         try {
             for (int id : registry.inKeyOrder(all)) {
+                Labels labels = registry.keyOf(id).labels();
+                if (!wanted.test(labels)) {
+                    continue;
+                }
                 SampleRun run = SampleRun.EMPTY;
                 for (int i = 0; i < ps.size(); i++) {
                     if (!selected.get(i).contains(id)) {
@@ -416,7 +428,7 @@ public final class TsdbEngine implements DurableStorage {
                 }
                 run = run.deduplicate(dedup);
                 if (run.size() > 0) {
-                    sink.accept(new TimeSeries(registry.keyOf(id).labels(), trim(run.timestamps(), run.size()),
+                    sink.accept(new TimeSeries(labels, trim(run.timestamps(), run.size()),
                             trim(run.values(), run.size())));
                 }
             }
@@ -444,6 +456,16 @@ public final class TsdbEngine implements DurableStorage {
             }
         }
         return registry.inKeyOrder(all);
+    }
+
+    @Override
+    public Set<TenantId> tenants(long minTime, long maxTime) {
+        ensureOpen();
+        Set<TenantId> out = new TreeSet<>();
+        for (Partition p : partitions.overlapping(minTime, maxTime)) {
+            out.addAll(p.tenants());
+        }
+        return out;
     }
 
     /** Label sets of matching series indexed on a day touching the range (no sample read). */

@@ -92,6 +92,25 @@ class TsdbEngineTest {
     }
 
     @Test
+    void aLabelFilterPassesOnlyTheSeriesItAcceptsAndTenantsAreListedByTimeRange() {
+        Labels a = series("a");
+        Labels b = series("b");
+        TenantId other = new TenantId(9, 0);
+        try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
+            e.append(T, List.of(ts(a, new long[] { T0 }, new double[] { 1 }), ts(b, new long[] { T0 },
+                    new double[] { 2 })));
+            e.append(other, List.of(ts(a, new long[] { T0 }, new double[] { 3 })));
+            e.flush();
+            List<TimeSeries> out = new ArrayList<>();
+            e.search(T, List.of(), Long.MIN_VALUE, Long.MAX_VALUE, labels -> labels.equals(b), out::add);
+
+            assertThat(out).containsExactly(ts(b, new long[] { T0 }, new double[] { 2 }));
+            assertThat(e.tenants(T0, T0)).containsExactly(T, other);
+            assertThat(e.tenants(T0 + 40L * 86_400_000, T0 + 41L * 86_400_000)).isEmpty();
+        }
+    }
+
+    @Test
     void searchHonoursTimeRangeAcrossDayPartitions() {
         Labels m = series("m");
         long day = 86_400_000L;

@@ -12,7 +12,10 @@ import io.basalt.wire.cluster.MalformedBodyException;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.SearchQuery;
 import io.basalt.wire.cluster.StringListCodec;
+import io.basalt.model.SeriesHash;
+import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.HashRange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -110,13 +114,24 @@ public class InternalApiController {
 
     /**
      * Series with their samples in the query's range, as one rows block streamed in chunks while the engine scans
-     * ({@link RowsStream}); the select slot is held until the last chunk is sent.
+     * ({@link RowsStream}); the select slot is held until the last chunk is sent. {@code prefix} and
+     * {@code prefixBits} narrow it to a series-hash range ({@link HashRange}), so a repairer reads back just the
+     * series of a range whose digests differ.
      */
     @PostMapping(path = "/internal/search", produces = RowsCodec.CONTENT_TYPE)
-    public Flux<DataBuffer> search(ServerHttpRequest request, ServerHttpResponse response) {
+    public Flux<DataBuffer> search(ServerHttpRequest request, ServerHttpResponse response,
+            @RequestParam(defaultValue = "0") String prefix, @RequestParam(defaultValue = "0") int prefixBits) {
         QueryDeadline deadline = QueryDeadline.of(request);
+        HashRange range;
+        try {
+            range = new HashRange(Long.parseUnsignedLong(prefix), prefixBits);
+        }
+        catch (IllegalArgumentException e) {
+            return Flux.error(new MalformedBodyException("search range: " + e.getMessage()));
+        }
         return searchQuery(request)
-            .flatMapMany(q -> selectGate.runMany(() -> RowsStream.search(storage, q, deadline::check,
+            .flatMapMany(q -> selectGate.runMany(() -> RowsStream.search(storage, q,
+                    labels -> range.contains(SeriesHash.of(q.tenant(), labels)), deadline::check,
                     response.bufferFactory(), Schedulers.boundedElastic())))
             .doOnError(QueryDeadline.Exceeded.class, e -> scansStopped.increment());
     }
@@ -135,6 +150,18 @@ public class InternalApiController {
             }
             return RowsCodec.encode(q.tenant(), out);
         });
+    }
+
+    /**
+     * Tenants with series in partitions touching the query's time range (its tenant and matchers are ignored), as
+     * {@code accountID:projectID} strings: a repairer asks every node, so a tenant only one replica still holds is
+     * compared too.
+     */
+    @PostMapping(path = "/internal/tenants", produces = StringListCodec.CONTENT_TYPE)
+    public Mono<byte[]> tenants(ServerHttpRequest request) {
+        return query(request, q -> StringListCodec.encode(engine.tenants(q.minTime(), q.maxTime()).stream()
+            .map(TenantId::toString)
+            .toList()));
     }
 
     @PostMapping(path = "/internal/labels", produces = StringListCodec.CONTENT_TYPE)

@@ -54,7 +54,9 @@ public class ReplicaDigestController {
                 () -> SearchQuery.decode(body)))
             .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 deadline.check();
+                // Series outside the range are skipped before their samples are read.
                 storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(),
+                        labels -> digests.range().contains(SeriesHash.of(q.tenant(), labels)),
                         ts -> digests.add(SeriesHash.of(q.tenant(), ts.labels()), ts));
                 return digests.encode();
             })));

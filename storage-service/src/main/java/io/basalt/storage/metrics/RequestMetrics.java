@@ -44,7 +44,8 @@ public class RequestMetrics implements WebFilter {
             "/internal/series", "series",
             "/internal/labels", "labels",
             "/internal/status/tsdb", "tsdb_status",
-            "/internal/digest", "digest");
+            "/internal/digest", "digest",
+            "/internal/tenants", "tenants");
 
     private final DurableStorage engine;
 

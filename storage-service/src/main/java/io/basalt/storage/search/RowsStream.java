@@ -1,5 +1,6 @@
 package io.basalt.storage.search;
 
+import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.tsdb.Storage;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -45,22 +47,29 @@ public final class RowsStream {
      */
     public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Runnable stillWanted,
             DataBufferFactory buffers, Scheduler scanner) {
+        return search(storage, q, labels -> true, stillWanted, buffers, scanner);
+    }
+
+    /** Like {@link #search(Storage, SearchQuery, Runnable, DataBufferFactory, Scheduler)}, sending only series that
+     * {@code wanted} accepts (a repairer's series-hash range). */
+    public static Flux<DataBuffer> search(Storage storage, SearchQuery q, Predicate<Labels> wanted,
+            Runnable stillWanted, DataBufferFactory buffers, Scheduler scanner) {
         return Flux.create(sink -> {
             Demand demand = new Demand();
             sink.onRequest(demand::add);
             sink.onDispose(demand::cancel);
             // Never disposed, and cancelling only flags Demand: an interrupt inside a part's read would close that
             // part's FileChannel for every later search.
-            scanner.schedule(() -> scan(storage, q, stillWanted, buffers, sink, demand));
+            scanner.schedule(() -> scan(storage, q, wanted, stillWanted, buffers, sink, demand));
         }, FluxSink.OverflowStrategy.ERROR);
     }
 
-    private static void scan(Storage storage, SearchQuery q, Runnable stillWanted, DataBufferFactory buffers,
-            FluxSink<DataBuffer> sink, Demand demand) {
+    private static void scan(Storage storage, SearchQuery q, Predicate<Labels> wanted, Runnable stillWanted,
+            DataBufferFactory buffers, FluxSink<DataBuffer> sink, Demand demand) {
         Chunker chunker = new Chunker(q, buffers, sink, demand);
         try {
             stillWanted.run();
-            storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), ts -> {
+            storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), wanted, ts -> {
                 if (q.limit() > 0 && chunker.series >= q.limit()) {
                     return; // the engine offers no early exit; skipping is cheap next to encoding
                 }

@@ -6,11 +6,16 @@ import io.basalt.model.Labels;
 import io.basalt.model.SeriesHash;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.HashRange;
 import io.basalt.wire.cluster.ReplicaDigests;
+import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.StringListCodec;
 import io.basalt.wire.cluster.SearchQuery;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +80,38 @@ class ReplicaDigestTest {
         assertThat(total).isEqualTo(after.series(bucket));
         assertThat(client.get("/actuator/prometheus").body()).as("digests are timed like other reads")
             .contains("basalt_storage_select_duration_seconds_count{api=\"digest\"");
+    }
+
+    @Test
+    void aRepairerReadsBackOneHashRangeAndListsTheTenants() {
+        InternalClient client = new InternalClient(port);
+        TenantId other = new TenantId(12, 3);
+        List<TimeSeries> series = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            series.add(new TimeSeries(Labels.of("__name__", "range_test", "id", Integer.toString(i)),
+                    new long[] { T0 }, new double[] { i }));
+        }
+        assertThat(client.insert(other, series).statusCode()).isEqualTo(204);
+        HashRange range = new HashRange(5, 3);
+        Set<Labels> expected = new HashSet<>();
+        for (TimeSeries ts : series) {
+            if (range.contains(SeriesHash.of(other, ts.labels()))) {
+                expected.add(ts.labels());
+            }
+        }
+        assertThat(expected).as("test data has series both in and out of the range").isNotEmpty().hasSizeLessThan(100);
+
+        HttpResponse<byte[]> r = client.postForBytes("/internal/search?" + range.queryParams(),
+                SearchQuery.CONTENT_TYPE, new SearchQuery(other, T0 - 1, T0 + 1, List.of(), 0).encode());
+        assertThat(r.statusCode()).isEqualTo(200);
+        Set<Labels> got = new HashSet<>();
+        RowsCodec.decode(r.body()).series().forEach(ts -> got.add(ts.labels()));
+        assertThat(got).isEqualTo(expected);
+
+        HttpResponse<byte[]> tenants = client.postForBytes("/internal/tenants", SearchQuery.CONTENT_TYPE,
+                query().encode());
+        assertThat(tenants.statusCode()).isEqualTo(200);
+        assertThat(StringListCodec.decode(tenants.body())).contains("12:3");
     }
 
     @Test

@@ -26,9 +26,7 @@ public final class ReplicaDigests {
     /** At most 4,096 sub-ranges per answer, so an answer stays small. */
     public static final int MAX_BUCKET_BITS = 12;
 
-    private final long prefix;
-
-    private final int prefixBits;
+    private final HashRange range;
 
     private final int bucketBits;
 
@@ -44,12 +42,7 @@ public final class ReplicaDigests {
             throw new IllegalArgumentException("prefixBits must be 0..64 and bucketBits 0.." + MAX_BUCKET_BITS
                     + " with prefixBits + bucketBits <= 64; got " + prefixBits + " and " + bucketBits);
         }
-        if (prefixBits < 64 && (prefix >>> prefixBits) != 0) {
-            throw new IllegalArgumentException("prefix " + Long.toUnsignedString(prefix) + " has more than "
-                    + prefixBits + " bits");
-        }
-        this.prefix = prefix;
-        this.prefixBits = prefixBits;
+        this.range = new HashRange(prefix, prefixBits);
         this.bucketBits = bucketBits;
         this.series = new long[1 << bucketBits];
         this.samples = new long[1 << bucketBits];
@@ -58,10 +51,10 @@ public final class ReplicaDigests {
 
     /** Counts a series with its samples if its hash is in the range; false if it is not. */
     public boolean add(long seriesHash, TimeSeries ts) {
-        if (prefixBits > 0 && (seriesHash >>> (64 - prefixBits)) != prefix) {
+        if (!range.contains(seriesHash)) {
             return false;
         }
-        int bucket = bucketBits == 0 ? 0 : (int) ((seriesHash << prefixBits) >>> (64 - bucketBits));
+        int bucket = range.bucketOf(seriesHash, bucketBits);
         long sum = 0;
         for (int i = 0; i < ts.size(); i++) {
             long bits = Double.doubleToRawLongBits(ts.value(i));
@@ -71,6 +64,14 @@ public final class ReplicaDigests {
         samples[bucket] += ts.size();
         digests[bucket] += sum;
         return true;
+    }
+
+    public HashRange range() {
+        return range;
+    }
+
+    public int bucketBits() {
+        return bucketBits;
     }
 
     public int size() {
@@ -98,8 +99,8 @@ public final class ReplicaDigests {
     public byte[] encode() {
         BinaryWriter w = new BinaryWriter(16 + series.length * 12);
         w.bytes(MAGIC);
-        w.fixed64(prefix);
-        w.u8(prefixBits);
+        w.fixed64(range.prefix());
+        w.u8(range.prefixBits());
         w.u8(bucketBits);
         for (int i = 0; i < series.length; i++) {
             w.uvarint(series[i]);
@@ -136,13 +137,12 @@ public final class ReplicaDigests {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReplicaDigests d && prefix == d.prefix && prefixBits == d.prefixBits
-                && bucketBits == d.bucketBits && Arrays.equals(series, d.series)
+        return o instanceof ReplicaDigests d && range.equals(d.range) && bucketBits == d.bucketBits && Arrays.equals(series, d.series)
                 && Arrays.equals(samples, d.samples) && Arrays.equals(digests, d.digests);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(prefix) * 31 + Arrays.hashCode(digests);
+        return range.hashCode() * 31 + Arrays.hashCode(digests);
     }
 }

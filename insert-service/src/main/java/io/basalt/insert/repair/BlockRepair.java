@@ -1,0 +1,91 @@
+package io.basalt.insert.repair;
+
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.HashRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Brings the replicas of one closed time block into agreement: for every tenant any of them holds, finds the hash
+ * ranges that differ ({@link RangeDescent}), reads those ranges from every replica, and writes each what it lacks
+ * ({@link ReplicaDiff}). Any failed call throws, leaving the block to be compared again; what was written stays
+ * written, and writing a sample twice stores it once.
+ */
+public final class BlockRepair {
+
+    private final Replicas replicas;
+
+    private final ReplicaDiff.Owners owners;
+
+    private final RangeDescent descent;
+
+    private final int maxSamplesPerWrite;
+
+    private final RepairTally tally;
+
+    /**
+     * @param leafSeries descend a differing range until it holds at most this many series, then read it
+     * @param maxSamplesPerWrite split the copies for one node into writes of at most this many samples
+     */
+    public BlockRepair(Replicas replicas, ReplicaDiff.Owners owners, long leafSeries, int maxSamplesPerWrite,
+            RepairTally tally) {
+        this.replicas = replicas;
+        this.owners = owners;
+        this.descent = new RangeDescent(replicas, leafSeries);
+        this.maxSamplesPerWrite = maxSamplesPerWrite;
+        this.tally = tally;
+    }
+
+    /** Compares {@code nodes} (at least two) over {@code block} and copies what each lacks. */
+    public void repair(int[] nodes, TimeBlock block) {
+        Set<TenantId> tenants = new TreeSet<>();
+        for (int node : nodes) {
+            tenants.addAll(replicas.tenants(node, block));
+        }
+        for (TenantId tenant : tenants) {
+            RangeDescent.Differences diff = descent.differing(nodes, tenant, block);
+            tally.rangesDiffering.addAndGet(diff.rangesDiffering());
+            for (HashRange leaf : diff.leaves()) {
+                repairRange(nodes, tenant, block, leaf);
+            }
+        }
+    }
+
+    private void repairRange(int[] nodes, TenantId tenant, TimeBlock block, HashRange range) {
+        List<List<TimeSeries>> held = new ArrayList<>(nodes.length);
+        for (int node : nodes) {
+            held.add(replicas.series(node, tenant, block, range));
+        }
+        ReplicaDiff.Result result = ReplicaDiff.of(tenant, nodes, held, owners);
+        tally.conflicts.addAndGet(result.conflicts());
+        for (Map.Entry<Integer, List<TimeSeries>> e : result.missing().entrySet()) {
+            for (List<TimeSeries> batch : batches(e.getValue())) {
+                replicas.write(e.getKey(), tenant, batch);
+                tally.samplesCopied.addAndGet(batch.stream().mapToLong(TimeSeries::size).sum());
+            }
+        }
+    }
+
+    private List<List<TimeSeries>> batches(List<TimeSeries> series) {
+        List<List<TimeSeries>> out = new ArrayList<>();
+        List<TimeSeries> current = new ArrayList<>();
+        long samples = 0;
+        for (TimeSeries ts : series) {
+            if (!current.isEmpty() && samples + ts.size() > maxSamplesPerWrite) {
+                out.add(current);
+                current = new ArrayList<>();
+                samples = 0;
+            }
+            current.add(ts);
+            samples += ts.size();
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+}
