@@ -61,8 +61,8 @@ public final class TargetFetcher {
             synchronized (this) {
                 c = client;
                 if (c == null || !c.tlsFiles().equals(tlsFiles)) {
-                    // No executor of ours: given one, the client hands every response to CompletableFuture's
-                    // default executor, which on a machine of two cores starts a new thread for each.
+                    // The client's own executor: pages are read on ours (thenApplyAsync below), and the client's
+                    // threads stay free to receive the next responses.
                     c = new VersionedClient(tlsFiles, HttpClient.newBuilder()
                             .connectTimeout(Duration.ofSeconds(10))
                             .sslContext(ClientTls.sslContext(settings.tls()))
