@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -45,31 +46,40 @@ public class HintedHandoff implements SmartLifecycle {
 
     private final InsertProperties props;
 
-    private final List<HintLog> logs = new ArrayList<>();
+    private final MeterRegistry registry;
 
-    private final List<Counter> written = new ArrayList<>();
+    // Indexed by storage node index; grown when the node list gains a node (see logFor).
+    private final List<HintLog> logs = new CopyOnWriteArrayList<>();
 
-    private final List<Counter> delivered = new ArrayList<>();
+    private final List<Counter> written = new CopyOnWriteArrayList<>();
 
-    private final List<Counter> failures = new ArrayList<>();
+    private final List<Counter> delivered = new CopyOnWriteArrayList<>();
 
-    private final List<Counter> dropped = new ArrayList<>();
+    private final List<Counter> failures = new CopyOnWriteArrayList<>();
+
+    private final List<Counter> dropped = new CopyOnWriteArrayList<>();
 
     private volatile Thread deliverer;
 
     public HintedHandoff(StorageNodes nodes, InsertProperties props, MeterRegistry registry) throws IOException {
         this.nodes = nodes;
         this.props = props;
+        this.registry = registry;
         if (props.getHintPath() == null) {
             return;
         }
-        for (StorageNode node : nodes.all()) {
+        openLogsThrough(nodes.known().size() - 1);
+    }
+
+    /** Opens the hint logs of nodes up to index {@code last}, for nodes added to the list since start. */
+    private synchronized void openLogsThrough(int last) throws IOException {
+        while (logs.size() <= last) {
+            StorageNode node = nodes.get(logs.size());
             HintLog hints = HintLog.open(Path.of(props.getHintPath()).resolve(directoryName(node.url())),
                     props.getMaxHintBytesPerNode(), SEGMENT_BYTES);
             if (hints.cutBytes() > 0) {
                 log.warn("hint log for {}: cut {} bytes of a torn or corrupt tail", node.url(), hints.cutBytes());
             }
-            logs.add(hints);
             String url = node.url();
             Gauge.builder("basalt_insert_hints_pending_bytes", hints, HintLog::pendingBytes)
                 .description("Bytes of copies owed to a storage node and not yet delivered")
@@ -86,6 +96,8 @@ public class HintedHandoff implements SmartLifecycle {
                     "Failed deliveries of owed rows blocks (retried after the storage back-off)", url));
             dropped.add(counter(registry, "basalt_insert_hints_dropped",
                     "Owed rows blocks the node refused as invalid (4xx): never delivered, alert on any", url));
+            // Last: the delivery thread reads the counters of every log it sees.
+            logs.add(hints);
         }
     }
 
@@ -100,6 +112,7 @@ public class HintedHandoff implements SmartLifecycle {
      */
     public Mono<Void> owe(int node, byte[] rowsBlock) {
         return Mono.<Void>fromCallable(() -> {
+            openLogsThrough(node);
             logs.get(node).append(rowsBlock, System.currentTimeMillis());
             written.get(node).increment();
             return null;

@@ -2,6 +2,7 @@ package io.basalt.insert.ingest;
 
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.rebalance.Rebalancer;
 import io.basalt.insert.handoff.HintedHandoff;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
@@ -26,9 +27,12 @@ public class InsertStatus implements NodeStatusContributor {
 
     private final HintedHandoff handoff;
 
+    private final Rebalancer rebalancer;
+
     public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline, MeterRegistry registry,
-            HintedHandoff handoff) {
+            HintedHandoff handoff, Rebalancer rebalancer) {
         this.props = props;
+        this.rebalancer = rebalancer;
         this.handoff = handoff;
         this.nodes = nodes;
         this.pipeline = pipeline;
@@ -80,6 +84,8 @@ public class InsertStatus implements NodeStatusContributor {
         d.put("reroutedRowsTotal", total("basalt_insert_rerouted_rows"));
         d.put("hintedRowsTotal", total("basalt_insert_hinted_rows"));
         d.put("handoff", handoff.status());
+        d.put("storageNodes", nodes.status());
+        d.put("rebalance", rebalancer.status());
         d.put("rowsRejected", byReason("basalt_insert_rows_rejected"));
         d.put("requestsRejected", byReason("basalt_insert_requests_rejected"));
         return d;
