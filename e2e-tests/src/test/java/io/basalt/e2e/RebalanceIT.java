@@ -10,11 +10,9 @@ import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.SearchQuery;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -339,19 +337,7 @@ class RebalanceIT {
     }
 
     private List<JsonNode> export(String selector) throws Exception {
-        long now = System.currentTimeMillis() / 1000;
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(select.baseUrl()
-                + "/select/0/prometheus/api/v1/export?match[]=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
-                + "&start=" + (now - 3600) + "&end=" + (now + 60))).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("export of %s: %s", selector, r.body()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : r.body().split("\n")) {
-            if (!line.isBlank()) {
-                out.add(JSON.readTree(line));
-            }
-        }
-        return out;
+        return new PrometheusApi(select.baseUrl() + "/select/0/prometheus").export(selector, Duration.ofHours(1));
     }
 
     private ServiceProcess track(ServiceProcess p) {
