@@ -49,6 +49,12 @@ public class Rebalancer implements SmartLifecycle {
 
     private static final int MAX_READ_BYTES = 512 * 1024 * 1024;
 
+    /**
+     * Series per drop request: the holder reads them back while its appends wait (to check they did not change since
+     * the copy), so a batch must stay small enough not to stall ingestion.
+     */
+    private static final int DROP_BATCH = 500;
+
     private final StorageNodes nodes;
 
     private final InsertProperties insertProps;
@@ -298,16 +304,20 @@ public class Rebalancer implements SmartLifecycle {
                 return;
             }
         }
-        try {
-            read(holder, "/internal/drop_moved", MovedSeriesDrop.of(tenant, plan.ready()).encode());
-            report.moved += plan.ready().size();
-            seriesMoved.increment(plan.ready().size());
-        }
-        catch (WebClientResponseException e) {
-            if (e.getStatusCode() != HttpStatus.CONFLICT) {
-                throw e;
+        List<TimeSeries> ready = plan.ready();
+        for (int from = 0; from < ready.size(); from += DROP_BATCH) {
+            List<TimeSeries> batch = ready.subList(from, Math.min(ready.size(), from + DROP_BATCH));
+            try {
+                read(holder, "/internal/drop_moved", MovedSeriesDrop.of(tenant, batch).encode());
+                report.moved += batch.size();
+                seriesMoved.increment(batch.size());
             }
-            dropConflicts.increment();
+            catch (WebClientResponseException e) {
+                if (e.getStatusCode() != HttpStatus.CONFLICT) {
+                    throw e;
+                }
+                dropConflicts.increment();
+            }
         }
     }
 
