@@ -3,6 +3,7 @@ package io.basalt.storage.api;
 import io.basalt.model.LabelMatcher;
 import io.basalt.model.Labels;
 import io.basalt.model.SeriesHash;
+import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.node.admission.AdmissionGate;
 import io.basalt.node.admission.BodyBudget;
@@ -70,15 +71,16 @@ public class MovedSeriesController {
                 () -> MisplacedSeriesQuery.decode(body)))
             .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 deadline.check();
+                // Label sets first (the index only): a pass that finds nothing misplaced reads no sample.
                 MisplacedSeriesQuery.OwnerTest owners = q.ownerTest();
-                List<TimeSeries> out = new ArrayList<>();
-                engine.search(q.tenant(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE, ts -> {
-                    long hash = SeriesHash.of(q.tenant(), ts.labels());
+                List<Labels> misplaced = new ArrayList<>();
+                for (Labels labels : engine.series(q.tenant(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+                    long hash = SeriesHash.of(q.tenant(), labels);
                     if (q.range().contains(hash) && !owners.holderOwns(hash)) {
-                        out.add(ts);
+                        misplaced.add(labels);
                     }
-                });
-                return RowsCodec.encode(q.tenant(), out);
+                }
+                return RowsCodec.encode(q.tenant(), held(q.tenant(), misplaced));
             })));
     }
 
@@ -88,7 +90,7 @@ public class MovedSeriesController {
                 () -> MovedSeriesDrop.decode(body)))
             .flatMap(drop -> insertGate.run(() -> UninterruptedCall.call(() -> engine.deleteSeriesIfUnchanged(
                     drop.tenant(), drop.series(), () -> drop.matches(MovedSeriesDrop.sumOf(drop.tenant(),
-                            held(drop))))))
+                            held(drop.tenant(), drop.series()))))))
                 .map(deleted -> {
                     if (deleted < 0) {
                         refused.increment();
@@ -100,13 +102,13 @@ public class MovedSeriesController {
                 }));
     }
 
-    /** What this node holds now of the series to drop, all time. */
-    private List<TimeSeries> held(MovedSeriesDrop drop) {
+    /** What this node holds now of exactly these series, with all their samples. */
+    private List<TimeSeries> held(TenantId tenant, List<Labels> series) {
         List<TimeSeries> held = new ArrayList<>();
-        for (Labels labels : drop.series()) {
+        for (Labels labels : series) {
             List<LabelMatcher> exact = new ArrayList<>(labels.size());
             labels.forEach((name, value) -> exact.add(LabelMatcher.equal(name, value)));
-            engine.search(drop.tenant(), exact, Long.MIN_VALUE, Long.MAX_VALUE, ts -> {
+            engine.search(tenant, exact, Long.MIN_VALUE, Long.MAX_VALUE, ts -> {
                 if (ts.labels().equals(labels)) {
                     held.add(ts);
                 }
