@@ -5,6 +5,7 @@ import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.NotEnoughStorageNodesException;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.forward.WorkerThread;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +62,7 @@ public class HintedHandoff implements SmartLifecycle {
 
     private final BytePacer pacer;
 
-    private volatile Thread deliverer;
+    private final WorkerThread deliverer = new WorkerThread("hinted-handoff");
 
     public HintedHandoff(StorageNodes nodes, InsertProperties props, MeterRegistry registry) throws IOException {
         this.nodes = nodes;
@@ -152,19 +153,12 @@ public class HintedHandoff implements SmartLifecycle {
         if (!enabled()) {
             return;
         }
-        Thread t = new Thread(this::deliverForever, "hinted-handoff");
-        t.setDaemon(true);
-        deliverer = t;
-        t.start();
+        deliverer.start(this::deliverForever);
     }
 
     @Override
     public void stop() {
-        Thread t = deliverer;
-        deliverer = null;
-        if (t != null) {
-            t.interrupt();
-        }
+        deliverer.stop();
         for (HintLog hints : logs) {
             try {
                 hints.close();
@@ -177,11 +171,11 @@ public class HintedHandoff implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return deliverer != null;
+        return deliverer.isRunning();
     }
 
     private void deliverForever() {
-        while (deliverer == Thread.currentThread()) {
+        while (deliverer.isCurrent()) {
             try {
                 if (!deliverRound()) {
                     Thread.sleep(IDLE.toMillis());

@@ -5,6 +5,7 @@ import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.Placement;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.forward.WorkerThread;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
@@ -86,7 +87,7 @@ public class Rebalancer implements SmartLifecycle {
 
     private volatile String lastError;
 
-    private volatile Thread worker;
+    private final WorkerThread worker = new WorkerThread("rebalancer");
 
     public Rebalancer(StorageNodes nodes, InsertProperties insertProps, RebalanceProperties props,
             MeterRegistry registry) {
@@ -203,28 +204,21 @@ public class Rebalancer implements SmartLifecycle {
         if (!props.isEnabled()) {
             return;
         }
-        Thread t = new Thread(this::runForever, "rebalancer");
-        t.setDaemon(true);
-        worker = t;
-        t.start();
+        worker.start(this::runForever);
     }
 
     @Override
     public void stop() {
-        Thread t = worker;
-        worker = null;
-        if (t != null) {
-            t.interrupt();
-        }
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return worker != null;
+        return worker.isRunning();
     }
 
     private void runForever() {
-        while (worker == Thread.currentThread()) {
+        while (worker.isCurrent()) {
             try {
                 pass();
                 Thread.sleep(props.getInterval().toMillis());

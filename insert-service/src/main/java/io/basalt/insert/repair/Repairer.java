@@ -5,6 +5,7 @@ import io.basalt.insert.config.RepairProperties;
 import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.forward.WorkerThread;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +58,7 @@ public class Repairer implements SmartLifecycle {
 
     private volatile boolean running;
 
-    private volatile Thread worker;
+    private final WorkerThread worker = new WorkerThread("repairer");
 
     private volatile Instant lastPassStarted;
 
@@ -155,29 +156,22 @@ public class Repairer implements SmartLifecycle {
         if (!props.isEnabled()) {
             return;
         }
-        Thread t = new Thread(this::repairForever, "repairer");
-        t.setDaemon(true);
-        worker = t;
-        t.start();
+        worker.start(this::repairForever);
     }
 
     @Override
     public void stop() {
-        Thread t = worker;
-        worker = null;
-        if (t != null) {
-            t.interrupt();
-        }
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return worker != null;
+        return worker.isRunning();
     }
 
     private void repairForever() {
         long nextPass = System.currentTimeMillis() + props.getInitialDelay().toMillis();
-        while (worker == Thread.currentThread()) {
+        while (worker.isCurrent()) {
             try {
                 Duration lookback = awaitPass(nextPass);
                 nextPass = System.currentTimeMillis() + props.getInterval().toMillis();
