@@ -26,8 +26,13 @@ BASALT_INSERT_MAXHINTBYTESPERNODE: {{ $i.hints.maxBytesPerNode | int64 | quote }
 {{- with $i.minWriteCopies }}
 BASALT_INSERT_MINWRITECOPIES: {{ . | quote }}
 {{- end }}
+BASALT_INSERT_STORAGENODESFILE: "/etc/basalt/storage-nodes/insert.txt"
+{{- if $i.rebalance.enabled }}
+BASALT_INSERT_REBALANCE_ENABLED: "true"
+BASALT_INSERT_REBALANCE_SETTLE: {{ $i.rebalance.settle | quote }}
+BASALT_INSERT_REBALANCE_BYTESPERSECOND: {{ $i.rebalance.bytesPerSecond | int64 | quote }}
+{{- end }}
 {{- include "basalt.security.env" . }}
-{{- include "basalt.storageNodes" . }}
 {{- include "basalt.extraEnv" $i.extraEnv }}
 {{- end -}}
 
@@ -49,8 +54,8 @@ BASALT_SELECT_MAXCONCURRENTSELECTS: {{ $q.maxConcurrentSelects | quote }}
 BASALT_SELECT_MAXQUERYDURATION: {{ $q.maxQueryDuration | quote }}
 BASALT_SELECT_MAXQUERYLEN: {{ $q.maxQueryLen | quote }}
 BASALT_SELECT_DENYPARTIALRESPONSE: {{ $q.denyPartialResponse | quote }}
+BASALT_SELECT_STORAGENODESFILE: "/etc/basalt/storage-nodes/select.txt"
 {{- include "basalt.security.env" . }}
-{{- include "basalt.storageNodes" . }}
 {{- include "basalt.extraEnv" $q.extraEnv }}
 {{- end -}}
 

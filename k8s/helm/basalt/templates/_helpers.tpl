@@ -33,14 +33,33 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
-Discovery entries naming every storage pod through the headless Service, in ordinal order; insert and select shard
-and merge by this order, so it must be the same on every node.
+A storage node list (docs/operations.md, "Adding and removing storage nodes"): the storage pods of ordinals below
+.count through the headless Service, "draining" after those in storage.nodeLists.draining. Call with a dict of
+"root" and "count".
 */}}
-{{- define "basalt.storageNodes" -}}
-{{- $root := . -}}
-{{- range $i := until (int .Values.storage.replicas) }}
-SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_{{ $i }}_URI: {{ printf "%s://%s-storage-%d.%s:%d" (include "basalt.scheme" $root) (include "basalt.fullname" $root) $i (include "basalt.storageHeadless" $root) (int $root.Values.storage.port) | quote }}
+{{- define "basalt.storageNodeList" -}}
+{{- $root := .root -}}
+{{- $draining := $root.Values.storage.nodeLists.draining | default list | toStrings -}}
+{{- if gt (int .count) (int $root.Values.storage.replicas) -}}
+{{- fail (printf "storage.nodeLists name %d storage nodes, but storage.replicas is %d" (int .count) (int $root.Values.storage.replicas)) -}}
+{{- end -}}
+# re-read by the pods every 2 s; change it through the chart's storage.replicas and storage.nodeLists
+{{- range $i := until (int .count) }}
+{{ printf "%s://%s-storage-%d.%s:%d" (include "basalt.scheme" $root) (include "basalt.fullname" $root) $i (include "basalt.storageHeadless" $root) (int $root.Values.storage.port) }}{{ if has (toString $i) $draining }} draining{{ end }}
 {{- end }}
+{{- end -}}
+
+{{/* Where insert and select find their node list: a ConfigMap outside the pods' checksum, so a change restarts none. */}}
+{{- define "basalt.storageNodeLists.mount" -}}
+- name: storage-nodes
+  mountPath: /etc/basalt/storage-nodes
+  readOnly: true
+{{- end -}}
+
+{{- define "basalt.storageNodeLists.volume" -}}
+- name: storage-nodes
+  configMap:
+    name: {{ include "basalt.fullname" . }}-storage-nodes
 {{- end -}}
 
 {{/*

@@ -30,12 +30,16 @@ class ComposeFileTest {
         SERVICES.put("vminsert-2", 8480);
         SERVICES.put("vmstorage-1", 8482);
         SERVICES.put("vmstorage-2", 8482);
+        SERVICES.put("vmstorage-3", 8482);
         SERVICES.put("vmselect-1", 8481);
         SERVICES.put("vmselect-2", 8481);
         SERVICES.put("grafana-vm", 3000);
     }
 
     static final Set<String> GRAFANAS = Set.of("grafana", "grafana-vm");
+
+    /** Started only under its compose profile, so no scrape configuration names it (it would show as down). */
+    static final String OPTIONAL_STORAGE = "vmstorage-3";
 
     private static final Map<String, Object> COMPOSE = Yaml.file("docker-compose.yml");
 
@@ -62,10 +66,12 @@ class ComposeFileTest {
     }
 
     @Test
-    void onlyTheGrafanasNeedAProfile() {
+    void onlyTheGrafanasAndTheThirdStorageNodeNeedAProfile() {
         SERVICES.keySet().forEach(name -> {
             List<Object> profiles = Yaml.list(service(name), "profiles");
-            assertThat(profiles).as(name).isEqualTo(GRAFANAS.contains(name) ? List.of("grafana") : List.of());
+            List<Object> expected = GRAFANAS.contains(name) ? List.of("grafana")
+                    : name.equals(OPTIONAL_STORAGE) ? List.of("storage-3") : List.of();
+            assertThat(profiles).as(name).isEqualTo(expected);
         });
     }
 
@@ -95,18 +101,25 @@ class ComposeFileTest {
             assertThat(Yaml.map(service(insert), "environment"))
                     .containsEntry("BASALT_INSERT_REPLICATIONFACTOR", "2")
                     .containsEntry("BASALT_INSERT_MAXCONCURRENTINSERTS", "16")
-                    .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_1_URI",
-                            "http://vmstorage-2:8482");
+                    .containsEntry("BASALT_INSERT_STORAGENODESFILE", "/etc/basalt/cluster/storage-nodes-insert.txt");
+            assertThat(Yaml.list(service(insert), "volumes")).contains("./config/cluster:/etc/basalt/cluster:ro");
+        }
+        assertThat(Yaml.map(service("vminsert-1"), "environment"))
+                .containsEntry("BASALT_INSERT_REBALANCE_ENABLED", "true");
+        assertThat(Yaml.map(service("vminsert-2"), "environment")).doesNotContainKey("BASALT_INSERT_REBALANCE_ENABLED");
+        for (String tier : List.of("insert", "select")) {
+            assertThat(Repository.path("config/cluster/storage-nodes-" + tier + ".txt")).content()
+                    .contains("\nhttp://vmstorage-1:8482\nhttp://vmstorage-2:8482\n").doesNotContain("vmstorage-3");
         }
         for (String select : List.of("vmselect-1", "vmselect-2")) {
             assertThat(Yaml.map(service(select), "environment"))
                     .containsEntry("BASALT_SELECT_REPLICATIONFACTOR", "2")
-                    .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_0_URI",
-                            "http://vmstorage-1:8482");
+                    .containsEntry("BASALT_SELECT_STORAGENODESFILE", "/etc/basalt/cluster/storage-nodes-select.txt");
+            assertThat(Yaml.list(service(select), "volumes")).contains("./config/cluster:/etc/basalt/cluster:ro");
             assertThat(Yaml.map(Yaml.map(service(select), "networks"), "basalt").get("aliases").toString())
                     .contains("vmselect");
         }
-        for (String storage : List.of("vmstorage-1", "vmstorage-2")) {
+        for (String storage : List.of("vmstorage-1", "vmstorage-2", "vmstorage-3")) {
             assertThat(Yaml.list(service(storage), "volumes")).containsExactly(storage + "-data:/vmstorage-data");
             assertThat(Yaml.map(COMPOSE, "volumes")).containsKey(storage + "-data");
             assertThat(Yaml.map(service(storage), "environment"))

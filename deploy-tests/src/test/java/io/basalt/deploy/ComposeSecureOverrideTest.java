@@ -18,7 +18,7 @@ class ComposeSecureOverrideTest {
             Map.entry("vmagent-us-east-1", "agent"), Map.entry("vmagent-eu-west-1", "agent"),
             Map.entry("vmagent-ap-southeast-1", "agent"), Map.entry("vmagent-sa-east-1", "agent"),
             Map.entry("vminsert-1", "insert"), Map.entry("vminsert-2", "insert"),
-            Map.entry("vmstorage-1", "storage"), Map.entry("vmstorage-2", "storage"),
+            Map.entry("vmstorage-1", "storage"), Map.entry("vmstorage-2", "storage"), Map.entry("vmstorage-3", "storage"),
             Map.entry("vmselect-1", "select"), Map.entry("vmselect-2", "select"));
 
     private static Map<String, Object> service(String name) {
@@ -55,8 +55,8 @@ class ComposeSecureOverrideTest {
     void tiersCallEachOtherOverHttpsWithTheirOwnCredentialFiles() {
         for (String tier : List.of("insert", "select")) {
             Map<String, Object> env = Yaml.map(service("vm" + tier + "-1"), "environment");
-            assertThat(env).containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_0_URI",
-                            "https://vmstorage-1:8482")
+            assertThat(env).containsEntry("BASALT_" + tier.toUpperCase() + "_STORAGENODESFILE",
+                            "/etc/basalt/cluster/secure/storage-nodes-" + tier + ".txt")
                     .containsEntry("BASALT_SECURITY_CLIENT_USERNAME", tier)
                     .containsEntry("BASALT_SECURITY_CLIENT_PASSWORDFILE", "/run/secrets/" + tier + "_password");
             assertThat(Yaml.list(service("vm" + tier + "-2"), "secrets")).contains(tier + "_password");
@@ -65,6 +65,10 @@ class ComposeSecureOverrideTest {
                 .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_1_URI", "https://vminsert-2:8480");
         assertThat(Yaml.map(service("vmselect-2"), "environment").get("BASALT_SELECT_UI_AGENTS").toString())
                 .startsWith("https://vmagent-us-east-1:8429").doesNotContain("http:");
+        for (String tier : List.of("insert", "select")) {
+            assertThat(Repository.path("config/cluster/secure/storage-nodes-" + tier + ".txt")).content()
+                    .contains("https://vmstorage-1:8482\nhttps://vmstorage-2:8482\n").doesNotContain("http:");
+        }
         for (String region : PrometheusConfigsTest.REGIONS) {
             assertThat(Yaml.list(service("vmagent-" + region), "volumes"))
                     .contains("./config/agents/secure/" + region + ".yml:/etc/basalt/agent.yml:ro");

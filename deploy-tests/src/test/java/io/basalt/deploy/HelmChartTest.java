@@ -97,27 +97,46 @@ class HelmChartTest {
         assertThat(repair.getSpec().getReplicas()).isEqualTo(1);
         assertThat(repair.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .startsWith("basalt/insert-service:");
+        assertThat(repair.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                .as("the repairer reads the same node list as insert")
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/basalt/storage-nodes"));
         assertThat(configOf(objects, "prod-repair")).containsEntry("BASALT_INSERT_REPAIR_ENABLED", "true")
                 .containsEntry("BASALT_INSERT_REPAIR_INTERVAL", "30m")
                 .containsEntry("BASALT_INSERT_REPLICATIONFACTOR", "3")
-                .containsKey("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_0_URI");
+                .containsEntry("BASALT_INSERT_STORAGENODESFILE", "/etc/basalt/storage-nodes/insert.txt");
         assertThat(configOf(objects, "prod-insert")).doesNotContainKey("BASALT_INSERT_REPAIR_ENABLED");
         assertThat(KubernetesObjects.named(render(Map.of("repair.enabled", false)), Deployment.class, "prod-repair"))
                 .isEmpty();
     }
 
     @Test
-    void insertAndSelectAddressEveryStoragePodThroughTheHeadlessService() {
+    void insertAndSelectReadTheirNodeListsFromAConfigMapThatAddsAndDrainsNodesWithoutARestart() {
         List<HasMetadata> objects = render(Map.of("storage.replicas", 3));
-
-        for (String tier : List.of("prod-insert", "prod-select")) {
-            Map<String, String> env = configOf(objects, tier);
-            assertThat(env).containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_0_URI",
-                            "http://prod-storage-0.prod-storage-headless:8482")
-                    .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_2_URI",
-                            "http://prod-storage-2.prod-storage-headless:8482")
-                    .doesNotContainKey("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_3_URI");
+        for (String tier : List.of("insert", "select")) {
+            assertThat(configOf(objects, "prod-" + tier)).containsEntry(
+                    "BASALT_" + tier.toUpperCase() + "_STORAGENODESFILE", "/etc/basalt/storage-nodes/" + tier + ".txt");
+            Deployment d = KubernetesObjects.named(objects, Deployment.class, "prod-" + tier).orElseThrow();
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/basalt/storage-nodes"));
+            assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getConfigMap() == null ? null : v.getConfigMap().getName())
+                    .isEqualTo("prod-storage-nodes"));
         }
+        assertThat(configOf(objects, "prod-storage-nodes").get("insert.txt")).contains(
+                "\nhttp://prod-storage-0.prod-storage-headless:8482\n",
+                "\nhttp://prod-storage-2.prod-storage-headless:8482\n").doesNotContain("storage-3", "draining");
+        assertThat(configOf(objects, "prod-insert")).containsEntry("BASALT_INSERT_REBALANCE_ENABLED", "true");
+
+        // Adding storage-3 (ordinal 2): select first, insert still on two nodes.
+        Map<String, String> adding = configOf(render(Map.of("storage.replicas", 3, "storage.nodeLists.select", 3,
+                "storage.nodeLists.insert", 2)), "prod-storage-nodes");
+        assertThat(adding.get("select.txt")).contains("prod-storage-2");
+        assertThat(adding.get("insert.txt")).doesNotContain("prod-storage-2");
+        // Removing it: draining first.
+        Map<String, String> draining = configOf(render(Map.of("storage.replicas", 3, "storage.nodeLists.draining[0]",
+                2)), "prod-storage-nodes");
+        assertThat(draining.get("insert.txt")).contains("prod-storage-2.prod-storage-headless:8482 draining\n")
+            .doesNotContain("prod-storage-1.prod-storage-headless:8482 draining");
     }
 
     @Test

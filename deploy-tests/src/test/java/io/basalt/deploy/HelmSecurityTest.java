@@ -104,11 +104,8 @@ class HelmSecurityTest {
             // every WebClient trusts the CA, the agents' load-balancer health checks included
             assertThat(at(file, "basalt.security.client.ssl-bundle")).as(tier).isEqualTo("basalt-client");
         }
-        for (String tier : List.of("prod-insert", "prod-select")) {
-            assertThat(configOf(objects, tier)).containsEntry(
-                    "SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_1_URI",
-                    "https://prod-storage-1.prod-storage-headless:8482");
-        }
+        assertThat(configOf(objects, "prod-storage-nodes").get("insert.txt"))
+                .contains("\nhttps://prod-storage-1.prod-storage-headless:8482\n").doesNotContain("http:");
         assertThat(configOf(objects, "prod-agent"))
                 .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_INSERT_0_URI", "https://prod-insert:8480");
     }

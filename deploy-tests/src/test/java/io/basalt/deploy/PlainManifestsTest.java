@@ -73,17 +73,25 @@ class PlainManifestsTest {
         List<HasMetadata> objects = kustomize();
         StatefulSet storage = KubernetesObjects.ofKind(objects, StatefulSet.class).get(0);
         String name = storage.getMetadata().getName();
-        Map<String, String> expected = new TreeMap<>();
-        IntStream.range(0, storage.getSpec().getReplicas()).forEach(i -> expected.put(
-                "SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_" + i + "_URI",
-                "http://" + name + "-" + i + "." + storage.getSpec().getServiceName() + ":8482"));
+        StringBuilder expected = new StringBuilder();
+        IntStream.range(0, storage.getSpec().getReplicas()).forEach(i -> expected.append("http://").append(name)
+                .append('-').append(i).append('.').append(storage.getSpec().getServiceName()).append(":8482\n"));
 
-        for (String tier : List.of("basalt-insert-", "basalt-select-")) {
+        ConfigMap lists = KubernetesObjects.named(objects, ConfigMap.class, "basalt-storage-nodes").orElseThrow();
+        assertThat(lists.getData()).containsEntry("insert.txt", expected.toString())
+                .containsEntry("select.txt", expected.toString());
+        for (String tier : List.of("insert", "select")) {
             ConfigMap env = KubernetesObjects.ofKind(objects, ConfigMap.class).stream()
-                    .filter(c -> c.getMetadata().getName().startsWith(tier)).findFirst().orElseThrow();
-            Map<String, String> nodes = new TreeMap<>(env.getData());
-            nodes.keySet().removeIf(k -> !k.contains("_INSTANCES_STORAGE_"));
-            assertThat(nodes).as(tier).isEqualTo(expected);
+                    .filter(c -> c.getMetadata().getName().startsWith("basalt-" + tier + "-")).findFirst().orElseThrow();
+            assertThat(env.getData()).as(tier).containsEntry("BASALT_" + tier.toUpperCase() + "_STORAGENODESFILE",
+                    "/etc/basalt/storage-nodes/" + tier + ".txt");
+            assertThat(env.getData().keySet()).as(tier).noneMatch(k -> k.contains("_INSTANCES_STORAGE_"));
+        }
+        for (String reader : List.of("basalt-insert", "basalt-repair", "basalt-select")) {
+            Deployment d = KubernetesObjects.named(objects, Deployment.class, reader).orElseThrow();
+            assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).as(reader + " mounts the node lists")
+                    .anySatisfy(v -> assertThat(v.getConfigMap() == null ? null : v.getConfigMap().getName())
+                            .isEqualTo("basalt-storage-nodes"));
         }
     }
 

@@ -86,9 +86,9 @@ class SecureOverlayTest {
         List<HasMetadata> objects = kustomize();
 
         for (String tier : List.of("insert", "select")) {
+            assertThat(configMap(objects, "basalt-storage-nodes").get(tier + ".txt"))
+                    .contains("https://basalt-storage-1.basalt-storage-headless:8482\n").doesNotContain("http:");
             assertThat(configMap(objects, "basalt-" + tier))
-                    .containsEntry("SPRING_CLOUD_DISCOVERY_CLIENT_SIMPLE_INSTANCES_STORAGE_1_URI",
-                            "https://basalt-storage-1.basalt-storage-headless:8482")
                     .containsEntry("BASALT_SECURITY_CLIENT_USERNAME", tier)
                     .containsEntry("BASALT_SECURITY_CLIENT_PASSWORDFILE", "/etc/basalt/secrets/" + tier + "_password");
         }

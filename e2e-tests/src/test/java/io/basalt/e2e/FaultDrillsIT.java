@@ -564,19 +564,7 @@ class FaultDrillsIT {
     }
 
     private List<JsonNode> export(String selector) throws Exception {
-        long now = System.currentTimeMillis() / 1000;
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(select.baseUrl()
-                + "/select/0/prometheus/api/v1/export?match[]=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
-                + "&start=" + (now - 7200) + "&end=" + (now + 60))).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("export of %s: %s", selector, r.body()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : r.body().split("\n")) {
-            if (!line.isBlank()) {
-                out.add(JSON.readTree(line));
-            }
-        }
-        return out;
+        return new PrometheusApi(select.baseUrl() + "/select/0/prometheus").export(selector, Duration.ofHours(2));
     }
 
     private String notes() {

@@ -83,6 +83,45 @@ class LauncherIT {
 
     @Test
     @Order(3)
+    void addStorageGivesTheNewNodeItsShareAndRemoveStorageDrainsItWithoutLosingQueries() throws Exception {
+        ServiceProcess.assumeInstalled("/usr/bin/jq", "jq");
+        Launcher.Result added = basalt(Duration.ofMinutes(5), "add-storage");
+        assertThat(added.exitCode()).as(added.output()).isZero();
+        assertThat(added.output()).contains("started storage-3", "select reads storage-3",
+                "insert places new series copies on storage-3", "storage-3 added");
+        assertThat(basalt(Duration.ofSeconds(60), "status").output()).containsPattern("storage-3 +\\d+ +8502 +healthy");
+        // The launcher's rebalancer moves a series once its newest sample on its old node is 30 s old.
+        waitUntil(() -> rebalanced() > 0, Duration.ofMinutes(3));
+        assertThat(rebalanced()).as("series moved to storage-3 within 3 min").isPositive();
+
+        Launcher.Result removed = basalt(Duration.ofMinutes(8), "remove-storage", "storage-3");
+        assertThat(removed.exitCode()).as(removed.output()).isZero();
+        assertThat(removed.output()).contains("insert drains storage-3", "storage-3 holds no series any more",
+                "insert forgets storage-3", "select forgets storage-3", "storage-3 removed and stopped");
+        waitUntil(() -> !listening(8502), Duration.ofSeconds(30));
+        assertThat(listening(8502)).as("storage-3 stopped").isFalse();
+        assertThat(basalt(Duration.ofSeconds(60), "status").output()).doesNotContain("storage-3");
+        PrometheusApi api = new PrometheusApi("http://127.0.0.1:8481/select/0/prometheus");
+        Set<String> regions = new TreeSet<>();
+        api.instantVector("up{job=\"mock-exporter\"} == 1").forEach(s -> regions.add(s.labels().get("region")));
+        assertThat(regions).as("regions still answered after storage-3 left").containsExactlyInAnyOrderElementsOf(REGIONS);
+    }
+
+    /** Series insert-1's rebalancer has moved so far. */
+    private static long rebalanced() {
+        try {
+            String metrics = new String(java.net.URI.create("http://127.0.0.1:8480/actuator/prometheus").toURL()
+                .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return metrics.lines().filter(l -> l.startsWith("basalt_insert_rebalance_series_moved_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        }
+        catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    @Order(4)
     void upIsIdempotentAndRestartsAProcessThatDied() throws Exception {
         Path pidFile = data.resolve("run/select-2.pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -97,7 +136,7 @@ class LauncherIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void downLeavesNoProcessBehind() throws Exception {
         List<Long> pids = launcher.pids();
         assertThat(pids).hasSizeGreaterThanOrEqualTo(PORTS.size());
@@ -114,6 +153,10 @@ class LauncherIT {
     }
 
     private Launcher.Result basalt(String command, Duration timeout) throws Exception {
+        return launcher.run(timeout, command);
+    }
+
+    private Launcher.Result basalt(Duration timeout, String... command) throws Exception {
         return launcher.run(timeout, command);
     }
 

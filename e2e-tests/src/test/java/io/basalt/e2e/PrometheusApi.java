@@ -71,6 +71,24 @@ final class PrometheusApi {
         return out;
     }
 
+    /** The series of {@code /api/v1/export} (one JSON object per line) over the last {@code lookback}. */
+    List<JsonNode> export(String selector, Duration lookback) throws IOException, InterruptedException {
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prefix + "/api/v1/export?match[]="
+                + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&start=" + (now - lookback.toSeconds())
+                + "&end=" + (now + 60))).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("export of " + selector + " answered " + r.statusCode() + ": " + r.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (!line.isBlank()) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prefix + pathAndQuery))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -83,6 +83,33 @@ public class InsertProperties {
     @Max(64)
     private Integer minWriteCopies;
 
+    /**
+     * A node-list file (one storage node URL per line, optionally followed by {@code draining}) that replaces the
+     * discovery list and is re-read every {@link #storageNodesCheckInterval}, so nodes can be added, drained and
+     * removed without a restart (docs/operations.md). Unset: the discovery list, fixed at start.
+     */
+    private String storageNodesFile;
+
+    /** How often the node-list file is read again. */
+    @NotNull
+    private Duration storageNodesCheckInterval = Duration.ofSeconds(2);
+
+    public String getStorageNodesFile() {
+        return storageNodesFile;
+    }
+
+    public void setStorageNodesFile(String storageNodesFile) {
+        this.storageNodesFile = storageNodesFile;
+    }
+
+    public Duration getStorageNodesCheckInterval() {
+        return storageNodesCheckInterval;
+    }
+
+    public void setStorageNodesCheckInterval(Duration storageNodesCheckInterval) {
+        this.storageNodesCheckInterval = storageNodesCheckInterval;
+    }
+
     /** Directory of the hint logs (copies owed to storage nodes that were down). Unset: every copy is required. */
     private String hintPath;
 

@@ -3,7 +3,7 @@ package io.basalt.insert.forward;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps a background transfer (handoff deliveries, repair reads and writes) to a rate, by sleeping after each
+ * Keeps a background transfer (handoff deliveries, repair reads and writes, rebalancing copies) to a rate, by sleeping after each
  * transfer for as long as its bytes take at that rate, so it leaves room for live writes and queries.
  */
 public final class BytePacer {

@@ -52,10 +52,6 @@ public class ShardedWriter {
 
     private final HintedHandoff handoff;
 
-    private final Timer[] latency;
-
-    private final Counter[] errors;
-
     public ShardedWriter(StorageNodes nodes, InsertProperties props, MeterRegistry registry, HintedHandoff handoff) {
         this.nodes = nodes;
         this.handoff = handoff;
@@ -67,21 +63,6 @@ public class ShardedWriter {
         this.reroutedRows = Counter.builder("basalt_insert_rerouted_rows")
             .description("Series blocks sent to another storage node because their node failed")
             .register(registry);
-        int n = nodes.all().size();
-        this.latency = new Timer[n];
-        this.errors = new Counter[n];
-        for (int i = 0; i < n; i++) {
-            String url = nodes.get(i).url();
-            latency[i] = Timer.builder("basalt_insert_storage_request_duration")
-                .description("Latency of insert requests to each storage node")
-                .tag("node", url)
-                .publishPercentileHistogram()
-                .register(registry);
-            errors[i] = Counter.builder("basalt_insert_storage_errors")
-                .description("Failed insert requests per storage node (connection errors, timeouts, 5xx, 429, 4xx)")
-                .tag("node", url)
-                .register(registry);
-        }
     }
 
     public Mono<Void> write(TenantId tenant, List<TimeSeries> series) {
@@ -92,14 +73,16 @@ public class ShardedWriter {
             int rf = props.getReplicationFactor();
             int min = props.effectiveMinWriteCopies();
             long now = System.currentTimeMillis();
-            Write w = new Write(tenant, series);
+            // The node list may change while this write is under way; it finishes on the placement it started with.
+            Placement layout = nodes.current();
+            Write w = new Write(tenant, series, layout);
             Map<Integer, List<Integer>> byNode = new HashMap<>();
-            if (rf == nodes.all().size()) {
+            if (rf == layout.placedCount()) {
                 // Every series has a copy on every node (the shipped topology: two nodes, two copies), so there is
                 // nothing to rank: no hash per series, and one list of series shared by every node.
                 int healthy = 0;
-                for (int n = 0; n < rf; n++) {
-                    healthy += nodes.get(n).isHealthy(now) ? 1 : 0;
+                for (int k = 0; k < rf; k++) {
+                    healthy += nodes.get(layout.placedNode(k)).isHealthy(now) ? 1 : 0;
                 }
                 if (healthy < min) {
                     return Mono.error(notEnough(min, healthy));
@@ -110,8 +93,9 @@ public class ShardedWriter {
                     w.placement[i] = everyNode;
                     all.add(i);
                 }
-                for (int n = 0; n < rf; n++) {
-                    everyNode[n] = n;
+                for (int k = 0; k < rf; k++) {
+                    int n = layout.placedNode(k);
+                    everyNode[k] = n;
                     if (nodes.get(n).isHealthy(now)) {
                         byNode.put(n, all);
                     }
@@ -124,7 +108,7 @@ public class ShardedWriter {
                 for (int i = 0; i < series.size(); i++) {
                     int[] picked = new int[rf];
                     long hash = SeriesHash.of(tenant, series.get(i).labels());
-                    int found = nodes.router().pick(hash, n -> nodes.get(n).isHealthy(now), picked);
+                    int found = layout.pick(hash, n -> nodes.get(n).isHealthy(now), picked);
                     if (found < min) {
                         return Mono.error(notEnough(min, found));
                     }
@@ -135,7 +119,7 @@ public class ShardedWriter {
                         // Too few healthy nodes for every copy: the missing ones are owed to the best-ranked nodes
                         // that are down, where the series will be looked for once they are back.
                         int[] down = new int[rf - found];
-                        nodes.router().pick(hash, n -> !nodes.get(n).isHealthy(now), down);
+                        layout.pick(hash, n -> !nodes.get(n).isHealthy(now), down);
                         for (int c = 0; c < down.length; c++) {
                             picked[found + c] = down[c];
                             w.owe(down[c], i);
@@ -157,6 +141,8 @@ public class ShardedWriter {
 
         final List<TimeSeries> series;
 
+        final Placement layout;
+
         final int[][] placement;
 
         /**
@@ -170,9 +156,10 @@ public class ShardedWriter {
         /** Series whose copy a node could not take, by node: recorded as owed once the write is acknowledged. */
         private final Map<Integer, List<Integer>> owed = new HashMap<>();
 
-        Write(TenantId tenant, List<TimeSeries> series) {
+        Write(TenantId tenant, List<TimeSeries> series, Placement layout) {
             this.tenant = tenant;
             this.series = series;
+            this.layout = layout;
             this.placement = new int[series.size()][];
             this.stored = new AtomicIntegerArray(series.size());
         }
@@ -233,7 +220,7 @@ public class ShardedWriter {
         failed.markFailed(describe(error), now, props.getStorageBackoff().toMillis());
         log.warn("storage node {} failed ({}); rerouting {} series for {}", failed.url(), describe(error),
                 chunk.size(), props.getStorageBackoff());
-        if (attempt >= nodes.all().size()) {
+        if (attempt >= w.layout.placedCount()) {
             return Mono.error(notEnough(props.getReplicationFactor(), 0));
         }
         Map<Integer, List<Integer>> rerouted = new HashMap<>();
@@ -242,7 +229,7 @@ public class ShardedWriter {
         for (int i : chunk) {
             int[] copies = w.placement[i];
             synchronized (copies) {
-                int found = nodes.router().pick(SeriesHash.of(w.tenant, w.series.get(i).labels()),
+                int found = w.layout.pick(SeriesHash.of(w.tenant, w.series.get(i).labels()),
                         n -> nodes.get(n).isHealthy(now) && !contains(copies, n), next);
                 if (found == 0) {
                     if (!handoff.enabled()) {
@@ -265,8 +252,8 @@ public class ShardedWriter {
         Timer.Sample timing = Timer.start(registry);
         return node.insertRows(body, props.getStorageTimeout())
             .doOnSuccess(r -> node.markHealthy())
-            .doFinally(s -> timing.stop(latency[nodeIndex]))
-            .doOnError(e -> errors[nodeIndex].increment())
+            .doFinally(s -> timing.stop(node.latency()))
+            .doOnError(e -> node.errors().increment())
             .onErrorMap(e -> e instanceof WebClientResponseException w && !isRetryableStatus(w.getStatusCode()),
                     e -> new RejectedByStorageException("storage node " + node.url() + " rejected rows: "
                             + ((WebClientResponseException) e).getResponseBodyAsString().trim()));

@@ -1,6 +1,8 @@
 package io.basalt.insert.forward;
 
 import io.basalt.wire.cluster.RowsCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,22 +19,36 @@ public final class StorageNode {
 
     private final WebClient client;
 
+    private final Timer latency;
+
+    private final Counter errors;
+
     private final AtomicLong excludedUntil = new AtomicLong();
 
     private final AtomicReference<String> lastError = new AtomicReference<>();
 
-    StorageNode(String url, WebClient client) {
+    StorageNode(String url, WebClient client, Timer latency, Counter errors) {
         this.url = url;
         this.client = client;
+        this.latency = latency;
+        this.errors = errors;
     }
 
     public String url() {
         return url;
     }
 
-    /** The client of this node's internal API, for callers beyond writes (the repairer's reads). */
+    /** The node's client, for the internal calls other than inserts (the repairer's and rebalancer's reads). */
     public WebClient client() {
         return client;
+    }
+
+    Timer latency() {
+        return latency;
+    }
+
+    Counter errors() {
+        return errors;
     }
 
     /** Posts one rows block to the node's {@code /internal/insert}; completes when the node has stored it. */

@@ -5,16 +5,17 @@ import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.NotEnoughStorageNodesException;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.forward.WorkerThread;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -46,34 +47,43 @@ public class HintedHandoff implements SmartLifecycle {
 
     private final InsertProperties props;
 
-    private final List<HintLog> logs = new ArrayList<>();
+    private final MeterRegistry registry;
 
-    private final List<Counter> written = new ArrayList<>();
+    // Indexed by storage node index; grown when the node list gains a node (see logFor).
+    private final List<HintLog> logs = new CopyOnWriteArrayList<>();
 
-    private final List<Counter> delivered = new ArrayList<>();
+    private final List<Counter> written = new CopyOnWriteArrayList<>();
 
-    private final List<Counter> failures = new ArrayList<>();
+    private final List<Counter> delivered = new CopyOnWriteArrayList<>();
 
-    private final List<Counter> dropped = new ArrayList<>();
+    private final List<Counter> failures = new CopyOnWriteArrayList<>();
+
+    private final List<Counter> dropped = new CopyOnWriteArrayList<>();
 
     private final BytePacer pacer;
 
-    private volatile Thread deliverer;
+    private final WorkerThread deliverer = new WorkerThread("hinted-handoff");
 
     public HintedHandoff(StorageNodes nodes, InsertProperties props, MeterRegistry registry) throws IOException {
         this.nodes = nodes;
         this.props = props;
+        this.registry = registry;
         this.pacer = new BytePacer(props::getHandoffBytesPerSecond);
         if (props.getHintPath() == null) {
             return;
         }
-        for (StorageNode node : nodes.all()) {
+        openLogsThrough(nodes.known().size() - 1);
+    }
+
+    /** Opens the hint logs of nodes up to index {@code last}, for nodes added to the list since start. */
+    private synchronized void openLogsThrough(int last) throws IOException {
+        while (logs.size() <= last) {
+            StorageNode node = nodes.get(logs.size());
             HintLog hints = HintLog.open(Path.of(props.getHintPath()).resolve(directoryName(node.url())),
                     props.getMaxHintBytesPerNode(), SEGMENT_BYTES);
             if (hints.cutBytes() > 0) {
                 log.warn("hint log for {}: cut {} bytes of a torn or corrupt tail", node.url(), hints.cutBytes());
             }
-            logs.add(hints);
             String url = node.url();
             Gauge.builder("basalt_insert_hints_pending_bytes", hints, HintLog::pendingBytes)
                 .description("Bytes of copies owed to a storage node and not yet delivered")
@@ -90,6 +100,8 @@ public class HintedHandoff implements SmartLifecycle {
                     "Failed deliveries of owed rows blocks (retried after the storage back-off)", url));
             dropped.add(counter(registry, "basalt_insert_hints_dropped",
                     "Owed rows blocks the node refused as invalid (4xx): never delivered, alert on any", url));
+            // Last: the delivery thread reads the counters of every log it sees.
+            logs.add(hints);
         }
     }
 
@@ -104,6 +116,7 @@ public class HintedHandoff implements SmartLifecycle {
      */
     public Mono<Void> owe(int node, byte[] rowsBlock) {
         return Mono.<Void>fromCallable(() -> {
+            openLogsThrough(node);
             logs.get(node).append(rowsBlock, System.currentTimeMillis());
             written.get(node).increment();
             return null;
@@ -140,19 +153,12 @@ public class HintedHandoff implements SmartLifecycle {
         if (!enabled()) {
             return;
         }
-        Thread t = new Thread(this::deliverForever, "hinted-handoff");
-        t.setDaemon(true);
-        deliverer = t;
-        t.start();
+        deliverer.start(this::deliverForever);
     }
 
     @Override
     public void stop() {
-        Thread t = deliverer;
-        deliverer = null;
-        if (t != null) {
-            t.interrupt();
-        }
+        deliverer.stop();
         for (HintLog hints : logs) {
             try {
                 hints.close();
@@ -165,11 +171,11 @@ public class HintedHandoff implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return deliverer != null;
+        return deliverer.isRunning();
     }
 
     private void deliverForever() {
-        while (deliverer == Thread.currentThread()) {
+        while (deliverer.isCurrent()) {
             try {
                 if (!deliverRound()) {
                     Thread.sleep(IDLE.toMillis());

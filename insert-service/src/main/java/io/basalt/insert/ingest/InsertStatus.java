@@ -3,6 +3,7 @@ package io.basalt.insert.ingest;
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.StorageNodes;
 import io.basalt.insert.handoff.HintedHandoff;
+import io.basalt.insert.rebalance.Rebalancer;
 import io.basalt.insert.repair.Repairer;
 import io.basalt.node.status.NodeStatusContributor;
 import io.basalt.node.status.PeerStatus;
@@ -29,10 +30,13 @@ public class InsertStatus implements NodeStatusContributor {
 
     private final Repairer repairer;
 
+    private final Rebalancer rebalancer;
+
     public InsertStatus(InsertProperties props, StorageNodes nodes, IngestPipeline pipeline, MeterRegistry registry,
-            HintedHandoff handoff, Repairer repairer) {
+            HintedHandoff handoff, Repairer repairer, Rebalancer rebalancer) {
         this.props = props;
         this.repairer = repairer;
+        this.rebalancer = rebalancer;
         this.handoff = handoff;
         this.nodes = nodes;
         this.pipeline = pipeline;
@@ -84,7 +88,9 @@ public class InsertStatus implements NodeStatusContributor {
         d.put("reroutedRowsTotal", total("basalt_insert_rerouted_rows"));
         d.put("hintedRowsTotal", total("basalt_insert_hinted_rows"));
         d.put("handoff", handoff.status());
+        d.put("storageNodes", nodes.status());
         d.put("repair", repairer.status());
+        d.put("rebalance", rebalancer.status());
         d.put("rowsRejected", byReason("basalt_insert_rows_rejected"));
         d.put("requestsRejected", byReason("basalt_insert_requests_rejected"));
         return d;

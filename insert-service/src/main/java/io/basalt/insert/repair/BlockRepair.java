@@ -4,10 +4,12 @@ import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Brings the replicas of one closed time block into agreement: for every tenant any of them holds, finds the hash
@@ -40,27 +42,35 @@ public final class BlockRepair {
         this.tally = tally;
     }
 
-    /** Compares {@code nodes} (at least two) over {@code block} and copies what each lacks. */
-    public void repair(int[] nodes, TimeBlock block) {
+    /**
+     * Compares {@code owners} (at least two) over {@code block} and copies what each lacks; {@code draining} nodes
+     * are read with the owners wherever these differ, so a sample only they still hold reaches the owners, but they
+     * are neither compared nor written.
+     */
+    public void repair(int[] owners, int[] draining, TimeBlock block) {
         Set<TenantId> tenants = new TreeSet<>();
-        for (int node : nodes) {
+        for (int node : owners) {
             tenants.addAll(replicas.tenants(node, block));
         }
+        int[] holders = IntStream.concat(Arrays.stream(owners), Arrays.stream(draining)).toArray();
+        ReplicaDiff.Owners writable = (node, tenant, labels) -> Holders.contains(owners, node)
+                && this.owners.owns(node, tenant, labels);
         for (TenantId tenant : tenants) {
-            RangeDescent.Differences diff = descent.differing(nodes, tenant, block);
+            RangeDescent.Differences diff = descent.differing(owners, tenant, block);
             tally.rangesDiffering.addAndGet(diff.rangesDiffering());
             for (HashRange leaf : diff.leaves()) {
-                repairRange(nodes, tenant, block, leaf);
+                repairRange(holders, writable, tenant, block, leaf);
             }
         }
     }
 
-    private void repairRange(int[] nodes, TenantId tenant, TimeBlock block, HashRange range) {
-        List<List<TimeSeries>> held = new ArrayList<>(nodes.length);
-        for (int node : nodes) {
+    private void repairRange(int[] holders, ReplicaDiff.Owners writable, TenantId tenant, TimeBlock block,
+            HashRange range) {
+        List<List<TimeSeries>> held = new ArrayList<>(holders.length);
+        for (int node : holders) {
             held.add(replicas.series(node, tenant, block, range));
         }
-        ReplicaDiff.Result result = ReplicaDiff.of(tenant, nodes, held, owners);
+        ReplicaDiff.Result result = ReplicaDiff.of(tenant, holders, held, writable);
         tally.conflicts.addAndGet(result.conflicts());
         for (Map.Entry<Integer, List<TimeSeries>> e : result.missing().entrySet()) {
             for (List<TimeSeries> batch : batches(e.getValue())) {

@@ -5,6 +5,7 @@ import io.basalt.insert.config.RepairProperties;
 import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.forward.WorkerThread;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +58,7 @@ public class Repairer implements SmartLifecycle {
 
     private volatile boolean running;
 
-    private volatile Thread worker;
+    private final WorkerThread worker = new WorkerThread("repairer");
 
     private volatile Instant lastPassStarted;
 
@@ -155,42 +156,22 @@ public class Repairer implements SmartLifecycle {
         if (!props.isEnabled()) {
             return;
         }
-        if (insertProps.getReplicationFactor() < nodes.all().size()) {
-            // Each node's digest would cover series other replicas do not own; owner-filtered digests are not built.
-            lastError = "replicationFactor " + insertProps.getReplicationFactor() + " is below the "
-                    + nodes.all().size() + " storage nodes: repair compares only clusters where every node owns "
-                    + "every series";
-            log.error("repair is not started: {}", lastError);
-            return;
-        }
-        if (nodes.all().size() < 2) {
-            lastError = "one storage node: nothing to compare";
-            log.warn("repair is not started: {}", lastError);
-            return;
-        }
-        Thread t = new Thread(this::repairForever, "repairer");
-        t.setDaemon(true);
-        worker = t;
-        t.start();
+        worker.start(this::repairForever);
     }
 
     @Override
     public void stop() {
-        Thread t = worker;
-        worker = null;
-        if (t != null) {
-            t.interrupt();
-        }
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return worker != null;
+        return worker.isRunning();
     }
 
     private void repairForever() {
         long nextPass = System.currentTimeMillis() + props.getInitialDelay().toMillis();
-        while (worker == Thread.currentThread()) {
+        while (worker.isCurrent()) {
             try {
                 Duration lookback = awaitPass(nextPass);
                 nextPass = System.currentTimeMillis() + props.getInterval().toMillis();
@@ -225,15 +206,21 @@ public class Repairer implements SmartLifecycle {
         try {
             List<TimeBlock> blocks = verified.closed(System.currentTimeMillis(), lookback);
             log.info("repair pass started over {} closed blocks ({} back)", blocks.size(), lookback);
-            int[] all = new int[nodes.all().size()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
             BlockRepair repair = new BlockRepair(replicas, (node, tenant, labels) -> true, props.getLeafSeries(),
                     MAX_SAMPLES_PER_WRITE, tally);
             int failed = 0;
-            for (TimeBlock block : blocks) {
-                if (!verify(repair, all, block)) {
+            for (int b = 0; b < blocks.size(); b++) {
+                // Each block on the list current when it starts: nodes keep their index across list changes.
+                Holders holders = Holders.of(nodes.current());
+                String unsupported = holders.unsupported(insertProps.getReplicationFactor());
+                if (unsupported != null) {
+                    // Not a node's failure: the blocks stay unverified (the lag shows it) until the list allows it.
+                    lastError = unsupported;
+                    log.warn("repair pass stopped with {} blocks unverified: {}", blocks.size() - b, unsupported);
+                    failed += blocks.size() - b;
+                    break;
+                }
+                if (!verify(repair, holders, blocks.get(b))) {
                     failed++;
                 }
             }
@@ -251,11 +238,11 @@ public class Repairer implements SmartLifecycle {
     }
 
     /** Compares one block, retrying after the storage back-off; true once it is verified. */
-    private boolean verify(BlockRepair repair, int[] all, TimeBlock block) throws InterruptedException {
+    private boolean verify(BlockRepair repair, Holders holders, TimeBlock block) throws InterruptedException {
         for (int attempt = 1; attempt <= ATTEMPTS_PER_BLOCK; attempt++) {
-            awaitHealthy();
+            awaitHealthy(holders.all());
             try {
-                repair.repair(all, block);
+                repair.repair(holders.owners(), holders.draining(), block);
                 verified.verified(block);
                 tally.blocksVerified.incrementAndGet();
                 return true;
@@ -272,10 +259,11 @@ public class Repairer implements SmartLifecycle {
         return false;
     }
 
-    /** Sleeps until no node is inside its storage back-off (bounded by one back-off per node). */
-    private void awaitHealthy() throws InterruptedException {
+    /** Sleeps until none of {@code compared} is inside its storage back-off (bounded by one back-off per node). */
+    private void awaitHealthy(int[] compared) throws InterruptedException {
         long now = System.currentTimeMillis();
-        for (StorageNode node : nodes.all()) {
+        for (int i : compared) {
+            StorageNode node = nodes.get(i);
             while (!node.isHealthy(now)) {
                 Thread.sleep(Math.min(250, insertProps.getStorageBackoff().toMillis()));
                 now = System.currentTimeMillis();

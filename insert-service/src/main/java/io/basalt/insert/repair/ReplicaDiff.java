@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class ReplicaDiff {
 
-    /** Whether node {@code node} (an index in the configured list) owns the tenant's series with these labels. */
+    /** Whether node {@code node} (its index in {@code StorageNodes}) owns the tenant's series with these labels. */
     @FunctionalInterface
     public interface Owners {
         boolean owns(int node, TenantId tenant, Labels labels);

@@ -8,12 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the repairer asks of the storage nodes, by node index in the configured list. Calls block and throw on any
+ * What the repairer asks of the storage nodes, by node index in {@code StorageNodes} (fixed for a node across node-list changes). Calls block and throw on any
  * failure; {@link StorageReplicas} is the HTTP form, tests put replicas in memory here.
  */
 public interface Replicas {
-
-    int nodeCount();
 
     /** Tenants node {@code node} holds data of in {@code block}. */
     Set<TenantId> tenants(int node, TimeBlock block);

@@ -46,11 +46,6 @@ final class StorageReplicas implements Replicas {
     }
 
     @Override
-    public int nodeCount() {
-        return nodes.all().size();
-    }
-
-    @Override
     public Set<TenantId> tenants(int node, TimeBlock block) {
         byte[] body = post(node, "/internal/tenants", query(TenantId.DEFAULT, block));
         Set<TenantId> out = new LinkedHashSet<>();

@@ -2,7 +2,7 @@ package io.basalt.insert.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.insert.shard.RendezvousRouter;
+import io.basalt.model.RendezvousRouter;
 import io.basalt.model.SeriesHash;
 import io.basalt.insert.testing.InsertHttp;
 import io.basalt.insert.testing.StubStorageNode;

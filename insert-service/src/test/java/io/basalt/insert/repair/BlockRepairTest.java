@@ -18,6 +18,8 @@ class BlockRepairTest {
 
     private static final int[] BOTH = { 0, 1 };
 
+    private static final int[] NONE = {};
+
     private final InMemoryReplicas replicas = new InMemoryReplicas(2);
 
     private final RepairTally tally = new RepairTally();
@@ -104,22 +106,42 @@ class BlockRepairTest {
         fill(0, 100, 0, 1);
         BlockRepair repair = new BlockRepair(replicas, (node, tenant, labels) -> node == 0, 100, 1_000, tally);
 
-        repair.repair(BOTH, BLOCK);
+        repair.repair(BOTH, NONE, BLOCK);
 
         assertThat(replicas.held(1, TENANT)).isEmpty();
     }
 
     @Test
+    void aDrainingNodeIsReadWhereTheOwnersDifferButNeverWritten() {
+        InMemoryReplicas three = new InMemoryReplicas(3);
+        Labels s = series(1);
+        three.put(0, TENANT, s, BLOCK.start(), 1);
+        three.put(0, TENANT, s, BLOCK.start() + 15_000, 2);
+        three.put(1, TENANT, s, BLOCK.start(), 1);
+        three.put(2, TENANT, s, BLOCK.start() + 30_000, 3); // only the draining node still has it
+        three.put(2, TENANT, series(2), BLOCK.start(), 4);
+
+        new BlockRepair(three, (node, tenant, labels) -> true, 100, 1_000, tally).repair(BOTH, new int[] { 2 },
+                BLOCK);
+
+        assertThat(three.held(0, TENANT)).isEqualTo(three.held(1, TENANT));
+        assertThat(three.held(1, TENANT).get(s)).containsOnlyKeys(BLOCK.start(), BLOCK.start() + 15_000,
+                BLOCK.start() + 30_000);
+        assertThat(three.held(2, TENANT).get(s)).as("the draining node is given nothing")
+                .containsOnlyKeys(BLOCK.start() + 30_000);
+    }
+
+    @Test
     void copiesAreSplitIntoBoundedWrites() {
         fill(0, 3_000, 0, 10);
-        new BlockRepair(replicas, (node, tenant, labels) -> true, 1_000, 25, tally).repair(BOTH, BLOCK);
+        new BlockRepair(replicas, (node, tenant, labels) -> true, 1_000, 25, tally).repair(BOTH, NONE, BLOCK);
 
         assertThat(replicas.largestWrite).isEqualTo(20);
         assertThat(replicas.held(1, TENANT)).isEqualTo(replicas.held(0, TENANT));
     }
 
     private void repair(long leafSeries) {
-        new BlockRepair(replicas, (node, tenant, labels) -> true, leafSeries, 10_000, tally).repair(BOTH, BLOCK);
+        new BlockRepair(replicas, (node, tenant, labels) -> true, leafSeries, 10_000, tally).repair(BOTH, NONE, BLOCK);
     }
 
     /** {@code count} series with {@code samples} samples each, 15 s apart from the block's start plus {@code from}. */

@@ -44,11 +44,6 @@ final class InMemoryReplicas implements Replicas {
     }
 
     @Override
-    public int nodeCount() {
-        return nodes.size();
-    }
-
-    @Override
     public Set<TenantId> tenants(int node, TimeBlock block) {
         return nodes.get(node).keySet();
     }

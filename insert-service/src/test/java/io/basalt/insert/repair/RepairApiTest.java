@@ -8,11 +8,18 @@ import io.basalt.insert.testing.StubStorageNode.Behaviour;
 import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -24,9 +31,13 @@ import tools.jackson.databind.ObjectMapper;
  * The repairer of an insert node against two storage nodes that differ: a pass started with
  * {@code POST /internal/repair} leaves both holding the union of what they held, over HTTP and the storage wire
  * formats, and reports its progress in metrics and {@code /api/v1/status}; a node that is down leaves its blocks
- * unverified and the pass retries after the back-off.
+ * unverified and the pass retries after the back-off; the node list is the current one of the node-list file, with
+ * draining nodes read and never written.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// A block stays verified for the life of the shared application context, so the test that needs unverified blocks
+// runs first.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RepairApiTest {
 
     private static final long HOUR = 3_600_000;
@@ -36,13 +47,20 @@ class RepairApiTest {
 
     private static final TenantId TENANT = new TenantId(4, 2);
 
-    private static final List<StubStorageNode> NODES = List.of(StubStorageNode.start(), StubStorageNode.start());
+    private static final List<StubStorageNode> NODES = List.of(StubStorageNode.start(), StubStorageNode.start(),
+            StubStorageNode.start());
+
+    private static Path listFile;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
-    static void cluster(DynamicPropertyRegistry r) {
+    static void cluster(DynamicPropertyRegistry r) throws IOException {
         StubStorageNode.addAsStorageNodes(r, NODES);
+        listFile = Files.createTempDirectory("repair-nodes").resolve("storage-nodes.txt");
+        Files.writeString(listFile, NODES.get(0).url() + "\n" + NODES.get(1).url() + "\n");
+        r.add("basalt.insert.storage-nodes-file", listFile::toString);
+        r.add("basalt.insert.storage-nodes-check-interval", () -> "50ms");
         r.add("basalt.insert.repair.enabled", () -> true);
         r.add("basalt.insert.repair.initial-delay", () -> "1h");
         r.add("basalt.insert.repair.lookback", () -> "6h");
@@ -57,9 +75,10 @@ class RepairApiTest {
     private InsertHttp http;
 
     @BeforeEach
-    void emptyNodes() {
+    void emptyNodes() throws Exception {
         http = new InsertHttp(port);
         NODES.forEach(StubStorageNode::reset);
+        useList(NODES.get(0).url(), NODES.get(1).url());
     }
 
     @Test
@@ -94,6 +113,7 @@ class RepairApiTest {
     }
 
     @Test
+    @Order(1)
     void aNodeThatIsDownLeavesItsBlocksUnverifiedAndIsRetried() throws Exception {
         NODES.get(0).store(TENANT, series(10, 2 * 120));
         NODES.get(1).behave(Behaviour.DOWN);
@@ -112,6 +132,36 @@ class RepairApiTest {
         awaitPasses(passes + 2);
         assertThat(NODES.get(1).held(TENANT, 0, Long.MAX_VALUE)).isEqualTo(NODES.get(0).held(TENANT, 0,
                 Long.MAX_VALUE)).hasSize(10);
+    }
+
+    @Test
+    void aListWithMoreNodesThanCopiesIsNotComparedAndADrainingNodeIsReadButNeverWritten() throws Exception {
+        List<TimeSeries> all = series(20, 2 * 120);
+        NODES.get(0).store(TENANT, all);
+        NODES.get(1).store(TENANT, all.subList(0, 15));
+        long passes = status().path("passesTotal").asLong();
+        useList(NODES.get(0).url(), NODES.get(1).url(), NODES.get(2).url());
+
+        assertThat(http.post("/internal/repair", new byte[0]).statusCode()).isEqualTo(202);
+        JsonNode refused = awaitPasses(passes + 1);
+
+        assertThat(refused.path("lastError").asString()).contains("replicationFactor 2 is below the 3");
+        assertThat(NODES.get(1).held(TENANT, 0, Long.MAX_VALUE)).as("not repaired").hasSize(15);
+
+        TimeSeries onlyDraining = new TimeSeries(Labels.of("__name__", "only_on_draining"),
+                new long[] { T0 + 2_000 }, new double[] { 5 });
+        NODES.get(2).store(TENANT, List.of(onlyDraining));
+        useList(NODES.get(0).url(), NODES.get(1).url(), NODES.get(2).url() + " draining");
+        int writesToDraining = NODES.get(2).requests();
+
+        assertThat(http.post("/internal/repair", new byte[0]).statusCode()).isEqualTo(202);
+        JsonNode repaired = awaitPasses(passes + 2);
+
+        assertThat(repaired.path("lastError").isNull()).as(repaired.toString()).isTrue();
+        List<TimeSeries> on0 = NODES.get(0).held(TENANT, 0, Long.MAX_VALUE);
+        assertThat(on0).hasSize(21).contains(onlyDraining);
+        assertThat(NODES.get(1).held(TENANT, 0, Long.MAX_VALUE)).isEqualTo(on0);
+        assertThat(NODES.get(2).requests()).as("writes to the draining node").isEqualTo(writesToDraining);
     }
 
     @Test
@@ -134,6 +184,30 @@ class RepairApiTest {
             repair = status();
         }
         return repair;
+    }
+
+    /** Writes the node-list file and waits (bounded) until the insert node uses it. */
+    private void useList(String... lines) throws Exception {
+        Files.writeString(listFile, String.join("\n", lines) + "\n");
+        List<String> urls = new ArrayList<>();
+        for (String line : lines) {
+            urls.add(line.split(" ")[0]);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        JsonNode used = storageNodes();
+        while (!(used.path("nodes").toString() + used.path("draining").size()).equals(
+                JSON.valueToTree(urls).toString() + (int) Arrays.stream(lines).filter(l -> l.endsWith("draining"))
+                    .count())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("node list " + List.of(lines) + " not in use within 10 s: " + used);
+            }
+            Thread.sleep(25);
+            used = storageNodes();
+        }
+    }
+
+    private JsonNode storageNodes() {
+        return JSON.readTree(http.get("/api/v1/status").body()).path("data").path("storageNodes");
     }
 
     private JsonNode status() {

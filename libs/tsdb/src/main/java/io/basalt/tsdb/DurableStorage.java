@@ -1,9 +1,12 @@
 package io.basalt.tsdb;
 
+import io.basalt.model.Labels;
 import io.basalt.model.TenantId;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A {@link Storage} that keeps its samples on disk, with what a storage node needs beyond reads and writes: its
@@ -16,6 +19,16 @@ public interface DurableStorage extends Storage {
 
     /** Figures for status pages and metrics, read at the moment of the call. */
     EngineStatus status();
+
+    /**
+     * Deletes exactly the series of {@code tenant} with these label sets, as {@link #deleteSeries} does, provided
+     * {@code unchanged} answers true when asked while appends are blocked: a rebalancer that copied the series
+     * elsewhere passes a check that the node still holds just what was copied, so that a sample arriving after the
+     * copy is not deleted with the rest.
+     *
+     * @return the series deleted, or -1 when {@code unchanged} answered false and nothing was deleted
+     */
+    int deleteSeriesIfUnchanged(TenantId tenant, Collection<Labels> series, BooleanSupplier unchanged);
 
     /** Merges each partition down to a single part (benchmarks and tests; background merges are incremental). */
     void forceMerge();

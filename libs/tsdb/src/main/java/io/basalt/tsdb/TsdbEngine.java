@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.roaringbitmap.RoaringBitmap;
@@ -533,14 +535,61 @@ public final class TsdbEngine implements DurableStorage {
         if (matchers.isEmpty()) {
             throw new IllegalArgumentException("deleteSeries needs at least one matcher");
         }
-        diskGuard.checkWritable();
-        RoaringBitmap ids = new RoaringBitmap();
-        flush(ids, () -> {
+        int deleted = delete(tenant, ids -> {
             for (Partition p : partitions.all()) {
                 LabelIndex index = p.existingIndex(tenant);
                 if (index != null) {
                     ids.or(index.select(matchers));
                 }
+            }
+            return true;
+        });
+        if (deleted > 0) {
+            LOG.log(Level.INFO, "deleted " + deleted + " series of tenant " + tenant + " matching " + matchers);
+        }
+        return deleted;
+    }
+
+    @Override
+    public int deleteSeriesIfUnchanged(TenantId tenant, Collection<Labels> series, BooleanSupplier unchanged) {
+        ensureOpen();
+        int deleted = delete(tenant, ids -> {
+            for (Labels labels : series) {
+                List<LabelMatcher> exact = new ArrayList<>(labels.size());
+                labels.forEach((name, value) -> exact.add(LabelMatcher.equal(name, value)));
+                for (Partition p : partitions.all()) {
+                    LabelIndex index = p.existingIndex(tenant);
+                    if (index == null) {
+                        continue;
+                    }
+                    // Equality matchers also match series with more labels; only the exact label set goes.
+                    for (int id : index.select(exact)) {
+                        if (registry.keyOf(id).labels().equals(labels)) {
+                            ids.add(id);
+                        }
+                    }
+                }
+            }
+            return unchanged.getAsBoolean();
+        });
+        if (deleted > 0) {
+            LOG.log(Level.INFO, "deleted " + deleted + " series of tenant " + tenant + " moved to other nodes");
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the series {@code select} adds to its bitmap, which it does while appends are blocked; when it answers
+     * false nothing is deleted and the answer is -1.
+     */
+    private int delete(TenantId tenant, Predicate<RoaringBitmap> select) {
+        diskGuard.checkWritable();
+        RoaringBitmap ids = new RoaringBitmap();
+        boolean[] refused = new boolean[1];
+        flush(ids, () -> {
+            if (!select.test(ids)) {
+                refused[0] = true;
+                ids.clear();
             }
             if (ids.isEmpty()) {
                 return;
@@ -559,12 +608,13 @@ public final class TsdbEngine implements DurableStorage {
                 }
             }
         });
+        if (refused[0]) {
+            return -1;
+        }
         if (ids.isEmpty()) {
             return 0;
         }
         finishDeletes();
-        LOG.log(Level.INFO, "deleted " + ids.getCardinality() + " series of tenant " + tenant + " matching "
-                + matchers);
         return ids.getCardinality();
     }
 

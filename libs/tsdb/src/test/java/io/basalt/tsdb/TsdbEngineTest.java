@@ -245,6 +245,27 @@ class TsdbEngineTest {
     }
 
     @Test
+    void aMovedSeriesIsDeletedByItsExactLabelsAndOnlyWhileTheGuardHolds() {
+        Labels a = series("m", "k", "a");
+        Labels wider = series("m", "k", "a", "x", "1");
+        Labels b = series("m", "k", "b");
+        try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
+            e.append(T, List.of(ts(a, new long[] { T0 }, new double[] { 1 }), ts(wider, new long[] { T0 },
+                    new double[] { 2 }), ts(b, new long[] { T0 }, new double[] { 3 })));
+            e.flush();
+
+            assertThat(e.deleteSeriesIfUnchanged(T, List.of(a, b), () -> false)).isEqualTo(-1);
+            assertThat(all(e, T)).hasSize(3);
+
+            assertThat(e.deleteSeriesIfUnchanged(T, List.of(a), () -> true)).isEqualTo(1);
+            assertThat(all(e, T)).extracting(TimeSeries::labels).containsExactlyInAnyOrder(wider, b);
+        }
+        try (TsdbEngine e = TsdbEngine.open(config(dir).build())) {
+            assertThat(all(e, T)).extracting(TimeSeries::labels).containsExactlyInAnyOrder(wider, b);
+        }
+    }
+
+    @Test
     void retentionDropsWholeExpiredPartitionsAndRefusesTooOldSamples() throws IOException {
         Labels m = series("m");
         try (TsdbEngine e = TsdbEngine.open(config(dir).retention("2d").build())) {

@@ -53,6 +53,7 @@ public class SelectStatus implements NodeStatusContributor {
 
     @Override
     public Map<String, Object> details() {
-        return Map.of("queriesRunning", gate.running(), "queriesQueued", gate.queued());
+        return Map.of("queriesRunning", gate.running(), "queriesQueued", gate.queued(),
+                "storageNodes", fanout.nodeListStatus());
     }
 }

@@ -83,6 +83,33 @@ public class SelectProperties {
         this.storageBackoff = storageBackoff;
     }
 
+    /**
+     * A node-list file (one storage node URL per line, optionally followed by {@code draining}) that replaces the
+     * discovery list and is re-read every {@link #storageNodesCheckInterval}; select reads every listed node,
+     * draining ones included. Unset: the discovery list, fixed at start.
+     */
+    private String storageNodesFile;
+
+    /** How often the node-list file is read again. */
+    @NotNull
+    private Duration storageNodesCheckInterval = Duration.ofSeconds(2);
+
+    public String getStorageNodesFile() {
+        return storageNodesFile;
+    }
+
+    public void setStorageNodesFile(String storageNodesFile) {
+        this.storageNodesFile = storageNodesFile;
+    }
+
+    public Duration getStorageNodesCheckInterval() {
+        return storageNodesCheckInterval;
+    }
+
+    public void setStorageNodesCheckInterval(Duration storageNodesCheckInterval) {
+        this.storageNodesCheckInterval = storageNodesCheckInterval;
+    }
+
     /** Queries taking at least this long are logged with their duration and tenant. */
     @NotNull
     private Duration slowQueryThreshold = Duration.ofSeconds(5);

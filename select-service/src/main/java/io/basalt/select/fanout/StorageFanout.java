@@ -12,11 +12,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.basalt.node.membership.StorageNodeList;
+import io.basalt.node.membership.StorageNodeListSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -34,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * so no node can be skipped; an answer missing at most {@code replicationFactor - 1} nodes is still complete.
  */
 @Component
-public class StorageFanout {
+public class StorageFanout implements DisposableBean {
 
     public static final String SERVICE_ID = "storage";
 
@@ -43,7 +50,14 @@ public class StorageFanout {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final List<Node> nodes;
+    private static final Logger log = LoggerFactory.getLogger(StorageFanout.class);
+
+    /** Replaced whole when the node list changes; each read asks the list it started with. */
+    private volatile List<Node> nodes;
+
+    private final WebClient.Builder webClients;
+
+    private final StorageNodeListSource source;
 
     private final SelectProperties props;
 
@@ -59,25 +73,52 @@ public class StorageFanout {
 
     public StorageFanout(DiscoveryClient discovery, WebClient.Builder webClients, SelectProperties props,
             MeterRegistry registry) {
-        var instances = discovery.getInstances(SERVICE_ID);
-        if (instances.isEmpty()) {
-            throw new IllegalStateException("no storage nodes configured: set "
-                    + "spring.cloud.discovery.client.simple.instances.storage[0].uri (one entry per storage node)");
-        }
-        this.nodes = instances.stream()
-            .map(i -> i.getUri().toString().replaceAll("/+$", ""))
-            .map(url -> new Node(url, webClients.clone()
-                .baseUrl(url)
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(512 * 1024 * 1024))
-                .build()))
-            .toList();
+        this.webClients = webClients;
         this.props = props;
         this.registry = registry;
         this.backoff = new NodeBackoff(props.getStorageBackoff(), System::nanoTime);
+        Counter reloadErrors = Counter.builder("basalt_select_storage_nodes_reload_errors")
+            .description("Checks of the node-list file that found a change it could not apply; the old list stays")
+            .register(registry);
+        this.source = new StorageNodeListSource(props.getStorageNodesFile(), props.getStorageNodesCheckInterval(),
+                () -> discovery.getInstances(SERVICE_ID).stream().map(i -> i.getUri().toString()).toList(),
+                "basalt.select.storage-nodes-file", this::apply, reloadErrors);
+    }
+
+    /** Reads from now on ask every node of {@code list}, draining ones included (they still hold data). */
+    private void apply(StorageNodeList list) {
+        List<Node> before = nodes;
+        List<Node> next = new ArrayList<>();
+        for (String url : list.urls()) {
+            Node known = before == null ? null
+                    : before.stream().filter(n -> n.url().equals(url)).findFirst().orElse(null);
+            next.add(known != null ? known : new Node(url, webClients.clone()
+                .baseUrl(url)
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(512 * 1024 * 1024))
+                .build()));
+        }
+        this.nodes = List.copyOf(next);
+        if (before != null) {
+            log.info("storage node list changed: {} (was {})", list.urls(), before.stream().map(Node::url).toList());
+        }
+    }
+
+    @Override
+    public void destroy() throws Exception {
+        source.close();
     }
 
     public List<String> nodeUrls() {
         return nodes.stream().map(Node::url).toList();
+    }
+
+    /** Where the node list comes from and the last refused change, for {@code /api/v1/status}. */
+    public Map<String, Object> nodeListStatus() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", source.describe());
+        out.put("nodes", nodeUrls());
+        out.put("lastReloadError", source.lastError());
+        return out;
     }
 
     /**

@@ -1,6 +1,5 @@
-package io.basalt.insert.shard;
+package io.basalt.model;
 
-import io.basalt.model.SeriesHash;
 import java.util.List;
 import java.util.function.IntPredicate;
 
@@ -23,6 +22,21 @@ public final class RendezvousRouter {
 
     public int nodeCount() {
         return nodeHashes.length;
+    }
+
+    /**
+     * Whether {@code node} is among the {@code replicationFactor} best-ranked nodes of the series, i.e. one of its
+     * owners when every node is usable; what the rebalancer and storage use to tell which copies are misplaced.
+     */
+    public boolean isOwner(long seriesHash, int node, int replicationFactor) {
+        int[] owners = new int[Math.min(replicationFactor, nodeHashes.length)];
+        int found = pick(seriesHash, n -> true, owners);
+        for (int i = 0; i < found; i++) {
+            if (owners[i] == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

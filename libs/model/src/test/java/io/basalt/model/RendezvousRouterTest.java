@@ -1,10 +1,7 @@
-package io.basalt.insert.shard;
+package io.basalt.model;
 
-import io.basalt.model.SeriesHash;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.model.Labels;
-import io.basalt.model.TenantId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

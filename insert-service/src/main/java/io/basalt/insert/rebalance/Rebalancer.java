@@ -1,0 +1,377 @@
+package io.basalt.insert.rebalance;
+
+import io.basalt.insert.config.InsertProperties;
+import io.basalt.insert.forward.BytePacer;
+import io.basalt.insert.forward.Placement;
+import io.basalt.insert.forward.StorageNode;
+import io.basalt.insert.forward.StorageNodes;
+import io.basalt.insert.forward.WorkerThread;
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import io.basalt.wire.cluster.HashRange;
+import io.basalt.wire.cluster.MisplacedSeriesQuery;
+import io.basalt.wire.cluster.MovedSeriesDrop;
+import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.SearchQuery;
+import io.basalt.wire.cluster.StringListCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+/**
+ * Moves series to the nodes that own them under the current storage node list, so that adding a node gives it its
+ * share and a draining node empties. One insert node of the cluster runs it ({@code basalt.insert.rebalance.enabled}).
+ * Each pass asks every listed node, per tenant and series-hash range, for the series it holds but does not own
+ * ({@code /internal/misplaced}); copies those that have settled to every owner through {@code /internal/insert};
+ * reads each owner's copy back and checks every sample is there; and only then asks the holder to delete them
+ * ({@code /internal/drop_moved}), which it does only if it still holds exactly what was copied. So at every moment
+ * each sample has at least its usual copies, and select's merge hides the duplicates in between.
+ */
+@Component
+public class Rebalancer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
+
+    private static final MediaType ROWS = MediaType.parseMediaType(RowsCodec.CONTENT_TYPE);
+
+    private static final int MAX_READ_BYTES = 512 * 1024 * 1024;
+
+    /**
+     * Series per drop request: the holder reads them back while its appends wait (to check they did not change since
+     * the copy), so a batch must stay small enough not to stall ingestion.
+     */
+    private static final int DROP_BATCH = 500;
+
+    private final StorageNodes nodes;
+
+    private final InsertProperties insertProps;
+
+    private final RebalanceProperties props;
+
+    private final BytePacer pacer;
+
+    private final Map<String, WebClient> readers = new ConcurrentHashMap<>();
+
+    private final Counter passes;
+
+    private final Counter seriesMoved;
+
+    private final Counter samplesCopied;
+
+    private final Counter bytesCopied;
+
+    private final Counter verifyFailures;
+
+    private final Counter dropConflicts;
+
+    private final Counter errors;
+
+    private volatile Pass lastPass;
+
+    private volatile Pass currentPass;
+
+    private volatile String lastError;
+
+    private final WorkerThread worker = new WorkerThread("rebalancer");
+
+    public Rebalancer(StorageNodes nodes, InsertProperties insertProps, RebalanceProperties props,
+            MeterRegistry registry) {
+        this.nodes = nodes;
+        this.insertProps = insertProps;
+        this.props = props;
+        this.pacer = new BytePacer(props::getBytesPerSecond);
+        this.passes = counter(registry, "basalt_insert_rebalance_passes", "Completed passes over every storage node");
+        this.seriesMoved = counter(registry, "basalt_insert_rebalance_series_moved",
+                "Series copied to their owners, verified there and dropped from a node that does not own them");
+        this.samplesCopied = counter(registry, "basalt_insert_rebalance_samples_copied",
+                "Samples copied to the owners of misplaced series");
+        this.bytesCopied = counter(registry, "basalt_insert_rebalance_bytes_copied",
+                "Rows-block bytes copied to the owners of misplaced series");
+        this.verifyFailures = counter(registry, "basalt_insert_rebalance_verify_failures",
+                "Hash ranges whose copies an owner did not hold when read back (nothing dropped; retried next pass)");
+        this.dropConflicts = counter(registry, "basalt_insert_rebalance_drop_conflicts",
+                "Drops a holder refused because the series changed after the copy (retried next pass)");
+        this.errors = counter(registry, "basalt_insert_rebalance_errors",
+                "Nodes a pass could not finish (unreachable, timeouts, errors); retried next pass");
+        Gauge.builder("basalt_insert_rebalance_misplaced_series", this, r -> r.lastPass == null ? 0
+                : r.lastPass.totalMisplaced())
+            .description("Series held by a node that does not own them, found by the last completed pass")
+            .register(registry);
+        Gauge.builder("basalt_insert_rebalance_settling_series", this, r -> r.lastPass == null ? 0
+                : r.lastPass.totalSettling())
+            .description("Misplaced series left for a later pass because their newest sample is too recent")
+            .register(registry);
+    }
+
+    /** One pass: per node, what it held that it does not own, and what was moved. */
+    static final class Pass {
+
+        final Instant started = Instant.now();
+
+        final List<String> placement;
+
+        final Map<String, NodeReport> nodes = new LinkedHashMap<>();
+
+        volatile Instant finished;
+
+        Pass(List<String> placement) {
+            this.placement = placement;
+        }
+
+        long totalMisplaced() {
+            return nodes.values().stream().mapToLong(n -> n.misplaced).sum();
+        }
+
+        long totalSettling() {
+            return nodes.values().stream().mapToLong(n -> n.settling).sum();
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("started", started.toString());
+            out.put("finished", finished == null ? null : finished.toString());
+            out.put("placement", placement);
+            Map<String, Object> byNode = new LinkedHashMap<>();
+            nodes.forEach((url, n) -> byNode.put(url, n.describe()));
+            out.put("nodes", byNode);
+            return out;
+        }
+    }
+
+    static final class NodeReport {
+
+        long misplaced;
+
+        long settling;
+
+        long moved;
+
+        boolean complete;
+
+        String error;
+
+        Map<String, Object> describe() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("misplacedSeries", misplaced);
+            out.put("settlingSeries", settling);
+            out.put("movedSeries", moved);
+            out.put("complete", complete);
+            out.put("error", error);
+            return out;
+        }
+    }
+
+    /** For {@code /api/v1/status}: settings, the pass under way and the last completed one. */
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", props.isEnabled());
+        if (!props.isEnabled()) {
+            return out;
+        }
+        out.put("interval", props.getInterval().toString());
+        out.put("settle", props.getSettle().toString());
+        out.put("bytesPerSecond", props.getBytesPerSecond());
+        out.put("passesTotal", (long) passes.count());
+        out.put("seriesMovedTotal", (long) seriesMoved.count());
+        out.put("samplesCopiedTotal", (long) samplesCopied.count());
+        out.put("verifyFailuresTotal", (long) verifyFailures.count());
+        out.put("dropConflictsTotal", (long) dropConflicts.count());
+        out.put("lastError", lastError);
+        Pass running = currentPass;
+        out.put("running", running == null ? null : running.describe());
+        Pass last = lastPass;
+        out.put("lastPass", last == null ? null : last.describe());
+        return out;
+    }
+
+    @Override
+    public void start() {
+        if (!props.isEnabled()) {
+            return;
+        }
+        worker.start(this::runForever);
+    }
+
+    @Override
+    public void stop() {
+        worker.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker.isRunning();
+    }
+
+    private void runForever() {
+        while (worker.isCurrent()) {
+            try {
+                pass();
+                Thread.sleep(props.getInterval().toMillis());
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            catch (Throwable t) {
+                // The thread must outlive any failure, or misplaced series would silently stay where they are.
+                log.error("rebalance pass failed; retrying", t);
+                lastError = t.toString();
+                try {
+                    Thread.sleep(props.getInterval().toMillis());
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One pass over every listed node, draining ones included. */
+    void pass() throws InterruptedException {
+        Placement layout = nodes.current();
+        Pass pass = new Pass(layout.placementUrls());
+        currentPass = pass;
+        for (StorageNode holder : nodes.all()) {
+            NodeReport report = new NodeReport();
+            synchronized (pass.nodes) {
+                pass.nodes.put(holder.url(), report);
+            }
+            try {
+                for (TenantId tenant : tenants(holder)) {
+                    for (long r = 0; r < (1L << props.getPrefixBits()); r++) {
+                        moveRange(holder, tenant, new HashRange(r, props.getPrefixBits()), layout, report);
+                    }
+                }
+                report.complete = true;
+            }
+            catch (RuntimeException e) {
+                errors.increment();
+                report.error = describe(e);
+                lastError = holder.url() + ": " + report.error;
+                log.warn("rebalance of {} not finished this pass: {}", holder.url(), report.error);
+            }
+        }
+        pass.finished = Instant.now();
+        lastPass = pass;
+        currentPass = null;
+        passes.increment();
+    }
+
+    private void moveRange(StorageNode holder, TenantId tenant, HashRange range, Placement layout,
+            NodeReport report) throws InterruptedException {
+        int rf = insertProps.getReplicationFactor();
+        List<String> placement = layout.placementUrls();
+        byte[] ask = new MisplacedSeriesQuery(tenant, range, holder.url(), placement, rf).encode();
+        List<TimeSeries> misplaced = RowsCodec.decode(read(holder, "/internal/misplaced", ask)).series();
+        report.misplaced += misplaced.size();
+        if (misplaced.isEmpty()) {
+            return;
+        }
+        long settledBefore = System.currentTimeMillis() - props.getSettle().toMillis();
+        MovePlan plan = MovePlan.of(tenant, holder.url(), misplaced, placement, rf, settledBefore);
+        report.settling += plan.settling();
+        if (plan.ready().isEmpty()) {
+            return;
+        }
+        for (var e : plan.copies().entrySet()) {
+            copy(owner(e.getKey()), tenant, e.getValue());
+        }
+        byte[] readBack = new SearchQuery(tenant, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
+        for (var e : plan.copies().entrySet()) {
+            List<TimeSeries> held = RowsCodec.decode(read(owner(e.getKey()),
+                    "/internal/search?" + range.queryParams(), readBack)).series();
+            long missing = CopyCheck.missingSamples(e.getValue(), held);
+            if (missing > 0) {
+                verifyFailures.increment();
+                log.warn("{} lacks {} copied samples of tenant {} range {}; nothing dropped from {}", e.getKey(),
+                        missing, tenant, range.queryParams(), holder.url());
+                return;
+            }
+        }
+        List<TimeSeries> ready = plan.ready();
+        for (int from = 0; from < ready.size(); from += DROP_BATCH) {
+            List<TimeSeries> batch = ready.subList(from, Math.min(ready.size(), from + DROP_BATCH));
+            try {
+                read(holder, "/internal/drop_moved", MovedSeriesDrop.of(tenant, batch).encode());
+                report.moved += batch.size();
+                seriesMoved.increment(batch.size());
+            }
+            catch (WebClientResponseException e) {
+                if (e.getStatusCode() != HttpStatus.CONFLICT) {
+                    throw e;
+                }
+                dropConflicts.increment();
+            }
+        }
+    }
+
+    private void copy(StorageNode owner, TenantId tenant, List<TimeSeries> series) throws InterruptedException {
+        int max = insertProps.getMaxRowsPerBlock();
+        for (int from = 0; from < series.size(); from += max) {
+            List<TimeSeries> chunk = series.subList(from, Math.min(series.size(), from + max));
+            byte[] block = RowsCodec.encode(tenant, chunk);
+            owner.insertRows(block, insertProps.getStorageTimeout()).block();
+            bytesCopied.increment(block.length);
+            samplesCopied.increment(chunk.stream().mapToLong(TimeSeries::size).sum());
+            pacer.pace(block.length);
+        }
+    }
+
+    private List<TenantId> tenants(StorageNode node) {
+        byte[] all = new SearchQuery(TenantId.DEFAULT, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
+        List<TenantId> out = new ArrayList<>();
+        for (String t : StringListCodec.decode(read(node, "/internal/tenants", all))) {
+            out.add(TenantId.parse(t));
+        }
+        return out;
+    }
+
+    private byte[] read(StorageNode node, String path, byte[] body) {
+        WebClient client = readers.computeIfAbsent(node.url(), u -> node.client().mutate()
+            .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_READ_BYTES))
+            .build());
+        byte[] answer = client.post()
+            .uri(path)
+            .contentType(ROWS)
+            .bodyValue(body)
+            .retrieve()
+            .bodyToMono(byte[].class)
+            .timeout(Duration.ofMinutes(5))
+            .block();
+        return answer == null ? new byte[0] : answer;
+    }
+
+    private StorageNode owner(String url) {
+        for (StorageNode n : nodes.known()) {
+            if (n.url().equals(url)) {
+                return n;
+            }
+        }
+        throw new IllegalStateException("owner " + url + " is not a known storage node");
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof WebClientResponseException w) {
+            return "HTTP " + w.getStatusCode().value() + " " + w.getResponseBodyAsString().trim();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+}

@@ -1,0 +1,119 @@
+package io.basalt.storage.api;
+
+import io.basalt.model.LabelMatcher;
+import io.basalt.model.Labels;
+import io.basalt.model.SeriesHash;
+import io.basalt.model.TenantId;
+import io.basalt.model.TimeSeries;
+import io.basalt.node.admission.AdmissionGate;
+import io.basalt.node.admission.BodyBudget;
+import io.basalt.node.web.BoundedBody;
+import io.basalt.tsdb.DurableStorage;
+import io.basalt.wire.cluster.MisplacedSeriesQuery;
+import io.basalt.wire.cluster.MovedSeriesDrop;
+import io.basalt.wire.cluster.RowsCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * What a rebalancer in the insert tier needs to move series between nodes while the storage nodes stay unaware of
+ * each other: {@code POST /internal/misplaced} answers the series of a hash range that the request's node list does
+ * not place on this node, with their samples; {@code POST /internal/drop_moved} deletes such series once they are
+ * copied and verified elsewhere, and only if the node still holds exactly what was copied (else 409, nothing
+ * deleted). Deletion reuses the tombstones of {@code /internal/delete_series}.
+ */
+@RestController
+public class MovedSeriesController {
+
+    private static final long MAX_QUERY_BODY = 1024 * 1024;
+
+    private static final long MAX_DROP_BODY = 16 * 1024 * 1024;
+
+    private final DurableStorage engine;
+
+    private final AdmissionGate insertGate;
+
+    private final AdmissionGate selectGate;
+
+    private final BodyBudget bodies;
+
+    private final Counter dropped;
+
+    private final Counter refused;
+
+    public MovedSeriesController(DurableStorage engine, @Qualifier("insertGate") AdmissionGate insertGate,
+            @Qualifier("selectGate") AdmissionGate selectGate, BodyBudget bodies, MeterRegistry registry) {
+        this.engine = engine;
+        this.insertGate = insertGate;
+        this.selectGate = selectGate;
+        this.bodies = bodies;
+        this.dropped = Counter.builder("basalt_storage_moved_series_dropped")
+            .description("Series deleted after a rebalancer copied them to their owners")
+            .register(registry);
+        this.refused = Counter.builder("basalt_storage_moved_series_drop_conflicts")
+            .description("Drops refused because the series changed since they were copied (retried by the rebalancer)")
+            .register(registry);
+    }
+
+    @PostMapping(path = "/internal/misplaced", produces = RowsCodec.CONTENT_TYPE)
+    public Mono<byte[]> misplaced(ServerHttpRequest request) {
+        QueryDeadline deadline = QueryDeadline.of(request);
+        return BoundedBody.read(request, MAX_QUERY_BODY, bodies, body -> Mono.fromCallable(
+                () -> MisplacedSeriesQuery.decode(body)))
+            .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
+                deadline.check();
+                // Label sets first (the index only): a pass that finds nothing misplaced reads no sample.
+                MisplacedSeriesQuery.OwnerTest owners = q.ownerTest();
+                List<Labels> misplaced = new ArrayList<>();
+                for (Labels labels : engine.series(q.tenant(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+                    long hash = SeriesHash.of(q.tenant(), labels);
+                    if (q.range().contains(hash) && !owners.holderOwns(hash)) {
+                        misplaced.add(labels);
+                    }
+                }
+                return RowsCodec.encode(q.tenant(), held(q.tenant(), misplaced));
+            })));
+    }
+
+    @PostMapping(path = "/internal/drop_moved", produces = "application/json")
+    public Mono<ResponseEntity<String>> dropMoved(ServerHttpRequest request) {
+        return BoundedBody.read(request, MAX_DROP_BODY, bodies, body -> Mono.fromCallable(
+                () -> MovedSeriesDrop.decode(body)))
+            .flatMap(drop -> insertGate.run(() -> UninterruptedCall.call(() -> engine.deleteSeriesIfUnchanged(
+                    drop.tenant(), drop.series(), () -> drop.matches(MovedSeriesDrop.sumOf(drop.tenant(),
+                            held(drop.tenant(), drop.series()))))))
+                .map(deleted -> {
+                    if (deleted < 0) {
+                        refused.increment();
+                        return ResponseEntity.status(HttpStatus.CONFLICT).body("{\"error\":\"the series changed "
+                                + "since they were copied; copy them again before dropping\"}");
+                    }
+                    dropped.increment(deleted);
+                    return ResponseEntity.ok("{\"deletedSeries\":" + deleted + "}");
+                }));
+    }
+
+    /** What this node holds now of exactly these series, with all their samples. */
+    private List<TimeSeries> held(TenantId tenant, List<Labels> series) {
+        List<TimeSeries> held = new ArrayList<>();
+        for (Labels labels : series) {
+            List<LabelMatcher> exact = new ArrayList<>(labels.size());
+            labels.forEach((name, value) -> exact.add(LabelMatcher.equal(name, value)));
+            engine.search(tenant, exact, Long.MIN_VALUE, Long.MAX_VALUE, ts -> {
+                if (ts.labels().equals(labels)) {
+                    held.add(ts);
+                }
+            });
+        }
+        return held;
+    }
+}
