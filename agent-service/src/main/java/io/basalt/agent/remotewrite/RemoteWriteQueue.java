@@ -8,6 +8,7 @@ import io.basalt.scrape.SampleSink;
 import io.basalt.scrape.config.RemoteWriteConfig;
 import io.basalt.scrape.http.CredentialException;
 import io.basalt.scrape.http.RequestAuthorization;
+import io.basalt.scrape.http.RetryBackoff;
 import io.basalt.wire.remotewrite.RemoteWriteEncoder;
 import io.basalt.wire.remotewrite.WriteRequestBuffer;
 import java.time.Duration;
@@ -298,7 +299,7 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
     }
 
     private void deliver(DiskQueue.Block block) {
-        long backoff = config.queue().minBackoff().toMillis();
+        RetryBackoff backoff = new RetryBackoff(config.queue().minBackoff(), config.queue().maxBackoff());
         while (running) {
             long start = System.nanoTime();
             String cause;
@@ -330,10 +331,9 @@ public final class RemoteWriteQueue implements SampleSink, AutoCloseable {
                 lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
             metrics.retried(cause);
-            if (!sleep(backoff)) {
+            if (!sleep(backoff.nextMillis())) {
                 return;
             }
-            backoff = Math.min(backoff * 2, config.queue().maxBackoff().toMillis());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.basalt.scrape.discovery;
 
 import io.basalt.scrape.config.KubernetesSdConfig;
+import io.basalt.scrape.http.RetryBackoff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -152,7 +153,7 @@ final class ResourceWatch implements AutoCloseable {
     }
 
     private void run() {
-        ReconnectBackoff backoff = new ReconnectBackoff(timing.minBackoff(), timing.maxBackoff());
+        RetryBackoff backoff = new RetryBackoff(timing.minBackoff(), timing.maxBackoff());
         long resyncAt = 0;
         while (!closed) {
             try {

@@ -1,12 +1,13 @@
-package io.basalt.scrape.discovery;
+package io.basalt.scrape.http;
 
 import java.time.Duration;
 
 /**
- * The wait before reconnecting to a server that failed: doubling from a minimum to a maximum, and back to the minimum
- * once a connection works again, so a server that is down is not hammered and one that is back is used at once.
+ * The wait before trying a server that failed again: doubling from a minimum to a maximum, and back to the minimum
+ * once a request works again, so a server that is down is not hammered and one that is back is used at once. The
+ * agent's one back-off: discovery watches reconnect with it and remote-write queues resend with it.
  */
-final class ReconnectBackoff {
+public final class RetryBackoff {
 
     private final long minMillis;
 
@@ -14,20 +15,20 @@ final class ReconnectBackoff {
 
     private long nextMillis;
 
-    ReconnectBackoff(Duration min, Duration max) {
+    public RetryBackoff(Duration min, Duration max) {
         this.minMillis = min.toMillis();
         this.maxMillis = Math.max(minMillis, max.toMillis());
         this.nextMillis = minMillis;
     }
 
     /** The wait before the next attempt; each call doubles the one after, up to the maximum. */
-    long nextMillis() {
+    public long nextMillis() {
         long wait = nextMillis;
         nextMillis = Math.min(maxMillis, nextMillis * 2);
         return wait;
     }
 
-    void reset() {
+    public void reset() {
         nextMillis = minMillis;
     }
 }
