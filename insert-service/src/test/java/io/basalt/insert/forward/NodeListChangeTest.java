@@ -44,6 +44,9 @@ class NodeListChangeTest {
     @Test
     void aDrainingNodeGetsNoNewCopiesAndATooShortListIsRefused() throws Exception {
         InsertHttp http = new InsertHttp(port);
+        // The three nodes again, should a rerun find the file as the last run left it.
+        Files.writeString(listFile, NODES.get(0).url() + "\n" + NODES.get(1).url() + "\n" + NODES.get(2).url() + "\n");
+        awaitStatus(http, "\"draining\":[]");
         NODES.forEach(StubStorageNode::reset);
         assertThat(http.remoteWrite(series("before", 300)).statusCode()).isEqualTo(204);
         assertThat(NODES).as("the file's three nodes all take copies").allSatisfy(n -> assertThat(n.samples())
@@ -67,6 +70,14 @@ class NodeListChangeTest {
         NODES.forEach(StubStorageNode::reset);
         assertThat(http.remoteWrite(series("refused", 50)).statusCode()).isEqualTo(204);
         assertThat(NODES.get(1).samples()).as("the old list still in use").isEqualTo(50);
+    }
+
+    private static void awaitStatus(InsertHttp http, String fragment) throws Exception {
+        String body = "";
+        for (int i = 0; i < 200 && !(body = http.get("/api/v1/status").body()).contains(fragment); i++) {
+            Thread.sleep(25);
+        }
+        assertThat(body).as("status within 5 s").contains(fragment);
     }
 
     private static void awaitMetric(InsertHttp http, String name, double atLeast) throws InterruptedException {
