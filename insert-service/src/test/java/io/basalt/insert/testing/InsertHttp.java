@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -82,6 +83,18 @@ public final class InsertHttp {
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        catch (HttpTimeoutException e) {
+            // Requests to the node under test have gone unanswered only in full-module runs, never alone: what
+            // every thread was doing then is the evidence needed to find out why.
+            System.err.println("no answer to " + request.method() + " " + request.uri() + " in time; threads:");
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                System.err.println("\"" + t.getName() + "\" " + t.getState());
+                for (StackTraceElement frame : stack) {
+                    System.err.println("    at " + frame);
+                }
+            });
+            throw new IllegalStateException(e);
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
