@@ -212,7 +212,7 @@ public class Repairer implements SmartLifecycle {
             for (int b = 0; b < blocks.size(); b++) {
                 // Each block on the list current when it starts: nodes keep their index across list changes.
                 Holders holders = Holders.of(nodes.current());
-                String unsupported = holders.unsupported(insertProps.getReplicationFactor());
+                String unsupported = holders.unsupported();
                 if (unsupported != null) {
                     // Not a node's failure: the blocks stay unverified (the lag shows it) until the list allows it.
                     lastError = unsupported;
@@ -242,7 +242,7 @@ public class Repairer implements SmartLifecycle {
         for (int attempt = 1; attempt <= ATTEMPTS_PER_BLOCK; attempt++) {
             awaitHealthy(holders.all());
             try {
-                repair.repair(holders.owners(), holders.draining(), block);
+                repair.repair(holders, insertProps.getReplicationFactor(), block);
                 verified.verified(block);
                 tally.blocksVerified.incrementAndGet();
                 return true;
