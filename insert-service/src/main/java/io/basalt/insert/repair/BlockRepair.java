@@ -5,10 +5,12 @@ import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -51,7 +53,7 @@ public final class BlockRepair {
      * are neither compared nor written.
      */
     public void repair(int[] owners, int[] draining, TimeBlock block) {
-        repair(replicas, owners, draining, block, this.owners);
+        repair(replicas, owners, draining, block, this.owners, tenantsOf(block));
     }
 
     /**
@@ -63,15 +65,23 @@ public final class BlockRepair {
         ReplicaDiff.Owners placed = holders.placementOwners(replicationFactor);
         ReplicaDiff.Owners owns = (node, tenant, labels) -> placed.owns(node, tenant, labels)
                 && owners.owns(node, tenant, labels);
+        // Each node is asked its tenants once per block, however many owner sets it is in.
+        IntFunction<Set<TenantId>> tenants = tenantsOf(block);
         for (Holders.OwnerGroup group : holders.groups(replicationFactor)) {
-            repair(replicas.scopedTo(group.scope()), group.nodes(), holders.draining(), block, owns);
+            repair(replicas.scopedTo(group.scope()), group.nodes(), holders.draining(), block, owns, tenants);
         }
     }
 
-    private void repair(Replicas scoped, int[] owners, int[] draining, TimeBlock block, ReplicaDiff.Owners owns) {
+    private IntFunction<Set<TenantId>> tenantsOf(TimeBlock block) {
+        Map<Integer, Set<TenantId>> asked = new HashMap<>();
+        return node -> asked.computeIfAbsent(node, n -> replicas.tenants(n, block));
+    }
+
+    private void repair(Replicas scoped, int[] owners, int[] draining, TimeBlock block, ReplicaDiff.Owners owns,
+            IntFunction<Set<TenantId>> tenantsOf) {
         Set<TenantId> tenants = new TreeSet<>();
         for (int node : owners) {
-            tenants.addAll(scoped.tenants(node, block));
+            tenants.addAll(tenantsOf.apply(node));
         }
         int[] holders = IntStream.concat(Arrays.stream(owners), Arrays.stream(draining)).toArray();
         ReplicaDiff.Owners writable = (node, tenant, labels) -> Holders.contains(owners, node)

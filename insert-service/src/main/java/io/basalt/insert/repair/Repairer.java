@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * The anti-entropy repairer of an insert node with {@code basalt.insert.repair.enabled}: every
  * {@code basalt.insert.repair.interval}, and on demand ({@code POST /internal/repair}), it compares the storage nodes'
- * replicas block by closed block and copies what one lacks ({@link BlockRepair}). A block whose comparison fails
+ * replicas block by closed block and copies what one lacks ({@link BlockRepair}); with more storage nodes than copies,
+ * once per set of nodes that own series together, over those series only. A block whose comparison fails
  * (a node down or erroring) backs that node off for {@code basalt.insert.storage-backoff}, as writes do, and is tried
  * again after it; it stays unverified, which the repair lag shows, until a pass gets through it.
  */
