@@ -27,18 +27,30 @@ BASALT_INSERT_MAXHINTBYTESPERNODE: {{ $i.hints.maxBytesPerNode | int64 | quote }
 BASALT_INSERT_MINWRITECOPIES: {{ . | quote }}
 {{- end }}
 BASALT_INSERT_STORAGENODESFILE: "/etc/basalt/storage-nodes/insert.txt"
-{{- if $i.rebalance.enabled }}
-BASALT_INSERT_REBALANCE_ENABLED: "true"
-BASALT_INSERT_REBALANCE_SETTLE: {{ $i.rebalance.settle | quote }}
-BASALT_INSERT_REBALANCE_BYTESPERSECOND: {{ $i.rebalance.bytesPerSecond | int64 | quote }}
+{{- if not .Values.repair.enabled }}
+{{- include "basalt.rebalance.env" . }}
 {{- end }}
 {{- include "basalt.security.env" . }}
 {{- include "basalt.extraEnv" $i.extraEnv }}
 {{- end -}}
 
+{{- /*
+The rebalancer runs where the repairer runs (the one repair pod), or on the insert pods when there is no repair pod:
+several rebalancers are safe (a drop needs exactly what was copied) but read and copy the same series again.
+*/}}
+{{- define "basalt.rebalance.env" -}}
+{{- $r := .Values.insert.rebalance -}}
+{{- if $r.enabled }}
+BASALT_INSERT_REBALANCE_ENABLED: "true"
+BASALT_INSERT_REBALANCE_SETTLE: {{ $r.settle | quote }}
+BASALT_INSERT_REBALANCE_BYTESPERSECOND: {{ $r.bytesPerSecond | int64 | quote }}
+{{- end }}
+{{- end -}}
+
 {{- define "basalt.repair.config" -}}
 {{- $r := .Values.repair -}}
 {{ include "basalt.insert.config" . }}
+{{- include "basalt.rebalance.env" . }}
 BASALT_INSERT_REPAIR_ENABLED: "true"
 BASALT_INSERT_REPAIR_INTERVAL: {{ $r.interval | quote }}
 BASALT_INSERT_REPAIR_LOOKBACK: {{ $r.lookback | quote }}

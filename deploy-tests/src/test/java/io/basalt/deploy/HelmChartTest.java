@@ -125,7 +125,12 @@ class HelmChartTest {
         assertThat(configOf(objects, "prod-storage-nodes").get("insert.txt")).contains(
                 "\nhttp://prod-storage-0.prod-storage-headless:8482\n",
                 "\nhttp://prod-storage-2.prod-storage-headless:8482\n").doesNotContain("storage-3", "draining");
-        assertThat(configOf(objects, "prod-insert")).containsEntry("BASALT_INSERT_REBALANCE_ENABLED", "true");
+        assertThat(configOf(objects, "prod-repair")).as("the one rebalancer runs with the repairer")
+            .containsEntry("BASALT_INSERT_REBALANCE_ENABLED", "true")
+            .containsEntry("BASALT_INSERT_REBALANCE_SETTLE", "10m");
+        assertThat(configOf(objects, "prod-insert")).doesNotContainKey("BASALT_INSERT_REBALANCE_ENABLED");
+        assertThat(configOf(render(Map.of("repair.enabled", false)), "prod-insert")).as("no repair pod")
+            .containsEntry("BASALT_INSERT_REBALANCE_ENABLED", "true");
 
         // Adding storage-3 (ordinal 2): select first, insert still on two nodes.
         Map<String, String> adding = configOf(render(Map.of("storage.replicas", 3, "storage.nodeLists.select", 3,

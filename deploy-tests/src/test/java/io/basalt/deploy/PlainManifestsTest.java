@@ -96,6 +96,21 @@ class PlainManifestsTest {
     }
 
     @Test
+    void onlyTheRepairPodRebalances() {
+        List<HasMetadata> objects = kustomize();
+        Map<String, Map<String, String>> env = new TreeMap<>();
+        for (String tier : List.of("insert", "repair")) {
+            env.put(tier, KubernetesObjects.ofKind(objects, ConfigMap.class).stream()
+                    .filter(c -> c.getMetadata().getName().startsWith("basalt-" + tier + "-")).findFirst().orElseThrow()
+                    .getData());
+        }
+
+        assertThat(env.get("repair")).containsEntry("BASALT_INSERT_REBALANCE_ENABLED", "true")
+                .containsEntry("BASALT_INSERT_REPAIR_ENABLED", "true");
+        assertThat(env.get("insert")).doesNotContainKey("BASALT_INSERT_REBALANCE_ENABLED");
+    }
+
+    @Test
     void plainManifestsDeclareTheSameObjectsAsTheChart() {
         List<HasMetadata> chart = KubernetesObjects.parse(
                 new Helm(Repository.path("k8s/helm/basalt")).template().withName("basalt").call());

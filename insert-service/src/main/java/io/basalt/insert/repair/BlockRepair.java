@@ -5,10 +5,12 @@ import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -23,7 +25,7 @@ public final class BlockRepair {
 
     private final ReplicaDiff.Owners owners;
 
-    private final RangeDescent descent;
+    private final long leafSeries;
 
     private final int maxSamplesPerWrite;
 
@@ -37,7 +39,10 @@ public final class BlockRepair {
             RepairTally tally) {
         this.replicas = replicas;
         this.owners = owners;
-        this.descent = new RangeDescent(replicas, leafSeries);
+        if (leafSeries < 1) {
+            throw new IllegalArgumentException("leafSeries must be at least 1; got " + leafSeries);
+        }
+        this.leafSeries = leafSeries;
         this.maxSamplesPerWrite = maxSamplesPerWrite;
         this.tally = tally;
     }
@@ -48,27 +53,54 @@ public final class BlockRepair {
      * are neither compared nor written.
      */
     public void repair(int[] owners, int[] draining, TimeBlock block) {
+        repair(replicas, owners, draining, block, this.owners, tenantsOf(block));
+    }
+
+    /**
+     * Repairs {@code block} on a node list: each group of owners that share series ({@link Holders#groups}: with
+     * fewer copies than placement nodes, every set of {@code replicationFactor} nodes) is compared over its own series
+     * only, and a copy is written only to a node the placement makes an owner of the series.
+     */
+    void repair(Holders holders, int replicationFactor, TimeBlock block) {
+        ReplicaDiff.Owners placed = holders.placementOwners(replicationFactor);
+        ReplicaDiff.Owners owns = (node, tenant, labels) -> placed.owns(node, tenant, labels)
+                && owners.owns(node, tenant, labels);
+        // Each node is asked its tenants once per block, however many owner sets it is in.
+        IntFunction<Set<TenantId>> tenants = tenantsOf(block);
+        for (Holders.OwnerGroup group : holders.groups(replicationFactor)) {
+            repair(replicas.scopedTo(group.scope()), group.nodes(), holders.draining(), block, owns, tenants);
+        }
+    }
+
+    private IntFunction<Set<TenantId>> tenantsOf(TimeBlock block) {
+        Map<Integer, Set<TenantId>> asked = new HashMap<>();
+        return node -> asked.computeIfAbsent(node, n -> replicas.tenants(n, block));
+    }
+
+    private void repair(Replicas scoped, int[] owners, int[] draining, TimeBlock block, ReplicaDiff.Owners owns,
+            IntFunction<Set<TenantId>> tenantsOf) {
         Set<TenantId> tenants = new TreeSet<>();
         for (int node : owners) {
-            tenants.addAll(replicas.tenants(node, block));
+            tenants.addAll(tenantsOf.apply(node));
         }
         int[] holders = IntStream.concat(Arrays.stream(owners), Arrays.stream(draining)).toArray();
         ReplicaDiff.Owners writable = (node, tenant, labels) -> Holders.contains(owners, node)
-                && this.owners.owns(node, tenant, labels);
+                && owns.owns(node, tenant, labels);
+        RangeDescent descent = new RangeDescent(scoped, leafSeries);
         for (TenantId tenant : tenants) {
             RangeDescent.Differences diff = descent.differing(owners, tenant, block);
             tally.rangesDiffering.addAndGet(diff.rangesDiffering());
             for (HashRange leaf : diff.leaves()) {
-                repairRange(holders, writable, tenant, block, leaf);
+                repairRange(scoped, holders, writable, tenant, block, leaf);
             }
         }
     }
 
-    private void repairRange(int[] holders, ReplicaDiff.Owners writable, TenantId tenant, TimeBlock block,
-            HashRange range) {
+    private void repairRange(Replicas scoped, int[] holders, ReplicaDiff.Owners writable, TenantId tenant,
+            TimeBlock block, HashRange range) {
         List<List<TimeSeries>> held = new ArrayList<>(holders.length);
         for (int node : holders) {
-            held.add(replicas.series(node, tenant, block, range));
+            held.add(scoped.series(node, tenant, block, range));
         }
         ReplicaDiff.Result result = ReplicaDiff.of(tenant, holders, held, writable);
         tally.conflicts.addAndGet(result.conflicts());

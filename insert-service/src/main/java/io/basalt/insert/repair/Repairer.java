@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * The anti-entropy repairer of an insert node with {@code basalt.insert.repair.enabled}: every
  * {@code basalt.insert.repair.interval}, and on demand ({@code POST /internal/repair}), it compares the storage nodes'
- * replicas block by closed block and copies what one lacks ({@link BlockRepair}). A block whose comparison fails
+ * replicas block by closed block and copies what one lacks ({@link BlockRepair}); with more storage nodes than copies,
+ * once per set of nodes that own series together, over those series only. A block whose comparison fails
  * (a node down or erroring) backs that node off for {@code basalt.insert.storage-backoff}, as writes do, and is tried
  * again after it; it stays unverified, which the repair lag shows, until a pass gets through it.
  */
@@ -212,7 +213,7 @@ public class Repairer implements SmartLifecycle {
             for (int b = 0; b < blocks.size(); b++) {
                 // Each block on the list current when it starts: nodes keep their index across list changes.
                 Holders holders = Holders.of(nodes.current());
-                String unsupported = holders.unsupported(insertProps.getReplicationFactor());
+                String unsupported = holders.unsupported();
                 if (unsupported != null) {
                     // Not a node's failure: the blocks stay unverified (the lag shows it) until the list allows it.
                     lastError = unsupported;
@@ -242,7 +243,7 @@ public class Repairer implements SmartLifecycle {
         for (int attempt = 1; attempt <= ATTEMPTS_PER_BLOCK; attempt++) {
             awaitHealthy(holders.all());
             try {
-                repair.repair(holders.owners(), holders.draining(), block);
+                repair.repair(holders, insertProps.getReplicationFactor(), block);
                 verified.verified(block);
                 tally.blocksVerified.incrementAndGet();
                 return true;

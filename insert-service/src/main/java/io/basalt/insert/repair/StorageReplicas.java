@@ -6,8 +6,10 @@ import io.basalt.insert.forward.StorageNodes;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
+import io.basalt.wire.cluster.OwnerSet;
 import io.basalt.wire.cluster.ReplicaDigests;
 import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.ScopedSearchQuery;
 import io.basalt.wire.cluster.SearchQuery;
 import io.basalt.wire.cluster.StringListCodec;
 import java.time.Duration;
@@ -21,7 +23,8 @@ import org.springframework.http.MediaType;
 /**
  * {@link Replicas} over the storage nodes' internal API ({@code /internal/tenants}, {@code /internal/digest},
  * {@code /internal/search} by hash range, {@code /internal/insert}). Every answer read and rows block written is
- * counted and paced; a failed call throws {@link ReplicaUnavailableException} naming the node.
+ * counted and paced; a failed call throws {@link ReplicaUnavailableException} naming the node. A scoped view sends
+ * its owner set in the body of every digest and search ({@link ScopedSearchQuery}).
  */
 final class StorageReplicas implements Replicas {
 
@@ -38,16 +41,30 @@ final class StorageReplicas implements Replicas {
 
     private final RepairTally tally;
 
+    /** What digests and reads are limited to; null for every series. */
+    private final OwnerSet scope;
+
     StorageReplicas(StorageNodes nodes, Duration timeout, BytePacer pacer, RepairTally tally) {
+        this(nodes, timeout, pacer, tally, null);
+    }
+
+    private StorageReplicas(StorageNodes nodes, Duration timeout, BytePacer pacer, RepairTally tally,
+            OwnerSet scope) {
         this.nodes = nodes;
         this.timeout = timeout;
         this.pacer = pacer;
         this.tally = tally;
+        this.scope = scope;
+    }
+
+    @Override
+    public Replicas scopedTo(OwnerSet scope) {
+        return new StorageReplicas(nodes, timeout, pacer, tally, scope);
     }
 
     @Override
     public Set<TenantId> tenants(int node, TimeBlock block) {
-        byte[] body = post(node, "/internal/tenants", query(TenantId.DEFAULT, block));
+        byte[] body = post(node, "/internal/tenants", query(TenantId.DEFAULT, block).encode());
         Set<TenantId> out = new LinkedHashSet<>();
         for (String t : StringListCodec.decode(body)) {
             out.add(TenantId.parse(t));
@@ -58,12 +75,12 @@ final class StorageReplicas implements Replicas {
     @Override
     public ReplicaDigests digests(int node, TenantId tenant, TimeBlock block, HashRange range, int bucketBits) {
         return ReplicaDigests.decode(post(node, "/internal/digest?" + range.queryParams() + "&bucketBits="
-                + bucketBits, query(tenant, block)));
+                + bucketBits, scoped(tenant, block)));
     }
 
     @Override
     public List<TimeSeries> series(int node, TenantId tenant, TimeBlock block, HashRange range) {
-        return RowsCodec.decode(post(node, "/internal/search?" + range.queryParams(), query(tenant, block)))
+        return RowsCodec.decode(post(node, "/internal/search?" + range.queryParams(), scoped(tenant, block)))
             .series();
     }
 
@@ -80,14 +97,14 @@ final class StorageReplicas implements Replicas {
         pace(rows.length);
     }
 
-    private byte[] post(int node, String path, SearchQuery q) {
+    private byte[] post(int node, String path, byte[] query) {
         byte[] body;
         try {
             // Joined without the codecs' in-memory limit: a leaf range's samples may exceed it.
             body = DataBufferUtils.join(nodes.get(node).client().post()
                 .uri(path)
                 .contentType(QUERY)
-                .bodyValue(q.encode())
+                .bodyValue(query)
                 .retrieve()
                 .bodyToFlux(DataBuffer.class), MAX_ANSWER_BYTES)
                 .map(StorageReplicas::bytes)
@@ -117,6 +134,10 @@ final class StorageReplicas implements Replicas {
         String url = nodes.get(node).url();
         return new ReplicaUnavailableException(node, "storage node " + url + " failed " + path.replaceAll("\\?.*", "")
                 + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    private byte[] scoped(TenantId tenant, TimeBlock block) {
+        return new ScopedSearchQuery(query(tenant, block), scope).encode();
     }
 
     private static SearchQuery query(TenantId tenant, TimeBlock block) {

@@ -9,6 +9,7 @@ import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
 import io.basalt.wire.cluster.ReplicaDigests;
 import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.ScopedSearchQuery;
 import io.basalt.wire.cluster.SearchQuery;
 import io.basalt.wire.cluster.StringListCodec;
 import java.io.IOException;
@@ -25,11 +26,12 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
 
 /**
  * A storage node reduced to its internal insert API: it decodes each rows block and keeps it, or answers as told
  * (busy, rejecting, slow, gone), so insert-service can be tested against failures without real storage processes.
- * It also answers what the repairer reads (tenants, digests, search by hash range) from what it keeps.
+ * It also answers what the repairer reads (tenants, digests, search by hash range and owner set) from what it keeps.
  */
 public final class StubStorageNode implements AutoCloseable {
 
@@ -211,23 +213,33 @@ public final class StubStorageNode implements AutoCloseable {
 
     private void digest(HttpExchange ex) throws IOException {
         Map<String, String> params = params(ex);
-        SearchQuery q = SearchQuery.decode(ex.getRequestBody().readAllBytes());
         ReplicaDigests digests = new ReplicaDigests(Long.parseUnsignedLong(params.getOrDefault("prefix", "0")),
                 Integer.parseInt(params.getOrDefault("prefixBits", "0")),
                 Integer.parseInt(params.getOrDefault("bucketBits", "8")));
-        held(q.tenant(), q.minTime(), q.maxTime()).forEach(ts -> digests.add(SeriesHash.of(q.tenant(),
-                ts.labels()), ts));
+        ScopedSearchQuery scoped = ScopedSearchQuery.decode(ex.getRequestBody().readAllBytes());
+        TenantId tenant = scoped.query().tenant();
+        inScope(scoped, digests.range()).forEach(ts -> digests.add(SeriesHash.of(tenant, ts.labels()), ts));
         answerBytes(ex, digests.encode());
     }
 
     private void search(HttpExchange ex) throws IOException {
         Map<String, String> params = params(ex);
-        SearchQuery q = SearchQuery.decode(ex.getRequestBody().readAllBytes());
         HashRange range = new HashRange(Long.parseUnsignedLong(params.getOrDefault("prefix", "0")),
                 Integer.parseInt(params.getOrDefault("prefixBits", "0")));
-        answerBytes(ex, RowsCodec.encode(q.tenant(), held(q.tenant(), q.minTime(), q.maxTime()).stream()
-            .filter(ts -> range.contains(SeriesHash.of(q.tenant(), ts.labels())))
-            .toList()));
+        ScopedSearchQuery scoped = ScopedSearchQuery.decode(ex.getRequestBody().readAllBytes());
+        answerBytes(ex, RowsCodec.encode(scoped.query().tenant(), inScope(scoped, range)));
+    }
+
+    /** What a digest or search asks for: the held series of the range and, if one is named, the owner set. */
+    private List<TimeSeries> inScope(ScopedSearchQuery scoped, HashRange range) {
+        SearchQuery q = scoped.query();
+        LongPredicate owned = scoped.seriesHashes();
+        return held(q.tenant(), q.minTime(), q.maxTime()).stream()
+            .filter(ts -> {
+                long hash = SeriesHash.of(q.tenant(), ts.labels());
+                return range.contains(hash) && owned.test(hash);
+            })
+            .toList();
     }
 
     private void answerBytes(HttpExchange ex, byte[] body) throws IOException {

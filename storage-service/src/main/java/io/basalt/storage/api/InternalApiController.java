@@ -10,6 +10,7 @@ import io.basalt.tsdb.DurableStorage;
 import io.basalt.tsdb.Storage;
 import io.basalt.wire.cluster.MalformedBodyException;
 import io.basalt.wire.cluster.RowsCodec;
+import io.basalt.wire.cluster.ScopedSearchQuery;
 import io.basalt.wire.cluster.SearchQuery;
 import io.basalt.wire.cluster.StringListCodec;
 import io.basalt.model.SeriesHash;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -115,8 +117,9 @@ public class InternalApiController {
     /**
      * Series with their samples in the query's range, as one rows block streamed in chunks while the engine scans
      * ({@link RowsStream}); the select slot is held until the last chunk is sent. {@code prefix} and
-     * {@code prefixBits} narrow it to a series-hash range ({@link HashRange}), so a repairer reads back just the
-     * series of a range whose digests differ.
+     * {@code prefixBits} narrow it to a series-hash range ({@link HashRange}), and a body naming an owner set
+     * ({@link ScopedSearchQuery}) to the series that set owns, so a repairer reads back just the series of a range
+     * whose digests differ.
      */
     @PostMapping(path = "/internal/search", produces = RowsCodec.CONTENT_TYPE)
     public Flux<DataBuffer> search(ServerHttpRequest request, ServerHttpResponse response,
@@ -129,10 +132,16 @@ public class InternalApiController {
         catch (IllegalArgumentException e) {
             return Flux.error(new MalformedBodyException("search range: " + e.getMessage()));
         }
-        return searchQuery(request)
-            .flatMapMany(q -> selectGate.runMany(() -> RowsStream.search(storage, q,
-                    labels -> range.contains(SeriesHash.of(q.tenant(), labels)), deadline::check,
-                    response.bufferFactory(), Schedulers.boundedElastic())))
+        return BoundedBody.read(request, MAX_QUERY_BODY, bodies, body -> Mono.fromCallable(
+                () -> ScopedSearchQuery.decode(body)))
+            .flatMapMany(scoped -> selectGate.runMany(() -> {
+                SearchQuery q = scoped.query();
+                LongPredicate owned = scoped.seriesHashes();
+                return RowsStream.search(storage, q, labels -> {
+                    long hash = SeriesHash.of(q.tenant(), labels);
+                    return range.contains(hash) && owned.test(hash);
+                }, deadline::check, response.bufferFactory(), Schedulers.boundedElastic());
+            }))
             .doOnError(QueryDeadline.Exceeded.class, e -> scansStopped.increment());
     }
 

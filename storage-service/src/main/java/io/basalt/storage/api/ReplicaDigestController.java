@@ -7,7 +7,9 @@ import io.basalt.node.web.BoundedBody;
 import io.basalt.tsdb.Storage;
 import io.basalt.wire.cluster.MalformedBodyException;
 import io.basalt.wire.cluster.ReplicaDigests;
+import io.basalt.wire.cluster.ScopedSearchQuery;
 import io.basalt.wire.cluster.SearchQuery;
+import java.util.function.LongPredicate;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,7 +21,8 @@ import reactor.core.publisher.Mono;
  * {@code POST /internal/digest}: what this node holds of a series-hash range, per sub-range ({@link ReplicaDigests}),
  * for a repairer in a stateless tier that compares replicas without the storage nodes knowing each other. The body
  * is a search query: its tenant, time range and matchers select the samples digested; it is read against the node's
- * body budget like every internal call's.
+ * body budget like every internal call's. A body that names an owner set ({@link ScopedSearchQuery}) digests only the
+ * series that set owns under the request's placement list, so a repairer can compare nodes that each own a part.
  */
 @RestController
 public class ReplicaDigestController {
@@ -51,13 +54,16 @@ public class ReplicaDigestController {
         }
         QueryDeadline deadline = QueryDeadline.of(request);
         return BoundedBody.read(request, MAX_QUERY_BODY, bodies, body -> Mono.fromCallable(
-                () -> SearchQuery.decode(body)))
-            .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
+                () -> ScopedSearchQuery.decode(body)))
+            .flatMap(scoped -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 deadline.check();
-                // Series outside the range are skipped before their samples are read.
-                storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(),
-                        labels -> digests.range().contains(SeriesHash.of(q.tenant(), labels)),
-                        ts -> digests.add(SeriesHash.of(q.tenant(), ts.labels()), ts));
+                SearchQuery q = scoped.query();
+                LongPredicate owned = scoped.seriesHashes();
+                // Series outside the range or the owner set are skipped before their samples are read.
+                storage.search(q.tenant(), q.matchers(), q.minTime(), q.maxTime(), labels -> {
+                    long hash = SeriesHash.of(q.tenant(), labels);
+                    return digests.range().contains(hash) && owned.test(hash);
+                }, ts -> digests.add(SeriesHash.of(q.tenant(), ts.labels()), ts));
                 return digests.encode();
             })));
     }
