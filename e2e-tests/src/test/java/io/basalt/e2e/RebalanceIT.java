@@ -13,9 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,7 +167,7 @@ class RebalanceIT {
                 + "(even share %d); in place %.1f s after insert learned storage-3, storage-3 empty %.1f s after it "
                 + "was marked draining (settle 3 s); rebalancer: %s%n", seriesWritten(), load.acknowledgedSamples(),
                 shares, expected, addMillis / 1000.0, drainMillis / 1000.0,
-                status(insert).path("data").path("rebalance"));
+                insert.status().path("data").path("rebalance"));
     }
 
     // ---------------------------------------------------------------------------------------------------- checks
@@ -274,7 +272,7 @@ class RebalanceIT {
         long deadline = System.nanoTime() + REBALANCED_WITHIN.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = status(insert).path("data").path("rebalance").path("lastPass");
+            last = insert.status().path("data").path("rebalance").path("lastPass");
             if (!last.isMissingNode() && !last.isNull()
                     && java.time.Instant.parse(last.path("started").asString()).toEpochMilli() > since + 3_000
                     && last.path("placement").toString().equals(JSON.writeValueAsString(placement))
@@ -304,36 +302,16 @@ class RebalanceIT {
                 List.of("--basalt.storage.data-path=" + dir.resolve(name)));
     }
 
-    /** Replaces the file whole (write, then rename), as the launcher does, so no reader sees it half-written. */
     private void writeList(String file, String... lines) throws Exception {
-        Path tmp = dir.resolve(file + ".tmp");
-        Files.writeString(tmp, String.join("\n", lines) + "\n");
-        Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        NodeListFile.write(dir.resolve(file), List.of(lines));
     }
 
     private void awaitStatus(ServiceProcess p, String what, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = status(p);
-            if (done.test(last)) {
-                return;
-            }
-            pause(Duration.ofMillis(100));
-        }
-        throw new AssertionError(what + ": not within 20 s; status of " + p.name() + ": "
-                + last.path("data").path("storageNodes"));
+        p.awaitStatus(what, done, Duration.ofSeconds(20));
     }
 
     private static String nodeList(JsonNode status) {
         return status.path("data").path("storageNodes").path("nodes").toString();
-    }
-
-    private JsonNode status(ServiceProcess p) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(p.baseUrl() + "/api/v1/status"))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("status of %s: %s", p.name(), r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
     }
 
     private List<JsonNode> export(String selector) throws Exception {

@@ -125,28 +125,8 @@ class RepairDrillIT {
         return node;
     }
 
-    /** Starts a pass and waits, bounded, until it is over; returns the status' repair section. */
     private JsonNode repair(ServiceProcess insert) throws Exception {
-        long passes = repairStatus(insert).path("passesTotal").asLong();
-        HttpResponse<String> started = post(insert, "/internal/repair", new byte[0]);
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
-        JsonNode repair = repairStatus(insert);
-        while (repair.path("passesTotal").asLong() <= passes || repair.path("running").asBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the repair pass did not finish within " + PASS_TIMEOUT + ": " + repair);
-            }
-            Thread.sleep(200);
-            repair = repairStatus(insert);
-        }
-        assertThat(repair.path("blockFailuresTotal").asLong()).as("no block failed: %s", repair).isZero();
-        return repair;
-    }
-
-    private JsonNode repairStatus(ServiceProcess insert) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(insert.baseUrl() + "/api/v1/status"))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body()).path("data").path("repair");
+        return RepairPass.run(insert, PASS_TIMEOUT);
     }
 
     /** {@link #SERIES} series of {@code metric}, a sample every 30 s over two closed hours, via insert's import. */

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * One Basalt service started from its built jar as a separate JVM on a loopback port, the way the launcher and
@@ -19,6 +22,8 @@ import java.util.List;
 final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
 
@@ -141,6 +146,31 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+    }
+
+    /** The node's {@code GET /api/v1/status} (node lists, handoff, repair, rebalance); fails unless it answers 200. */
+    JsonNode status() throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/status"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("status of " + name + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Polls {@link #status()} until {@code done} holds; fails with the last status after {@code timeout}. */
+    JsonNode awaitStatus(String what, Predicate<JsonNode> done, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = status();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(what + ": not within " + timeout + "; status of " + name + ": " + last);
     }
 
     /** Like {@code kill -9}: no shutdown hooks run. */
