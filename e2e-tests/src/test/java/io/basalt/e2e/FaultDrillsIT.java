@@ -407,9 +407,10 @@ class FaultDrillsIT {
      */
     private Map<String, Long> replicaGaps(ServiceProcess node) throws Exception {
         Map<String, Set<Long>> acknowledged = new LinkedHashMap<>();
-        acknowledged.put("warmup", load.acknowledgedSteps("warmup"));
+        // Copies: the ledger grows while the load goes on, and a step acknowledged after the read is not owed yet.
+        acknowledged.put("warmup", Set.copyOf(load.acknowledgedSteps("warmup")));
         for (String drill : drills.keySet()) {
-            acknowledged.put(drill, load.acknowledgedSteps(drill));
+            acknowledged.put(drill, Set.copyOf(load.acknowledgedSteps(drill)));
         }
         awaitHandoff();
         long now = System.currentTimeMillis();
