@@ -17,6 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -187,6 +191,36 @@ class RepairApiTest {
         assertThat(on0).hasSize(21).contains(onlyDraining);
         assertThat(NODES.get(1).held(TENANT, 0, Long.MAX_VALUE)).isEqualTo(on0);
         assertThat(NODES.get(2).requests()).as("writes to the draining node").isZero();
+    }
+
+    @Test
+    void aPassTagsItsStorageCallsByApiNotByHashRange() throws Exception {
+        List<TimeSeries> all = series(200, 2);
+        NODES.get(0).store(TENANT, all);
+        NODES.get(1).store(TENANT, all.subList(0, 100)); // differs in about a hundred sub-ranges
+        long passes = status().path("passesTotal").asLong();
+
+        assertThat(http.post("/internal/repair", new byte[0]).statusCode()).isEqualTo(202);
+        awaitPasses(passes + 1);
+
+        // One uri tag per range would hit Micrometer's cap on uri tags, which then drops every later request's timing.
+        assertThat(clientUriTags()).as("uri tags of the insert node's requests to storage")
+            .contains("/internal/digest?prefix={prefix}&prefixBits={prefixBits}&bucketBits={bucketBits}",
+                    "/internal/search?prefix={prefix}&prefixBits={prefixBits}")
+            .allSatisfy(uri -> assertThat(uri).doesNotContainPattern("=[0-9]"))
+            .hasSizeLessThanOrEqualTo(5);
+    }
+
+    /** The distinct {@code uri} labels of {@code http_client_requests_seconds_count} on the insert node. */
+    private Set<String> clientUriTags() {
+        Set<String> uris = new TreeSet<>();
+        Matcher uri = Pattern.compile("uri=\"([^\"]*)\"").matcher("");
+        for (String line : http.get("/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith("http_client_requests_seconds_count{") && uri.reset(line).find()) {
+                uris.add(uri.group(1));
+            }
+        }
+        return uris;
     }
 
     @Test
