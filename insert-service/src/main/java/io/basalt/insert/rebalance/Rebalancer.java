@@ -2,11 +2,11 @@ package io.basalt.insert.rebalance;
 
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.BytePacer;
+import io.basalt.insert.forward.PeriodicPass;
 import io.basalt.insert.forward.Placement;
 import io.basalt.insert.forward.StorageCallException;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
-import io.basalt.insert.forward.WorkerThread;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
@@ -18,6 +18,7 @@ import io.basalt.wire.cluster.StringListCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * each sample has at least its usual copies, and select's merge hides the duplicates in between.
  */
 @Component
-public class Rebalancer implements SmartLifecycle {
+public class Rebalancer extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
 
@@ -80,10 +80,9 @@ public class Rebalancer implements SmartLifecycle {
 
     private volatile String lastError;
 
-    private final WorkerThread worker = new WorkerThread("rebalancer");
-
     public Rebalancer(StorageNodes nodes, InsertProperties insertProps, RebalanceProperties props,
             MeterRegistry registry) {
+        super("rebalancer", props, Duration.ZERO, Spacing.AFTER_END);
         this.nodes = nodes;
         this.insertProps = insertProps;
         this.props = props;
@@ -193,48 +192,13 @@ public class Rebalancer implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!props.isEnabled()) {
-            return;
-        }
-        worker.start(this::runForever);
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.isRunning();
-    }
-
-    private void runForever() {
-        while (worker.isCurrent()) {
-            try {
-                pass();
-                Thread.sleep(props.getInterval().toMillis());
-            }
-            catch (InterruptedException e) {
-                return;
-            }
-            catch (Throwable t) {
-                // The thread must outlive any failure, or misplaced series would silently stay where they are.
-                log.error("rebalance pass failed; retrying", t);
-                lastError = t.toString();
-                try {
-                    Thread.sleep(props.getInterval().toMillis());
-                }
-                catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+    protected void passFailed(Throwable failure) {
+        lastError = failure.toString();
     }
 
     /** One pass over every listed node, draining ones included. */
-    void pass() throws InterruptedException {
+    @Override
+    protected void pass() throws InterruptedException {
         Placement layout = nodes.current();
         Pass pass = new Pass(layout.placementUrls());
         currentPass = pass;
