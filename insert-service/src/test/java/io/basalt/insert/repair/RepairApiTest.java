@@ -17,10 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -204,23 +200,11 @@ class RepairApiTest {
         awaitPasses(passes + 1);
 
         // One uri tag per range would hit Micrometer's cap on uri tags, which then drops every later request's timing.
-        assertThat(clientUriTags()).as("uri tags of the insert node's requests to storage")
+        assertThat(http.clientUriTags()).as("uri tags of the insert node's requests to storage")
             .contains("/internal/digest?prefix={prefix}&prefixBits={prefixBits}&bucketBits={bucketBits}",
                     "/internal/search?prefix={prefix}&prefixBits={prefixBits}")
             .allSatisfy(uri -> assertThat(uri).doesNotContainPattern("=[0-9]"))
             .hasSizeLessThanOrEqualTo(5);
-    }
-
-    /** The distinct {@code uri} labels of {@code http_client_requests_seconds_count} on the insert node. */
-    private Set<String> clientUriTags() {
-        Set<String> uris = new TreeSet<>();
-        Matcher uri = Pattern.compile("uri=\"([^\"]*)\"").matcher("");
-        for (String line : http.get("/actuator/prometheus").body().split("\n")) {
-            if (line.startsWith("http_client_requests_seconds_count{") && uri.reset(line).find()) {
-                uris.add(uri.group(1));
-            }
-        }
-        return uris;
     }
 
     @Test
