@@ -151,9 +151,21 @@ final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            kill();
+        closeAll(List.of(this));
+    }
+
+    /**
+     * Stops every process at once (SIGTERM, then SIGKILL to any still running 10 s later): a JVM takes a few seconds
+     * to shut down, which one after another adds up to most of a test's tear-down.
+     */
+    static void closeAll(List<ServiceProcess> processes) throws InterruptedException {
+        processes.forEach(p -> p.process.destroy());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (ServiceProcess p : processes) {
+            long left = deadline - System.nanoTime();
+            if (!p.process.waitFor(Math.max(0, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                p.kill();
+            }
         }
     }
 
