@@ -3,10 +3,12 @@ package io.basalt.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * How the tests launch a service jar: from its extracted layout ({@code java -Djarmode=tools -jar extract}) with a
@@ -27,8 +29,11 @@ final class SharedClassArchives {
     static synchronized List<String> launch(String module, Path jar, Path targetDir) throws IOException {
         Path dir = targetDir.resolve("cds").resolve(module + "-" + Files.getLastModifiedTime(jar).toMillis());
         Path app = dir.resolve(module + ".jar");
-        if (!Files.exists(app) && !extract(jar, dir)) {
-            return List.of("-jar", jar.toString());
+        if (!Files.exists(app)) {
+            deleteOlderBuilds(module, dir);
+            if (!extract(jar, dir)) {
+                return List.of("-jar", jar.toString());
+            }
         }
         Path archive = dir.resolve(module + ".jsa");
         if (Files.exists(archive) && !writing(module)) {
@@ -55,6 +60,22 @@ final class SharedClassArchives {
     private static boolean writing(String module) {
         Process writer = WRITERS.get(module);
         return writer != null && writer.isAlive();
+    }
+
+    /** The extracted jar and archive of earlier builds of the module: about 120 MB each. */
+    private static void deleteOlderBuilds(String module, Path dir) throws IOException {
+        if (!Files.isDirectory(dir.getParent())) {
+            return;
+        }
+        try (Stream<Path> builds = Files.list(dir.getParent())) {
+            for (Path old : builds.filter(b -> b.getFileName().toString().startsWith(module + "-")).toList()) {
+                try (Stream<Path> files = Files.walk(old)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
     }
 
     private static boolean extract(Path jar, Path dir) throws IOException {
