@@ -26,7 +26,10 @@ final class TestAgents {
                 "basalt.agent.data-path=" + data,
                 "basalt.agent.fsync-interval=100ms",
                 "basalt.agent.send-shards=2",
-                "spring.cloud.loadbalancer.health-check.interval=500ms"));
+                "spring.cloud.loadbalancer.health-check.interval=500ms",
+                // Health checks every 500 ms never leave the event loops idle for the default 2 s quiet period, so
+                // each close would wait out the 15 s shutdown timeout.
+                "spring.reactor.netty.shutdown-quiet-period=0s"));
         extra.forEach((k, v) -> props.add(k + "=" + v));
         // As command-line arguments, so they override application.yml as an operator's flags would.
         return new SpringApplicationBuilder(AgentApplication.class).sources(sources)

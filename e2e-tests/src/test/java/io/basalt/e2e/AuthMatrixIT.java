@@ -97,9 +97,7 @@ class AuthMatrixIT {
 
     @AfterAll
     void stopCluster() throws InterruptedException {
-        for (ServiceProcess p : processes) {
-            p.close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

@@ -65,9 +65,7 @@ class InsertFaultIT {
 
     @AfterAll
     void stop() throws InterruptedException {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

@@ -68,17 +68,18 @@ class InsertPrometheusIT {
         List<String> selectArgs = new ArrayList<>(nodes);
         selectArgs.add("--basalt.select.replication-factor=2");
         select = track(ServiceProcess.start("insprom-select", "select-service", selectArgs));
-        for (ServiceProcess p : List.copyOf(processes)) {
-            p.awaitReady(Duration.ofSeconds(180));
-        }
+        List<ServiceProcess> basalt = List.copyOf(processes);
 
+        // Prometheus starts scraping while the Basalt JVMs start: the minute of scraping overlaps their start-up, and
+        // what it scraped before the inserts listened reaches them from its WAL with the remote-write retries.
         int exporterPort = ServiceProcess.freePort();
         ServiceProcess exporter = track(ServiceProcess.startBinary("insprom-node-exporter", exporterPort,
                 List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + exporterPort)));
         exporter.awaitHttp("/metrics", Duration.ofSeconds(30));
 
         Path config = dir.resolve("prometheus.yml");
-        String queue = "    queue_config: {batch_send_deadline: 1s, max_samples_per_send: 5000, min_backoff: 100ms}\n";
+        String queue = "    queue_config: {batch_send_deadline: 1s, max_samples_per_send: 5000, min_backoff: 100ms, "
+                + "max_backoff: 1s}\n";
         Files.writeString(config, """
                 global:
                   scrape_interval: 1s
@@ -104,15 +105,19 @@ class InsertPrometheusIT {
         }
         assertThat(api.instantVector("up")).as("Prometheus scraped node_exporter within 30 s").isNotEmpty();
         firstScrapeMillis = System.currentTimeMillis();
-        Thread.sleep(SCRAPING_MILLIS + DELIVERY_MARGIN_MILLIS + 2_000);
+
+        for (ServiceProcess p : basalt) {
+            p.awaitReady(Duration.ofSeconds(180));
+        }
+        // A minute of scraping, and the backlog of a slow start-up given the same margin as steady sending.
+        long comparable = Math.max(firstScrapeMillis + SCRAPING_MILLIS, System.currentTimeMillis())
+                + DELIVERY_MARGIN_MILLIS + 2_000;
+        Thread.sleep(comparable - System.currentTimeMillis());
     }
 
     @AfterAll
     void stop() throws InterruptedException {
-        // Senders first, so that they do not log failures against nodes already stopped.
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

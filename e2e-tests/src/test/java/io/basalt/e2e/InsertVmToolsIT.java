@@ -92,9 +92,7 @@ class InsertVmToolsIT {
 
     @AfterAll
     void stop() throws InterruptedException {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

@@ -91,15 +91,13 @@ class LauncherIT {
                 "insert places new series copies on storage-3", "storage-3 added");
         assertThat(basalt(Duration.ofSeconds(60), "status").output()).containsPattern("storage-3 +\\d+ +8502 +healthy");
         // The launcher's rebalancer moves a series once its newest sample on its old node is 30 s old.
-        waitUntil(() -> rebalanced() > 0, Duration.ofMinutes(3));
-        assertThat(rebalanced()).as("series moved to storage-3 within 3 min").isPositive();
+        waitUntil("series moved to storage-3", () -> rebalanced() > 0, Duration.ofMinutes(3));
 
         Launcher.Result removed = basalt(Duration.ofMinutes(8), "remove-storage", "storage-3");
         assertThat(removed.exitCode()).as(removed.output()).isZero();
         assertThat(removed.output()).contains("insert drains storage-3", "storage-3 holds no series any more",
                 "insert forgets storage-3", "select forgets storage-3", "storage-3 removed and stopped");
-        waitUntil(() -> !listening(8502), Duration.ofSeconds(30));
-        assertThat(listening(8502)).as("storage-3 stopped").isFalse();
+        waitUntil("storage-3 stopped listening on 8502", () -> !listening(8502), Duration.ofSeconds(30));
         assertThat(basalt(Duration.ofSeconds(60), "status").output()).doesNotContain("storage-3");
         PrometheusApi api = new PrometheusApi("http://127.0.0.1:8481/select/0/prometheus");
         Set<String> regions = new TreeSet<>();
@@ -126,7 +124,8 @@ class LauncherIT {
         Path pidFile = data.resolve("run/select-2.pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        waitUntil(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(20));
+        waitUntil("select-2 killed", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true),
+                Duration.ofSeconds(20));
 
         Launcher.Result r = basalt("up", Duration.ofMinutes(3));
 
@@ -164,10 +163,13 @@ class LauncherIT {
         return Launcher.listening(port);
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration timeout)
+    private static void waitUntil(String what, java.util.function.BooleanSupplier condition, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout + ": " + what);
+            }
             Thread.sleep(200);
         }
     }

@@ -80,9 +80,7 @@ class SelectConformanceIT {
 
     @AfterAll
     void stopCluster() throws InterruptedException {
-        for (ServiceProcess p : processes) {
-            p.close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

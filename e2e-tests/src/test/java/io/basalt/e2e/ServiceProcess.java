@@ -55,10 +55,14 @@ final class ServiceProcess implements AutoCloseable {
         Path logDir = root.resolve("e2e-tests").resolve("target").resolve("e2e-logs");
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
+        List<String> launch = SharedClassArchives.launch(module, jar, root.resolve("e2e-tests").resolve("target"));
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
+                "-XX:+UseSerialGC"));
+        cmd.addAll(launch);
+        cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1"));
         cmd.addAll(springArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        SharedClassArchives.started(module, launch, p);
         return new ServiceProcess(name, port, p, log);
     }
 
@@ -181,9 +185,23 @@ final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            kill();
+        closeAll(List.of(this));
+    }
+
+    /**
+     * Stops every process at once (SIGTERM, then SIGKILL to any still running 10 s later, 60 s for one writing its
+     * class-data-sharing archive): a JVM takes a few seconds to shut down, which one after another adds up to most of
+     * a test's tear-down.
+     */
+    static void closeAll(List<ServiceProcess> processes) throws InterruptedException {
+        processes.forEach(p -> p.process.destroy());
+        long start = System.nanoTime();
+        for (ServiceProcess p : processes) {
+            Duration grace = Duration.ofSeconds(SharedClassArchives.writes(p.process) ? 60 : 10);
+            long left = start + grace.toNanos() - System.nanoTime();
+            if (!p.process.waitFor(Math.max(0, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                p.kill();
+            }
         }
     }
 

@@ -71,9 +71,7 @@ class ShardingIT {
 
     @AfterAll
     void stopCluster() throws InterruptedException {
-        for (ServiceProcess p : processes) {
-            p.close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

@@ -75,9 +75,7 @@ class TenantIsolationIT {
 
     @AfterAll
     void stopCluster() throws InterruptedException {
-        for (ServiceProcess p : processes) {
-            p.close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

@@ -84,9 +84,7 @@ class WalkingSkeletonIT {
 
     @AfterAll
     void stopCluster() throws InterruptedException {
-        for (ServiceProcess p : processes) {
-            p.close();
-        }
+        ServiceProcess.closeAll(processes);
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import io.basalt.node.web.CrossSiteWrites;
+import io.basalt.node.web.NettyResourcesPerContext;
 import io.basalt.node.web.NodeErrorAdvice;
 import io.basalt.node.web.SlowClientTimeouts;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,10 +21,10 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Gives every Basalt service the status endpoint, the overload answer, the slow-client timeouts and the refusal of
- * cross-site writes without per-service wiring.
+ * cross-site writes without per-service wiring, and Netty resources of its own to each context.
  */
 @AutoConfiguration
-@Import({ NodeErrorAdvice.class, SlowClientTimeouts.class, CrossSiteWrites.class })
+@Import({ NodeErrorAdvice.class, SlowClientTimeouts.class, CrossSiteWrites.class, NettyResourcesPerContext.class })
 public class NodeRuntimeAutoConfiguration {
 
     /**

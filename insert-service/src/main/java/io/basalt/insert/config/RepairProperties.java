@@ -7,19 +7,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the anti-entropy repairer ({@code basalt.insert.repair.*}, see docs/operations.md). Exactly one insert
- * node of a cluster should have it enabled: two would compare and copy the same blocks twice.
+ * Settings of the anti-entropy repairer ({@code basalt.insert.repair.*}, see docs/operations.md): {@code enabled},
+ * {@code interval} (1h, between the starts of two passes) and {@code bytes-per-second} of every periodic pass, and the
+ * repair's own. Exactly one insert node of a cluster should have it enabled: two would compare and copy the same
+ * blocks twice.
  */
 @Validated
 @ConfigurationProperties("basalt.insert.repair")
-public class RepairProperties {
-
-    /** Whether this insert node compares the storage nodes' replicas and copies what one lacks. */
-    private boolean enabled;
-
-    /** Time between the starts of two passes. */
-    @NotNull
-    private Duration interval = Duration.ofHours(1);
+public class RepairProperties extends PeriodicPassProperties {
 
     /** Delay of the first pass after start, so a cluster starting together is up before it is compared. */
     @NotNull
@@ -40,28 +35,13 @@ public class RepairProperties {
     @NotNull
     private Duration lookback = Duration.ofDays(1);
 
-    /** Pace of repair reads and writes together, so that a repair does not starve queries and live writes. */
-    @Min(1024)
-    private long bytesPerSecond = 8L * 1024 * 1024;
-
     /** A differing hash range is split until it holds at most about this many series, then read in full. */
     @Min(1)
     private int leafSeries = 1000;
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public Duration getInterval() {
-        return interval;
-    }
-
-    public void setInterval(Duration interval) {
-        this.interval = interval;
+    public RepairProperties() {
+        // Between the starts of two passes: each compares every node's closed blocks.
+        super(Duration.ofHours(1));
     }
 
     public Duration getInitialDelay() {
@@ -94,14 +74,6 @@ public class RepairProperties {
 
     public void setLookback(Duration lookback) {
         this.lookback = lookback;
-    }
-
-    public long getBytesPerSecond() {
-        return bytesPerSecond;
-    }
-
-    public void setBytesPerSecond(long bytesPerSecond) {
-        this.bytesPerSecond = bytesPerSecond;
     }
 
     public int getLeafSeries() {

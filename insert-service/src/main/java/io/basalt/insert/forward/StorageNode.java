@@ -6,14 +6,23 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
 
 /** One storage node as this insert node sees it: where it is and whether it is currently left out. */
 public final class StorageNode {
 
     private static final MediaType ROWS = MediaType.parseMediaType(RowsCodec.CONTENT_TYPE);
+
+    /**
+     * Largest answer {@link #post} reads: one hash range's series with their samples, which the callers keep far
+     * smaller by splitting ranges (repair's leaf ranges, the rebalancer's prefix bits).
+     */
+    static final int MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
     private final String url;
 
@@ -38,11 +47,6 @@ public final class StorageNode {
         return url;
     }
 
-    /** The node's client, for the internal calls other than inserts (the repairer's and rebalancer's reads). */
-    public WebClient client() {
-        return client;
-    }
-
     Timer latency() {
         return latency;
     }
@@ -61,6 +65,56 @@ public final class StorageNode {
             .toBodilessEntity()
             .timeout(timeout)
             .then();
+    }
+
+    /** {@link #insertRows} for the repairer's and rebalancer's threads: waits, and fails as {@link #post} does. */
+    public void insertRowsBlocking(byte[] rowsBlock, Duration timeout) {
+        post("/internal/insert", ROWS, rowsBlock, timeout);
+    }
+
+    /**
+     * Posts {@code body} to an internal API of the node and waits for the whole answer, for the repairer's and the
+     * rebalancer's threads. The answer is joined without the codecs' in-memory limit, which a hash range's samples may
+     * exceed, up to {@link #MAX_ANSWER_BYTES}. {@code uriTemplate} is expanded with {@code uriVariables} so that the
+     * client's {@code uri} metric tag is the template: one per API, not one per hash range.
+     *
+     * @throws StorageCallException when the call fails, times out or answers more than the bound
+     */
+    public byte[] post(String uriTemplate, MediaType contentType, byte[] body, Duration timeout,
+            Object... uriVariables) {
+        try {
+            return DataBufferUtils.join(client.post()
+                .uri(uriTemplate, uriVariables)
+                .contentType(contentType)
+                .bodyValue(body)
+                .retrieve()
+                .bodyToFlux(DataBuffer.class), MAX_ANSWER_BYTES)
+                .map(StorageNode::bytes)
+                .defaultIfEmpty(new byte[0])
+                .timeout(timeout)
+                .block();
+        }
+        catch (RuntimeException e) {
+            String api = uriTemplate.replaceAll("\\?.*", "");
+            if (e instanceof WebClientResponseException w) {
+                throw new StorageCallException("storage node " + url + " failed " + api + ": HTTP "
+                        + w.getStatusCode().value() + " " + w.getResponseBodyAsString().trim(),
+                        w.getStatusCode().value(), e);
+            }
+            throw new StorageCallException("storage node " + url + " failed " + api + ": "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), StorageCallException.NO_STATUS, e);
+        }
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        try {
+            byte[] out = new byte[buffer.readableByteCount()];
+            buffer.read(out);
+            return out;
+        }
+        finally {
+            DataBufferUtils.release(buffer);
+        }
     }
 
     public boolean isHealthy(long nowMillis) {

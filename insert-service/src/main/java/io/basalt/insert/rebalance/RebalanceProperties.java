@@ -1,5 +1,6 @@
 package io.basalt.insert.rebalance;
 
+import io.basalt.insert.config.PeriodicPassProperties;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -7,17 +8,14 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** {@code basalt.insert.rebalance.*}: the rebalancer, run by one insert node of the cluster (docs/operations.md). */
+/**
+ * {@code basalt.insert.rebalance.*}: the rebalancer, run by one insert node of the cluster (docs/operations.md):
+ * {@code enabled}, {@code interval} (30s, the pause between the end of a pass and the start of the next) and
+ * {@code bytes-per-second} of every periodic pass, and the rebalancer's own.
+ */
 @Validated
 @ConfigurationProperties("basalt.insert.rebalance")
-public class RebalanceProperties {
-
-    /** Whether this insert node moves misplaced series; enable it on exactly one insert node. */
-    private boolean enabled;
-
-    /** Pause between passes over every node, tenant and hash range. */
-    @NotNull
-    private Duration interval = Duration.ofSeconds(30);
+public class RebalanceProperties extends PeriodicPassProperties {
 
     /**
      * A misplaced series moves once its newest sample on the holder is older than this: writes routed under the
@@ -26,29 +24,14 @@ public class RebalanceProperties {
     @NotNull
     private Duration settle = Duration.ofMinutes(10);
 
-    /** Pace of copying, so that moving data does not starve live writes. */
-    @Min(1024)
-    private long bytesPerSecond = 8L * 1024 * 1024;
-
     /** Each node's series are read in {@code 2^prefixBits} hash ranges, so one answer stays small. */
     @Min(0)
     @Max(16)
     private int prefixBits = 8;
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public Duration getInterval() {
-        return interval;
-    }
-
-    public void setInterval(Duration interval) {
-        this.interval = interval;
+    public RebalanceProperties() {
+        // The pause after one pass ends before the next starts.
+        super(Duration.ofSeconds(30));
     }
 
     public Duration getSettle() {
@@ -57,14 +40,6 @@ public class RebalanceProperties {
 
     public void setSettle(Duration settle) {
         this.settle = settle;
-    }
-
-    public long getBytesPerSecond() {
-        return bytesPerSecond;
-    }
-
-    public void setBytesPerSecond(long bytesPerSecond) {
-        this.bytesPerSecond = bytesPerSecond;
     }
 
     public int getPrefixBits() {

@@ -2,10 +2,11 @@ package io.basalt.insert.rebalance;
 
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.forward.BytePacer;
+import io.basalt.insert.forward.PeriodicPass;
 import io.basalt.insert.forward.Placement;
+import io.basalt.insert.forward.StorageCallException;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
-import io.basalt.insert.forward.WorkerThread;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
@@ -23,15 +24,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
  * Moves series to the nodes that own them under the current storage node list, so that adding a node gives it its
@@ -43,13 +40,11 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * each sample has at least its usual copies, and select's merge hides the duplicates in between.
  */
 @Component
-public class Rebalancer implements SmartLifecycle {
+public class Rebalancer extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
 
     private static final MediaType ROWS = MediaType.parseMediaType(RowsCodec.CONTENT_TYPE);
-
-    private static final int MAX_READ_BYTES = 512 * 1024 * 1024;
 
     /**
      * Series per drop request: the holder reads them back while its appends wait (to check they did not change since
@@ -64,8 +59,6 @@ public class Rebalancer implements SmartLifecycle {
     private final RebalanceProperties props;
 
     private final BytePacer pacer;
-
-    private final Map<String, WebClient> readers = new ConcurrentHashMap<>();
 
     private final Counter passes;
 
@@ -87,10 +80,9 @@ public class Rebalancer implements SmartLifecycle {
 
     private volatile String lastError;
 
-    private final WorkerThread worker = new WorkerThread("rebalancer");
-
     public Rebalancer(StorageNodes nodes, InsertProperties insertProps, RebalanceProperties props,
             MeterRegistry registry) {
+        super("rebalancer", props, Duration.ZERO, Spacing.AFTER_END);
         this.nodes = nodes;
         this.insertProps = insertProps;
         this.props = props;
@@ -200,48 +192,13 @@ public class Rebalancer implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!props.isEnabled()) {
-            return;
-        }
-        worker.start(this::runForever);
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.isRunning();
-    }
-
-    private void runForever() {
-        while (worker.isCurrent()) {
-            try {
-                pass();
-                Thread.sleep(props.getInterval().toMillis());
-            }
-            catch (InterruptedException e) {
-                return;
-            }
-            catch (Throwable t) {
-                // The thread must outlive any failure, or misplaced series would silently stay where they are.
-                log.error("rebalance pass failed; retrying", t);
-                lastError = t.toString();
-                try {
-                    Thread.sleep(props.getInterval().toMillis());
-                }
-                catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+    protected void passFailed(Throwable failure) {
+        lastError = failure.toString();
     }
 
     /** One pass over every listed node, draining ones included. */
-    void pass() throws InterruptedException {
+    @Override
+    protected void pass() throws InterruptedException {
         Placement layout = nodes.current();
         Pass pass = new Pass(layout.placementUrls());
         currentPass = pass;
@@ -276,7 +233,7 @@ public class Rebalancer implements SmartLifecycle {
         int rf = insertProps.getReplicationFactor();
         List<String> placement = layout.placementUrls();
         byte[] ask = new MisplacedSeriesQuery(tenant, range, holder.url(), placement, rf).encode();
-        List<TimeSeries> misplaced = RowsCodec.decode(read(holder, "/internal/misplaced", ask)).series();
+        List<TimeSeries> misplaced = RowsCodec.decode(post(holder, "/internal/misplaced", ask)).series();
         report.misplaced += misplaced.size();
         if (misplaced.isEmpty()) {
             return;
@@ -292,8 +249,9 @@ public class Rebalancer implements SmartLifecycle {
         }
         byte[] readBack = new SearchQuery(tenant, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
         for (var e : plan.copies().entrySet()) {
-            List<TimeSeries> held = RowsCodec.decode(read(owner(e.getKey()),
-                    "/internal/search?" + range.queryParams(), readBack)).series();
+            List<TimeSeries> held = RowsCodec.decode(post(owner(e.getKey()),
+                    "/internal/search?prefix={prefix}&prefixBits={prefixBits}", readBack,
+                    Long.toUnsignedString(range.prefix()), range.prefixBits())).series();
             long missing = CopyCheck.missingSamples(e.getValue(), held);
             if (missing > 0) {
                 verifyFailures.increment();
@@ -306,12 +264,12 @@ public class Rebalancer implements SmartLifecycle {
         for (int from = 0; from < ready.size(); from += DROP_BATCH) {
             List<TimeSeries> batch = ready.subList(from, Math.min(ready.size(), from + DROP_BATCH));
             try {
-                read(holder, "/internal/drop_moved", MovedSeriesDrop.of(tenant, batch).encode());
+                post(holder, "/internal/drop_moved", MovedSeriesDrop.of(tenant, batch).encode());
                 report.moved += batch.size();
                 seriesMoved.increment(batch.size());
             }
-            catch (WebClientResponseException e) {
-                if (e.getStatusCode() != HttpStatus.CONFLICT) {
+            catch (StorageCallException e) {
+                if (e.status() != HttpStatus.CONFLICT.value()) {
                     throw e;
                 }
                 dropConflicts.increment();
@@ -324,7 +282,7 @@ public class Rebalancer implements SmartLifecycle {
         for (int from = 0; from < series.size(); from += max) {
             List<TimeSeries> chunk = series.subList(from, Math.min(series.size(), from + max));
             byte[] block = RowsCodec.encode(tenant, chunk);
-            owner.insertRows(block, insertProps.getStorageTimeout()).block();
+            owner.insertRowsBlocking(block, insertProps.getStorageTimeout());
             bytesCopied.increment(block.length);
             samplesCopied.increment(chunk.stream().mapToLong(TimeSeries::size).sum());
             pacer.pace(block.length);
@@ -334,25 +292,14 @@ public class Rebalancer implements SmartLifecycle {
     private List<TenantId> tenants(StorageNode node) {
         byte[] all = new SearchQuery(TenantId.DEFAULT, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
         List<TenantId> out = new ArrayList<>();
-        for (String t : StringListCodec.decode(read(node, "/internal/tenants", all))) {
+        for (String t : StringListCodec.decode(post(node, "/internal/tenants", all))) {
             out.add(TenantId.parse(t));
         }
         return out;
     }
 
-    private byte[] read(StorageNode node, String path, byte[] body) {
-        WebClient client = readers.computeIfAbsent(node.url(), u -> node.client().mutate()
-            .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_READ_BYTES))
-            .build());
-        byte[] answer = client.post()
-            .uri(path)
-            .contentType(ROWS)
-            .bodyValue(body)
-            .retrieve()
-            .bodyToMono(byte[].class)
-            .timeout(Duration.ofMinutes(5))
-            .block();
-        return answer == null ? new byte[0] : answer;
+    private byte[] post(StorageNode node, String uriTemplate, byte[] body, Object... uriVariables) {
+        return node.post(uriTemplate, ROWS, body, insertProps.getStorageTimeout(), uriVariables);
     }
 
     private StorageNode owner(String url) {
@@ -365,10 +312,8 @@ public class Rebalancer implements SmartLifecycle {
     }
 
     private static String describe(Throwable e) {
-        if (e instanceof WebClientResponseException w) {
-            return "HTTP " + w.getStatusCode().value() + " " + w.getResponseBodyAsString().trim();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+        return e instanceof StorageCallException ? e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description) {

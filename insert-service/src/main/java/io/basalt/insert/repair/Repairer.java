@@ -3,9 +3,9 @@ package io.basalt.insert.repair;
 import io.basalt.insert.config.InsertProperties;
 import io.basalt.insert.config.RepairProperties;
 import io.basalt.insert.forward.BytePacer;
+import io.basalt.insert.forward.PeriodicPass;
 import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
-import io.basalt.insert.forward.WorkerThread;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +29,7 @@ import org.springframework.stereotype.Component;
  * again after it; it stays unverified, which the repair lag shows, until a pass gets through it.
  */
 @Component
-public class Repairer implements SmartLifecycle {
+public class Repairer extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(Repairer.class);
 
@@ -52,14 +51,10 @@ public class Repairer implements SmartLifecycle {
 
     private final StorageReplicas replicas;
 
-    private final Object wake = new Object();
-
     /** The lookback asked for by a pending on-demand pass; null when none is pending. */
     private final AtomicReference<Duration> requested = new AtomicReference<>();
 
     private volatile boolean running;
-
-    private final WorkerThread worker = new WorkerThread("repairer");
 
     private volatile Instant lastPassStarted;
 
@@ -68,6 +63,7 @@ public class Repairer implements SmartLifecycle {
     private volatile String lastError;
 
     public Repairer(RepairProperties props, InsertProperties insertProps, StorageNodes nodes, MeterRegistry registry) {
+        super("repairer", props, props.getInitialDelay(), Spacing.BETWEEN_STARTS);
         this.props = props;
         this.insertProps = insertProps;
         this.nodes = nodes;
@@ -115,9 +111,7 @@ public class Repairer implements SmartLifecycle {
             return false;
         }
         log.info("repair pass asked for over {}", requested.get());
-        synchronized (wake) {
-            wake.notifyAll();
-        }
+        passNow();
         return true;
     }
 
@@ -153,54 +147,17 @@ public class Repairer implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!props.isEnabled()) {
-            return;
-        }
-        worker.start(this::repairForever);
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.isRunning();
-    }
-
-    private void repairForever() {
-        long nextPass = System.currentTimeMillis() + props.getInitialDelay().toMillis();
-        while (worker.isCurrent()) {
-            try {
-                Duration lookback = awaitPass(nextPass);
-                nextPass = System.currentTimeMillis() + props.getInterval().toMillis();
-                pass(lookback);
-            }
-            catch (InterruptedException e) {
-                return;
-            }
-            catch (RuntimeException e) {
-                // The thread must outlive any failure, or the cluster would silently stop healing.
-                lastError = e.toString();
-                log.error("repair pass failed; the next one retries", e);
-            }
-        }
-    }
-
-    /** Waits for the next periodic pass or an on-demand one; returns its lookback. */
-    private Duration awaitPass(long nextPass) throws InterruptedException {
-        synchronized (wake) {
-            while (requested.get() == null && System.currentTimeMillis() < nextPass) {
-                wake.wait(Math.max(1, nextPass - System.currentTimeMillis()));
-            }
-        }
+    protected void pass() throws InterruptedException {
         Duration asked = requested.get();
-        return asked != null ? asked : props.getLookback();
+        repair(asked != null ? asked : props.getLookback());
     }
 
-    private void pass(Duration lookback) throws InterruptedException {
+    @Override
+    protected void passFailed(Throwable failure) {
+        lastError = failure.toString();
+    }
+
+    private void repair(Duration lookback) throws InterruptedException {
         running = true;
         requested.set(null);
         lastPassStarted = Instant.now();

@@ -1,7 +1,7 @@
 package io.basalt.insert.repair;
 
 import io.basalt.insert.forward.BytePacer;
-import io.basalt.insert.forward.StorageNode;
+import io.basalt.insert.forward.StorageCallException;
 import io.basalt.insert.forward.StorageNodes;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 
 /**
@@ -29,9 +27,6 @@ import org.springframework.http.MediaType;
 final class StorageReplicas implements Replicas {
 
     private static final MediaType QUERY = MediaType.parseMediaType(SearchQuery.CONTENT_TYPE);
-
-    /** A leaf range holds about a thousand series; far more than that in one answer is a placement bug. */
-    private static final int MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
     private final StorageNodes nodes;
 
@@ -74,46 +69,36 @@ final class StorageReplicas implements Replicas {
 
     @Override
     public ReplicaDigests digests(int node, TenantId tenant, TimeBlock block, HashRange range, int bucketBits) {
-        return ReplicaDigests.decode(post(node, "/internal/digest?" + range.queryParams() + "&bucketBits="
-                + bucketBits, scoped(tenant, block)));
+        return ReplicaDigests.decode(post(node, "/internal/digest?prefix={prefix}&prefixBits={prefixBits}"
+                + "&bucketBits={bucketBits}", scoped(tenant, block), Long.toUnsignedString(range.prefix()),
+                range.prefixBits(), bucketBits));
     }
 
     @Override
     public List<TimeSeries> series(int node, TenantId tenant, TimeBlock block, HashRange range) {
-        return RowsCodec.decode(post(node, "/internal/search?" + range.queryParams(), scoped(tenant, block)))
-            .series();
+        return RowsCodec.decode(post(node, "/internal/search?prefix={prefix}&prefixBits={prefixBits}",
+                scoped(tenant, block), Long.toUnsignedString(range.prefix()), range.prefixBits())).series();
     }
 
     @Override
     public void write(int node, TenantId tenant, List<TimeSeries> series) {
         byte[] rows = RowsCodec.encode(tenant, series);
-        StorageNode target = nodes.get(node);
         try {
-            target.insertRows(rows, timeout).block();
+            nodes.get(node).insertRowsBlocking(rows, timeout);
         }
-        catch (RuntimeException e) {
-            throw unavailable(node, "/internal/insert", e);
+        catch (StorageCallException e) {
+            throw new ReplicaUnavailableException(node, e.getMessage(), e);
         }
         pace(rows.length);
     }
 
-    private byte[] post(int node, String path, byte[] query) {
+    private byte[] post(int node, String uriTemplate, byte[] query, Object... uriVariables) {
         byte[] body;
         try {
-            // Joined without the codecs' in-memory limit: a leaf range's samples may exceed it.
-            body = DataBufferUtils.join(nodes.get(node).client().post()
-                .uri(path)
-                .contentType(QUERY)
-                .bodyValue(query)
-                .retrieve()
-                .bodyToFlux(DataBuffer.class), MAX_ANSWER_BYTES)
-                .map(StorageReplicas::bytes)
-                .defaultIfEmpty(new byte[0])
-                .timeout(timeout)
-                .block();
+            body = nodes.get(node).post(uriTemplate, QUERY, query, timeout, uriVariables);
         }
-        catch (RuntimeException e) {
-            throw unavailable(node, path, e);
+        catch (StorageCallException e) {
+            throw new ReplicaUnavailableException(node, e.getMessage(), e);
         }
         tally.read(body.length);
         pace(body.length);
@@ -130,28 +115,11 @@ final class StorageReplicas implements Replicas {
         }
     }
 
-    private ReplicaUnavailableException unavailable(int node, String path, RuntimeException e) {
-        String url = nodes.get(node).url();
-        return new ReplicaUnavailableException(node, "storage node " + url + " failed " + path.replaceAll("\\?.*", "")
-                + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-
     private byte[] scoped(TenantId tenant, TimeBlock block) {
         return new ScopedSearchQuery(query(tenant, block), scope).encode();
     }
 
     private static SearchQuery query(TenantId tenant, TimeBlock block) {
         return new SearchQuery(tenant, block.start(), block.lastMillis(), List.of(), 0);
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        try {
-            byte[] out = new byte[buffer.readableByteCount()];
-            buffer.read(out);
-            return out;
-        }
-        finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 }

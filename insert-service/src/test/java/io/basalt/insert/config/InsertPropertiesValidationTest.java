@@ -26,4 +26,13 @@ class InsertPropertiesValidationTest {
             .rootCause()
             .hasMessageContaining("basalt.insert.hint-path");
     }
+
+    @Test
+    void theSharedSettingsOfAPeriodicPassAreValidatedUnderEachPassName() {
+        assertThatThrownBy(() -> SpringApplication.run(InsertApplication.class, "--server.port=0",
+                "--spring.cloud.discovery.client.simple.instances.storage[0].uri=http://127.0.0.1:1",
+                "--basalt.insert.rebalance.bytes-per-second=10"))
+            .rootCause()
+            .hasMessageContaining("basalt.insert.rebalance.bytesPerSecond");
+    }
 }

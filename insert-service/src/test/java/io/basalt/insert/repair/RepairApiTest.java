@@ -190,6 +190,24 @@ class RepairApiTest {
     }
 
     @Test
+    void aPassTagsItsStorageCallsByApiNotByHashRange() throws Exception {
+        List<TimeSeries> all = series(200, 2);
+        NODES.get(0).store(TENANT, all);
+        NODES.get(1).store(TENANT, all.subList(0, 100)); // differs in about a hundred sub-ranges
+        long passes = status().path("passesTotal").asLong();
+
+        assertThat(http.post("/internal/repair", new byte[0]).statusCode()).isEqualTo(202);
+        awaitPasses(passes + 1);
+
+        // One uri tag per range would hit Micrometer's cap on uri tags, which then drops every later request's timing.
+        assertThat(http.clientUriTags()).as("uri tags of the insert node's requests to storage")
+            .contains("/internal/digest?prefix={prefix}&prefixBits={prefixBits}&bucketBits={bucketBits}",
+                    "/internal/search?prefix={prefix}&prefixBits={prefixBits}")
+            .allSatisfy(uri -> assertThat(uri).doesNotContainPattern("=[0-9]"))
+            .hasSizeLessThanOrEqualTo(5);
+    }
+
+    @Test
     void aLookbackThatIsNoDurationIsA400() {
         HttpResponse<String> r = http.post("/internal/repair?lookback=7days", new byte[0]);
 

@@ -11,6 +11,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 /** Calls an insert node the way senders do; answers are returned whatever their status. */
@@ -46,6 +50,18 @@ public final class InsertHttp {
 
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    /** The distinct {@code uri} labels of {@code http_client_requests_seconds_count}: the node's calls to storage. */
+    public Set<String> clientUriTags() {
+        Set<String> uris = new TreeSet<>();
+        Matcher uri = Pattern.compile("uri=\"([^\"]*)\"").matcher("");
+        for (String line : get("/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith("http_client_requests_seconds_count{") && uri.reset(line).find()) {
+                uris.add(uri.group(1));
+            }
+        }
+        return uris;
     }
 
     /**

@@ -7,6 +7,8 @@ import io.basalt.model.SeriesHash;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
 import io.basalt.wire.cluster.HashRange;
+import io.basalt.wire.cluster.MisplacedSeriesQuery;
+import io.basalt.wire.cluster.MovedSeriesDrop;
 import io.basalt.wire.cluster.ReplicaDigests;
 import io.basalt.wire.cluster.RowsCodec;
 import io.basalt.wire.cluster.ScopedSearchQuery;
@@ -31,7 +33,8 @@ import java.util.function.LongPredicate;
 /**
  * A storage node reduced to its internal insert API: it decodes each rows block and keeps it, or answers as told
  * (busy, rejecting, slow, gone), so insert-service can be tested against failures without real storage processes.
- * It also answers what the repairer reads (tenants, digests, search by hash range and owner set) from what it keeps.
+ * It also answers what the repairer reads (tenants, digests, search by hash range and owner set) and what the
+ * rebalancer asks (misplaced series, drops of moved ones) from what it keeps.
  */
 public final class StubStorageNode implements AutoCloseable {
 
@@ -76,6 +79,8 @@ public final class StubStorageNode implements AutoCloseable {
             server.createContext("/internal/tenants", node::tenants);
             server.createContext("/internal/digest", node::digest);
             server.createContext("/internal/search", node::search);
+            server.createContext("/internal/misplaced", node::misplaced);
+            server.createContext("/internal/drop_moved", node::dropMoved);
             server.start();
             return node;
         }
@@ -228,6 +233,34 @@ public final class StubStorageNode implements AutoCloseable {
                 Integer.parseInt(params.getOrDefault("prefixBits", "0")));
         ScopedSearchQuery scoped = ScopedSearchQuery.decode(ex.getRequestBody().readAllBytes());
         answerBytes(ex, RowsCodec.encode(scoped.query().tenant(), inScope(scoped, range)));
+    }
+
+    private void misplaced(HttpExchange ex) throws IOException {
+        MisplacedSeriesQuery q = MisplacedSeriesQuery.decode(ex.getRequestBody().readAllBytes());
+        MisplacedSeriesQuery.OwnerTest owners = q.ownerTest();
+        List<TimeSeries> out = held(q.tenant(), Long.MIN_VALUE, Long.MAX_VALUE).stream()
+            .filter(ts -> {
+                long hash = SeriesHash.of(q.tenant(), ts.labels());
+                return q.range().contains(hash) && !owners.holderOwns(hash);
+            })
+            .toList();
+        answerBytes(ex, RowsCodec.encode(q.tenant(), out));
+    }
+
+    /** Deletes the named series if it holds exactly what the drop expects, as storage does; else 409. */
+    private synchronized void dropMoved(HttpExchange ex) throws IOException {
+        MovedSeriesDrop drop = MovedSeriesDrop.decode(ex.getRequestBody().readAllBytes());
+        Set<Labels> named = Set.copyOf(drop.series());
+        List<TimeSeries> held = held(drop.tenant(), Long.MIN_VALUE, Long.MAX_VALUE).stream()
+            .filter(ts -> named.contains(ts.labels()))
+            .toList();
+        if (!drop.matches(MovedSeriesDrop.sumOf(drop.tenant(), held))) {
+            answer(ex, 409, "{\"error\":\"changed since copied\"}");
+            return;
+        }
+        blocks.replaceAll(b -> !b.tenant().equals(drop.tenant()) ? b : new RowsCodec.Rows(b.tenant(),
+                b.series().stream().filter(ts -> !named.contains(ts.labels())).toList()));
+        answer(ex, 200, "{\"deletedSeries\":" + held.size() + "}");
     }
 
     /** What a digest or search asks for: the held series of the range and, if one is named, the owner set. */

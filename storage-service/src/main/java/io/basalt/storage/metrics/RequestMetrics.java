@@ -17,8 +17,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Query rate and latency per internal read API, and refused inserts by reason, measured around the request so the
- * controllers stay about storage. Every labelled series exists from start, so dashboards show 0 rather than nothing.
+ * Query rate and latency per internal read API, latency per internal delete API, and refused inserts by reason,
+ * measured around the request so the controllers stay about storage. Every labelled series exists from start, so dashboards show 0 rather than nothing.
  */
 @Component
 public class RequestMetrics implements WebFilter {
@@ -45,11 +45,21 @@ public class RequestMetrics implements WebFilter {
             "/internal/labels", "labels",
             "/internal/status/tsdb", "tsdb_status",
             "/internal/digest", "digest",
-            "/internal/tenants", "tenants");
+            "/internal/tenants", "tenants",
+            "/internal/misplaced", "misplaced");
+
+    private static final Map<String, String> DELETE_PATHS = Map.of(
+            "/internal/delete_series", "delete_series",
+            "/internal/drop_moved", "drop_moved");
 
     private final DurableStorage engine;
 
-    private final Map<String, Timer> selectTimers = new java.util.HashMap<>();
+    private static final String SELECT_TIMER = "basalt_storage_select_duration";
+
+    private static final String DELETE_TIMER = "basalt_storage_delete_duration";
+
+    /** Timers by request path, except {@code /internal/label/<name>/values}. */
+    private final Map<String, Timer> timers = new java.util.HashMap<>();
 
     private final Timer labelValuesTimer;
 
@@ -59,8 +69,9 @@ public class RequestMetrics implements WebFilter {
 
     public RequestMetrics(DurableStorage engine, MeterRegistry registry) {
         this.engine = engine;
-        READ_PATHS.values().forEach(api -> selectTimers.put(api, timer(registry, api)));
-        labelValuesTimer = timer(registry, "label_values");
+        READ_PATHS.forEach((path, api) -> timers.put(path, timer(registry, SELECT_TIMER, api)));
+        DELETE_PATHS.forEach((path, api) -> timers.put(path, timer(registry, DELETE_TIMER, api)));
+        labelValuesTimer = timer(registry, SELECT_TIMER, "label_values");
         for (Reason r : Reason.values()) {
             rejectedRequests.put(r, Counter.builder("basalt_storage_insert_requests_rejected")
                 .description("Internal insert requests refused, by reason")
@@ -73,9 +84,11 @@ public class RequestMetrics implements WebFilter {
         }
     }
 
-    private static Timer timer(MeterRegistry registry, String api) {
-        return Timer.builder("basalt_storage_select_duration")
-            .description("Time to answer an internal read request, including the wait for a select slot")
+    private static Timer timer(MeterRegistry registry, String name, String api) {
+        return Timer.builder(name)
+            .description(name.equals(DELETE_TIMER)
+                    ? "Time to answer an internal delete request, including the wait for an insert slot"
+                    : "Time to answer an internal read request, including the wait for a select slot")
             .tag("api", api)
             .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
                     Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10))
@@ -101,7 +114,7 @@ public class RequestMetrics implements WebFilter {
                     () -> countRejection(exchange.getResponse().getStatusCode())));
             return chain.filter(exchange);
         }
-        Timer timer = READ_PATHS.containsKey(path) ? selectTimers.get(READ_PATHS.get(path))
+        Timer timer = timers.containsKey(path) ? timers.get(path)
                 : path.startsWith("/internal/label/") ? labelValuesTimer : null;
         if (timer == null) {
             return chain.filter(exchange);

@@ -95,6 +95,45 @@ class MovedSeriesTest {
             .statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void misplacedAndDropMovedAreTimedLikeTheOtherInternalRequests() throws InterruptedException {
+        InternalClient client = new InternalClient(port);
+        String misplacedCount = "basalt_storage_select_duration_seconds_count{api=\"misplaced\"";
+        String dropCount = "basalt_storage_delete_duration_seconds_count{api=\"drop_moved\"";
+        double misplacedBefore = metric(client, misplacedCount);
+        double dropBefore = metric(client, dropCount);
+
+        List<TimeSeries> answered = misplaced(client, HashRange.ALL);
+        assertThat(client.post("/internal/drop_moved", MovedSeriesDrop.CONTENT_TYPE,
+                MovedSeriesDrop.of(TENANT, answered).encode()).statusCode()).isEqualTo(200);
+
+        // Recorded as the exchange completes, which may be just after the client has read the answer.
+        awaitMetric(client, misplacedCount, misplacedBefore + 1);
+        awaitMetric(client, dropCount, dropBefore + 1);
+    }
+
+    private static void awaitMetric(InternalClient client, String sample, double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        double value = metric(client, sample);
+        while (value < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(sample + " is " + value + ", not " + atLeast + ", 5 s after the request");
+            }
+            Thread.sleep(20);
+            value = metric(client, sample);
+        }
+    }
+
+    /** The value of the first sample on {@code /actuator/prometheus} starting with {@code sample}; -1 if none. */
+    private static double metric(InternalClient client, String sample) {
+        for (String line : client.get("/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith(sample)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
     private static List<TimeSeries> misplaced(InternalClient client, HashRange range) {
         byte[] body = new MisplacedSeriesQuery(TENANT, range, ME, PLACEMENT, 2).encode();
         HttpResponse<byte[]> r = client.postForBytes("/internal/misplaced", MisplacedSeriesQuery.CONTENT_TYPE, body);
