@@ -34,8 +34,9 @@ import org.springframework.stereotype.Component;
  * Moves series to the nodes that own them under the current storage node list, so that adding a node gives it its
  * share and a draining node empties. One insert node of the cluster runs it ({@code basalt.insert.rebalance.enabled}).
  * Each pass asks every listed node, per tenant and series-hash range, for the series it holds but does not own
- * ({@code /internal/misplaced}); copies those that have settled to every owner through {@code /internal/insert};
- * reads each owner's copy back and checks every sample is there; and only then asks the holder to delete them
+ * ({@code /internal/misplaced}); reads each owner's range and copies to it, through {@code /internal/insert}, the
+ * settled series it lacks any sample of; reads those back and checks every sample is there; and only then asks the
+ * holder to delete them
  * ({@code /internal/drop_moved}), which it does only if it still holds exactly what was copied. So at every moment
  * each sample has at least its usual copies, and select's merge hides the duplicates in between.
  */
@@ -245,14 +246,15 @@ public class Rebalancer extends PeriodicPass {
             return;
         }
         for (var e : plan.copies().entrySet()) {
-            copy(owner(e.getKey()), tenant, e.getValue());
-        }
-        byte[] readBack = new SearchQuery(tenant, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
-        for (var e : plan.copies().entrySet()) {
-            List<TimeSeries> held = RowsCodec.decode(post(owner(e.getKey()),
-                    "/internal/search?prefix={prefix}&prefixBits={prefixBits}", readBack,
-                    Long.toUnsignedString(range.prefix()), range.prefixBits())).series();
-            long missing = CopyCheck.missingSamples(e.getValue(), held);
+            // An owner that already held the series before the list changed usually has every sample: it is written
+            // only what it lacks, and only what was written is read back again.
+            StorageNode owner = owner(e.getKey());
+            List<TimeSeries> lacking = CopyCheck.lacking(e.getValue(), held(owner, tenant, range));
+            if (lacking.isEmpty()) {
+                continue;
+            }
+            copy(owner, tenant, lacking);
+            long missing = CopyCheck.missingSamples(lacking, held(owner, tenant, range));
             if (missing > 0) {
                 verifyFailures.increment();
                 log.warn("{} lacks {} copied samples of tenant {} range {}; nothing dropped from {}", e.getKey(),
@@ -275,6 +277,13 @@ public class Rebalancer extends PeriodicPass {
                 dropConflicts.increment();
             }
         }
+    }
+
+    /** Every series {@code owner} holds in {@code range}, with all its samples. */
+    private List<TimeSeries> held(StorageNode owner, TenantId tenant, HashRange range) {
+        byte[] all = new SearchQuery(tenant, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
+        return RowsCodec.decode(post(owner, "/internal/search?prefix={prefix}&prefixBits={prefixBits}", all,
+                Long.toUnsignedString(range.prefix()), range.prefixBits())).series();
     }
 
     private void copy(StorageNode owner, TenantId tenant, List<TimeSeries> series) throws InterruptedException {

@@ -81,6 +81,10 @@ class RebalanceApiTest {
             }
             Thread.sleep(100);
         }
+        assertThat(NODES.get(0).requests() + NODES.get(1).requests())
+            .as("writes to the nodes that already held every sample of what they own").isZero();
+        assertThat(new InsertHttp(port).metric("basalt_insert_rebalance_samples_copied_total"))
+            .as("only storage-3's share is copied, once").isEqualTo(owned.get(2).size() * 2.0);
         assertThat(new InsertHttp(port).clientUriTags()).as("uri tags of the insert node's requests to storage")
             .contains("/internal/misplaced", "/internal/drop_moved",
                     "/internal/search?prefix={prefix}&prefixBits={prefixBits}")

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -71,16 +72,13 @@ public class MovedSeriesController {
                 () -> MisplacedSeriesQuery.decode(body)))
             .flatMap(q -> selectGate.run(() -> UninterruptedCall.call(() -> {
                 deadline.check();
-                // Label sets first (the index only): a pass that finds nothing misplaced reads no sample.
+                // One scan of the index, the owner test on label sets before any sample is read: a pass that finds
+                // nothing misplaced reads no sample, and one that does reads each misplaced series once.
                 MisplacedSeriesQuery.OwnerTest owners = q.ownerTest();
-                List<Labels> misplaced = new ArrayList<>();
-                for (Labels labels : engine.series(q.tenant(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+                return RowsCodec.encode(q.tenant(), held(q.tenant(), labels -> {
                     long hash = SeriesHash.of(q.tenant(), labels);
-                    if (q.range().contains(hash) && !owners.holderOwns(hash)) {
-                        misplaced.add(labels);
-                    }
-                }
-                return RowsCodec.encode(q.tenant(), held(q.tenant(), misplaced));
+                    return q.range().contains(hash) && !owners.holderOwns(hash);
+                }));
             })));
     }
 
@@ -90,7 +88,7 @@ public class MovedSeriesController {
                 () -> MovedSeriesDrop.decode(body)))
             .flatMap(drop -> insertGate.run(() -> UninterruptedCall.call(() -> engine.deleteSeriesIfUnchanged(
                     drop.tenant(), drop.series(), () -> drop.matches(MovedSeriesDrop.sumOf(drop.tenant(),
-                            held(drop.tenant(), drop.series()))))))
+                            heldExactly(drop.tenant(), drop.series()))))))
                 .map(deleted -> {
                     if (deleted < 0) {
                         refused.increment();
@@ -102,8 +100,18 @@ public class MovedSeriesController {
                 }));
     }
 
-    /** What this node holds now of exactly these series, with all their samples. */
-    private List<TimeSeries> held(TenantId tenant, List<Labels> series) {
+    /** What this node holds now of the series {@code wanted} accepts, with all their samples. */
+    private List<TimeSeries> held(TenantId tenant, Predicate<Labels> wanted) {
+        List<TimeSeries> held = new ArrayList<>();
+        engine.search(tenant, List.of(), Long.MIN_VALUE, Long.MAX_VALUE, wanted, held::add);
+        return held;
+    }
+
+    /**
+     * What this node holds now of exactly these series. One lookup per series rather than a scan of the index: a drop
+     * runs while the node's appends wait, so its cost must follow the batch, not the number of series on the node.
+     */
+    private List<TimeSeries> heldExactly(TenantId tenant, List<Labels> series) {
         List<TimeSeries> held = new ArrayList<>();
         for (Labels labels : series) {
             List<LabelMatcher> exact = new ArrayList<>(labels.size());
