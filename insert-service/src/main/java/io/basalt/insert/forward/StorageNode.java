@@ -22,6 +22,15 @@ public final class StorageNode {
      * Largest answer {@link #post} reads: one hash range's series with their samples, which the callers keep far
      * smaller by splitting ranges (repair's leaf ranges, the rebalancer's prefix bits).
      */
+    /**
+     * A node's series of one hash range ({@code prefix}, {@code prefixBits}) that a search query in the body matches;
+     * a template, so that client metrics carry one {@code uri} tag for it whatever the range.
+     */
+    public static final String SEARCH_RANGE = "/internal/search?prefix={prefix}&prefixBits={prefixBits}";
+
+    /** The tenants a node holds samples of in the span of the search query in the body. */
+    public static final String TENANTS = "/internal/tenants";
+
     static final int MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
     private final String url;

@@ -282,7 +282,7 @@ public class Rebalancer extends PeriodicPass {
     /** Every series {@code owner} holds in {@code range}, with all its samples. */
     private List<TimeSeries> held(StorageNode owner, TenantId tenant, HashRange range) {
         byte[] all = new SearchQuery(tenant, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
-        return RowsCodec.decode(post(owner, "/internal/search?prefix={prefix}&prefixBits={prefixBits}", all,
+        return RowsCodec.decode(post(owner, StorageNode.SEARCH_RANGE, all,
                 Long.toUnsignedString(range.prefix()), range.prefixBits())).series();
     }
 
@@ -301,7 +301,7 @@ public class Rebalancer extends PeriodicPass {
     private List<TenantId> tenants(StorageNode node) {
         byte[] all = new SearchQuery(TenantId.DEFAULT, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), 0).encode();
         List<TenantId> out = new ArrayList<>();
-        for (String t : StringListCodec.decode(post(node, "/internal/tenants", all))) {
+        for (String t : StringListCodec.decode(post(node, StorageNode.TENANTS, all))) {
             out.add(TenantId.parse(t));
         }
         return out;

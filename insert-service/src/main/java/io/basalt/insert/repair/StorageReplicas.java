@@ -2,6 +2,7 @@ package io.basalt.insert.repair;
 
 import io.basalt.insert.forward.BytePacer;
 import io.basalt.insert.forward.StorageCallException;
+import io.basalt.insert.forward.StorageNode;
 import io.basalt.insert.forward.StorageNodes;
 import io.basalt.model.TenantId;
 import io.basalt.model.TimeSeries;
@@ -59,7 +60,7 @@ final class StorageReplicas implements Replicas {
 
     @Override
     public Set<TenantId> tenants(int node, TimeBlock block) {
-        byte[] body = post(node, "/internal/tenants", query(TenantId.DEFAULT, block).encode());
+        byte[] body = post(node, StorageNode.TENANTS, query(TenantId.DEFAULT, block).encode());
         Set<TenantId> out = new LinkedHashSet<>();
         for (String t : StringListCodec.decode(body)) {
             out.add(TenantId.parse(t));
@@ -76,7 +77,7 @@ final class StorageReplicas implements Replicas {
 
     @Override
     public List<TimeSeries> series(int node, TenantId tenant, TimeBlock block, HashRange range) {
-        return RowsCodec.decode(post(node, "/internal/search?prefix={prefix}&prefixBits={prefixBits}",
+        return RowsCodec.decode(post(node, StorageNode.SEARCH_RANGE,
                 scoped(tenant, block), Long.toUnsignedString(range.prefix()), range.prefixBits())).series();
     }
 
